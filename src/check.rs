@@ -1,0 +1,68 @@
+//! `faultline check`: load, model and link the site, write nothing, report everything.
+
+use crate::diag::{self, Diagnostic, Severity};
+use crate::link::{self, LinkGraph};
+use crate::load;
+use crate::model::{self, Site};
+use anyhow::Result;
+use std::path::Path;
+
+/// The result of checking a site: the model, its links, and every diagnostic, sorted.
+pub struct Checked {
+    pub site: Site,
+    pub graph: LinkGraph,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Checked {
+    pub fn has_errors(&self) -> bool {
+        diag::error_count(&self.diagnostics) > 0
+    }
+}
+
+/// Runs every stage up to linking. `Err` only when the root itself cannot be used.
+pub fn run(root: &Path, drafts: bool) -> Result<Checked> {
+    let loaded = load::load(root)?;
+    let (site, mut diagnostics) = model::build(loaded);
+    let (graph, link_diagnostics) = link::build(&site, drafts);
+    diagnostics.extend(link_diagnostics);
+    diag::attach_source_lines(&mut diagnostics, root);
+    diag::sort(&mut diagnostics);
+    Ok(Checked { site, graph, diagnostics })
+}
+
+/// Output formats of diagnostics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+/// Prints diagnostics in `format`: text on stderr followed by a count, or a JSON array on
+/// stdout. `what` describes what was checked, for the clean summary.
+pub fn report(diagnostics: &[Diagnostic], format: Format, what: &str) {
+    match format {
+        Format::Json => {
+            let json = serde_json::to_string_pretty(diagnostics).unwrap_or_else(|_| "[]".into());
+            println!("{json}");
+        }
+        Format::Text => {
+            for d in diagnostics {
+                eprintln!("{}", d.to_text());
+            }
+            if diagnostics.iter().any(|d| d.severity == Severity::Error) {
+                eprintln!("error: {}", diag::summary(diagnostics));
+            } else {
+                eprintln!("{what}: {}", diag::summary(diagnostics));
+            }
+        }
+    }
+}
+
+/// "checked 9 entries and 3 comparison pages"
+pub fn describe(checked: &Checked) -> String {
+    let entries = checked.site.entries.len() + checked.site.broken.len();
+    let drafts = checked.site.entries.iter().filter(|e| e.fm.draft).count();
+    let drafts = if drafts > 0 { format!(" ({drafts} drafts)") } else { String::new() };
+    format!("checked {entries} entries{drafts} and {} comparison pages", checked.graph.pairs.len())
+}

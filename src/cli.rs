@@ -1,0 +1,73 @@
+//! The command line (SPEC §5): parsing, dispatch, and the exit status.
+
+use crate::check::{self, Format};
+use crate::new;
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser, Debug)]
+#[command(name = "faultline", version, about = "Turns a folder of error entries into a searchable HTTP status hub.")]
+pub struct Cli {
+    /// The site folder, holding site.yaml and content/.
+    #[arg(long, global = true, default_value = ".", value_name = "DIR")]
+    root: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Check every entry and link; write nothing.
+    Check {
+        /// How to print diagnostics.
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
+    /// Write a new draft entry, content/<id>.md, then check the site.
+    New {
+        /// The new entry's id, such as `heroku/h12`.
+        id: String,
+    },
+}
+
+const OK: u8 = 0;
+const FAILED: u8 = 1;
+const USAGE: u8 = 2;
+
+/// Parses the arguments, runs the command, and returns the exit status.
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    ExitCode::from(match cli.command {
+        Command::Check { format } => run_check(&cli.root, format),
+        Command::New { id } => match new::create(&cli.root, &id, &new::today()) {
+            Ok(path) => {
+                let shown = path.strip_prefix(&cli.root).unwrap_or(&path).display().to_string();
+                eprintln!("created {shown} (a draft: remove `draft: true` to publish it)");
+                run_check(&cli.root, Format::Text)
+            }
+            Err(new::NewError::BadId(message)) => {
+                eprintln!("error: {message}");
+                eprintln!("  hint: ids look like `<source>/<name>`, such as `heroku/h12` or `http/418`");
+                USAGE
+            }
+            Err(new::NewError::Failed(message)) => {
+                eprintln!("error: {message}");
+                FAILED
+            }
+        },
+    })
+}
+
+fn run_check(root: &std::path::Path, format: Format) -> u8 {
+    match check::run(root, false) {
+        Ok(checked) => {
+            check::report(&checked.diagnostics, format, &check::describe(&checked));
+            if checked.has_errors() { FAILED } else { OK }
+        }
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            FAILED
+        }
+    }
+}

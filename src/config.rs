@@ -1,0 +1,156 @@
+//! `site.yaml`: the site's settings, every key optional and every unknown key an error.
+
+use crate::diag::Diagnostic;
+use crate::load::yaml::{self, Finder, Value};
+use crate::model::hint;
+use serde::Deserialize;
+use std::path::Path;
+
+pub const FILE: &str = "site.yaml";
+
+const KEYS: &[&str] = &["title", "language", "base_url", "related_limit", "edit_url", "theme", "raw_html"];
+
+/// The validated settings of a site.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct SiteConfig {
+    pub title: String,
+    pub language: String,
+    /// Absolute URL ending in `/`, or `None`: then no sitemap, canonical or og:url.
+    pub base_url: Option<String>,
+    pub related_limit: usize,
+    /// A URL with `{path}` standing for the entry's path under `content/`.
+    pub edit_url: Option<String>,
+    pub theme: String,
+    pub raw_html: bool,
+}
+
+impl Default for SiteConfig {
+    fn default() -> Self {
+        SiteConfig {
+            title: "Fix the error".to_string(),
+            language: "en".to_string(),
+            base_url: None,
+            related_limit: 6,
+            edit_url: None,
+            theme: "default".to_string(),
+            raw_html: false,
+        }
+    }
+}
+
+/// Reads `site.yaml` under `root`; a missing file gives the defaults.
+pub fn load(root: &Path) -> (SiteConfig, Vec<Diagnostic>) {
+    let path = root.join(FILE);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => parse(&text),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => (SiteConfig::default(), Vec::new()),
+        Err(e) => (SiteConfig::default(), vec![Diagnostic::error(format!("cannot read {FILE}: {e}")).file(FILE)]),
+    }
+}
+
+/// Parses and validates the text of `site.yaml`.
+pub fn parse(text: &str) -> (SiteConfig, Vec<Diagnostic>) {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text).replace("\r\n", "\n");
+    let mut diagnostics = Vec::new();
+    let error = |message: String| Diagnostic::error(message).file(FILE);
+    let value: Value = match yaml::parse(&text, 0) {
+        Ok(v) => v,
+        Err(e) => return (SiteConfig::default(), vec![error(e.message).at(&text, e.pos)]),
+    };
+    let finder = Finder::new(&text, 0);
+    match &value {
+        Value::Null => return (SiteConfig::default(), diagnostics),
+        Value::Mapping(map) => {
+            for key in map.keys() {
+                let name = key.as_str().unwrap_or_default();
+                if !KEYS.contains(&name) {
+                    diagnostics.push(
+                        error(format!("unknown setting `{name}`"))
+                            .at(&text, finder.key(name))
+                            .hint(hint::did_you_mean(hint::similar(name, KEYS.iter().copied())).unwrap_or_else(|| {
+                                format!("the settings are: {}", KEYS.join(", "))
+                            })),
+                    );
+                }
+            }
+        }
+        _ => {
+            return (
+                SiteConfig::default(),
+                vec![error("site.yaml must be a mapping of settings".to_string()).hint("for example `title: Fix the error`")],
+            );
+        }
+    }
+    if !diagnostics.is_empty() {
+        return (SiteConfig::default(), diagnostics);
+    }
+    let mut config: SiteConfig = match yaml::parse(&text, 0) {
+        Ok(c) => c,
+        Err(e) => return (SiteConfig::default(), vec![error(e.message).at(&text, e.pos)]),
+    };
+    if let Some(url) = &config.base_url {
+        if !(url.starts_with("https://") || url.starts_with("http://")) {
+            diagnostics.push(
+                error(format!("`base_url` must be an absolute http(s) URL, not `{url}`"))
+                    .at(&text, finder.value("base_url", url))
+                    .hint("for example `base_url: https://errors.example.com/`"),
+            );
+        } else if !url.ends_with('/') {
+            config.base_url = Some(format!("{url}/"));
+        }
+    }
+    if let Some(url) = &config.edit_url {
+        if !(url.starts_with("https://") || url.starts_with("http://")) || !url.contains("{path}") {
+            diagnostics.push(
+                error("`edit_url` must be an http(s) URL containing `{path}`".to_string())
+                    .at(&text, finder.value("edit_url", url))
+                    .hint("for example `https://github.com/you/site/edit/main/content/{path}`"),
+            );
+        }
+    }
+    if let Some(problem) = crate::model::id::segment_problem(&config.theme) {
+        diagnostics.push(
+            error(format!("theme name `{}` {problem}", config.theme)).at(&text, finder.value("theme", &config.theme)),
+        );
+    }
+    (config, diagnostics)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_file_gives_defaults() {
+        let (config, diagnostics) = parse("");
+        assert_eq!(config, SiteConfig::default());
+        assert!(diagnostics.is_empty());
+    }
+
+    #[test]
+    fn base_url_gets_a_trailing_slash() {
+        let (config, diagnostics) = parse("base_url: https://e.example.com\nrelated_limit: 3\n");
+        assert!(diagnostics.is_empty());
+        assert_eq!(config.base_url.as_deref(), Some("https://e.example.com/"));
+        assert_eq!(config.related_limit, 3);
+    }
+
+    #[test]
+    fn unknown_keys_are_errors_with_a_hint_and_line() {
+        let (_, diagnostics) = parse("title: x\nbase_ulr: https://x/\n");
+        assert_eq!(diagnostics.len(), 1);
+        assert_eq!(diagnostics[0].message, "unknown setting `base_ulr`");
+        assert_eq!(diagnostics[0].line, Some(2));
+        assert_eq!(diagnostics[0].hint.as_deref(), Some("did you mean `base_url`?"));
+    }
+
+    #[test]
+    fn bad_values_are_errors() {
+        let (_, diagnostics) = parse("related_limit: many\n");
+        assert_eq!(diagnostics.len(), 1);
+        assert_eq!(diagnostics[0].line, Some(1));
+        let (_, diagnostics) = parse("edit_url: javascript:alert(1)\n");
+        assert!(diagnostics[0].message.contains("edit_url"));
+    }
+}

@@ -1,0 +1,201 @@
+//! Diagnostics: what every stage reports about content, and how `check` prints them.
+//!
+//! Stages collect diagnostics instead of returning early, so one run reports every problem;
+//! the command decides the exit status at the end.
+
+use serde::Serialize;
+use std::fmt::Write as _;
+
+/// How bad a diagnostic is; only errors change the exit status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// A place in a source file: 1-based line and column (in characters), and the width to underline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Pos {
+    pub line: usize,
+    pub column: usize,
+    pub len: usize,
+}
+
+/// One problem, with where it is and what to do about it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// Path relative to the site root, with `/` separators.
+    pub file: Option<String>,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub message: String,
+    pub hint: Option<String>,
+    /// How many characters to underline at the position.
+    #[serde(skip)]
+    pub width: usize,
+    /// The source line the position points into.
+    #[serde(skip)]
+    pub source_line: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            file: None,
+            line: None,
+            column: None,
+            message: message.into(),
+            hint: None,
+            width: 1,
+            source_line: None,
+        }
+    }
+
+    pub fn warning(message: impl Into<String>) -> Self {
+        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(message) }
+    }
+
+    pub fn file(mut self, path: &str) -> Self {
+        self.file = Some(path.to_string());
+        self
+    }
+
+    /// Points the diagnostic at `pos`; the source line is attached when printing.
+    pub fn at_pos(mut self, pos: Option<Pos>) -> Self {
+        if let Some(pos) = pos {
+            self.line = Some(pos.line);
+            self.column = Some(pos.column);
+            self.width = pos.len.max(1);
+        }
+        self
+    }
+
+    /// Points the diagnostic at `pos` in `source` (the whole file's text) and keeps the line.
+    pub fn at(self, source: &str, pos: Option<Pos>) -> Self {
+        let mut d = self.at_pos(pos);
+        d.source_line = pos.and_then(|p| source.lines().nth(p.line - 1)).map(str::to_string);
+        d
+    }
+
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn hint_opt(mut self, hint: Option<String>) -> Self {
+        self.hint = hint;
+        self
+    }
+
+    fn sort_key(&self) -> (Option<&str>, usize, usize, &str) {
+        (self.file.as_deref(), self.line.unwrap_or(0), self.column.unwrap_or(0), &self.message)
+    }
+
+    /// The text form: `path:line:column: error: message`, the source line, a caret, a hint.
+    pub fn to_text(&self) -> String {
+        let mut out = String::new();
+        let mut location: Vec<String> = Vec::new();
+        if let Some(file) = &self.file {
+            location.push(file.clone());
+            if let Some(line) = self.line {
+                location.push(line.to_string());
+                if let Some(column) = self.column {
+                    location.push(column.to_string());
+                }
+            }
+        }
+        let severity = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        if location.is_empty() {
+            let _ = writeln!(out, "{severity}: {}", self.message);
+        } else {
+            let _ = writeln!(out, "{}: {severity}: {}", location.join(":"), self.message);
+        }
+        if let (Some(text), Some(line), Some(column)) = (&self.source_line, self.line, self.column) {
+            let number = line.to_string();
+            let gutter = " ".repeat(number.len());
+            let text = text.replace('\t', " ");
+            let _ = writeln!(out, " {number} | {text}");
+            let _ = writeln!(out, " {gutter} | {}{}", " ".repeat(column - 1), "^".repeat(self.width));
+        }
+        if let Some(hint) = &self.hint {
+            let _ = writeln!(out, "  hint: {hint}");
+        }
+        out
+    }
+}
+
+/// Reads the source line of each positioned diagnostic that lacks one (those made by stages
+/// that no longer hold the file's text). `root` is the site folder the paths are relative to.
+pub fn attach_source_lines(diagnostics: &mut [Diagnostic], root: &std::path::Path) {
+    let mut cache: std::collections::HashMap<String, Option<String>> = std::collections::HashMap::new();
+    for d in diagnostics.iter_mut().filter(|d| d.source_line.is_none()) {
+        let (Some(file), Some(line)) = (&d.file, d.line) else { continue };
+        let text = cache.entry(file.clone()).or_insert_with(|| {
+            crate::load::read_text(&root.join(file)).ok()
+        });
+        d.source_line = text.as_deref().and_then(|t| t.lines().nth(line - 1)).map(str::to_string);
+    }
+}
+
+/// Puts diagnostics in a stable order (file, line, column, message) and drops exact repeats.
+pub fn sort(diagnostics: &mut Vec<Diagnostic>) {
+    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    diagnostics.dedup_by(|a, b| a.sort_key() == b.sort_key());
+}
+
+pub fn error_count(diagnostics: &[Diagnostic]) -> usize {
+    diagnostics.iter().filter(|d| d.severity == Severity::Error).count()
+}
+
+/// The one-line count printed after the diagnostics.
+pub fn summary(diagnostics: &[Diagnostic]) -> String {
+    let errors = error_count(diagnostics);
+    let warnings = diagnostics.len() - errors;
+    let files: std::collections::BTreeSet<_> =
+        diagnostics.iter().filter(|d| d.severity == Severity::Error).filter_map(|d| d.file.as_deref()).collect();
+    let plural = |n: usize, word: &str| if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") };
+    match (errors, warnings) {
+        (0, 0) => "no problems found".to_string(),
+        (0, w) => plural(w, "warning"),
+        (e, 0) => format!("{} in {}", plural(e, "error"), plural(files.len().max(1), "file")),
+        (e, w) => format!("{} in {}, {}", plural(e, "error"), plural(files.len().max(1), "file"), plural(w, "warning")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_form_has_location_snippet_caret_and_hint() {
+        let source = "title: x\nrelated: [http/504, http/999]\n";
+        let d = Diagnostic::error("`related` names `http/999`, which does not exist")
+            .file("content/http/502.md")
+            .at(source, Some(Pos { line: 2, column: 21, len: 8 }))
+            .hint("did you mean `http/500`?");
+        assert_eq!(
+            d.to_text(),
+            "content/http/502.md:2:21: error: `related` names `http/999`, which does not exist\n \
+             2 | related: [http/504, http/999]\n   |                     ^^^^^^^^\n  hint: did you mean `http/500`?\n"
+        );
+    }
+
+    #[test]
+    fn without_a_file_only_the_message_is_printed() {
+        assert_eq!(Diagnostic::warning("no base_url").to_text(), "warning: no base_url\n");
+    }
+
+    #[test]
+    fn summary_counts_errors_files_and_warnings() {
+        let e = |f: &str| Diagnostic::error("x").file(f);
+        assert_eq!(summary(&[]), "no problems found");
+        assert_eq!(summary(&[e("a"), e("a"), e("b")]), "3 errors in 2 files");
+        assert_eq!(summary(&[e("a"), Diagnostic::warning("w")]), "1 error in 1 file, 1 warning");
+    }
+}

@@ -1,0 +1,20 @@
+//! faultline turns a folder of error entries into a static, searchable HTTP status hub.
+//!
+//! Data flows one way, one module per stage:
+//!
+//! 1. [`config`] reads `site.yaml`; [`load`] walks `content/` and reads the files: the only
+//!    stages that touch the disk.
+//! 2. [`model`] parses every file into entries and prose pages, checking each file's rules.
+//! 3. [`link`] resolves references and computes related lists and comparison pairs.
+//!
+//! Every stage returns [`diag::Diagnostic`]s instead of stopping at the first problem;
+//! [`check`] runs them all, and [`cli`] decides the exit status.
+
+pub mod check;
+pub mod cli;
+pub mod config;
+pub mod diag;
+pub mod link;
+pub mod load;
+pub mod model;
+pub mod new;

@@ -1,0 +1,139 @@
+//! Cross-links (SPEC §3), computed once as data that rendering only reads: references are
+//! resolved and checked, then the related lists, comparison pairs and comparison rows.
+//!
+//! Entries are addressed by their index in `Site::entries`; since that vector is in
+//! natural id order, comparing indices is comparing ids.
+
+mod compare;
+mod related;
+
+use crate::diag::Diagnostic;
+use crate::model::entry::Ref;
+use crate::model::{Site, hint};
+use std::collections::HashMap;
+
+pub use compare::Pair;
+
+/// The link graph of the entries taking part in one build.
+#[derive(Debug, Default)]
+pub struct LinkGraph {
+    /// Whether each entry takes part (drafts only with `--drafts`).
+    pub included: Vec<bool>,
+    /// Each entry's related fixes, in SPEC §3 order.
+    pub related: Vec<Vec<usize>>,
+    /// Comparison pairs, in natural order of A, then B.
+    pub pairs: Vec<Pair>,
+    /// Each entry's comparison partners (either side named the other), in natural order.
+    pub partners: Vec<Vec<usize>>,
+    /// Old ids from `redirect_from`, with the entry each leads to, in natural order.
+    pub redirects: Vec<(String, usize)>,
+}
+
+impl LinkGraph {
+    /// The pair of two entries, if they form one.
+    pub fn pair(&self, a: usize, b: usize) -> Option<&Pair> {
+        let (a, b) = if a < b { (a, b) } else { (b, a) };
+        self.pairs.binary_search_by(|p| (p.a, p.b).cmp(&(a, b))).ok().map(|i| &self.pairs[i])
+    }
+}
+
+/// Resolves every reference and computes the graph. With `drafts` false, drafts take no
+/// part and a published entry or page that links to one is an error.
+pub fn build(site: &Site, drafts: bool) -> (LinkGraph, Vec<Diagnostic>) {
+    let index: HashMap<&str, usize> = site.entries.iter().enumerate().map(|(i, e)| (e.id.as_str(), i)).collect();
+    let included: Vec<bool> = site.entries.iter().map(|e| drafts || !e.fm.draft).collect();
+    let mut diagnostics = Vec::new();
+    let checker = RefChecker { site, index: &index, drafts };
+    for entry in &site.entries {
+        let published = !entry.fm.draft;
+        for (field, refs) in [("related", &entry.related), ("compare", &entry.compare), ("link", &entry.links)] {
+            for r in refs {
+                diagnostics.extend(checker.check(&entry.file, field, r, published));
+            }
+        }
+    }
+    let pages = site.home.iter().chain(site.source_pages.values()).chain(site.prose.values());
+    for page in pages {
+        for r in &page.links {
+            diagnostics.extend(checker.check(&page.file, "link", r, true));
+        }
+    }
+    let redirects = redirects(site, &index, &included, &mut diagnostics);
+    let related = related::compute(site, &index, &included);
+    let (pairs, partners) = compare::pairs(site, &index, &included, &mut diagnostics);
+    (LinkGraph { included, related, pairs, partners, redirects }, diagnostics)
+}
+
+struct RefChecker<'a> {
+    site: &'a Site,
+    index: &'a HashMap<&'a str, usize>,
+    drafts: bool,
+}
+
+impl RefChecker<'_> {
+    fn check(&self, file: &str, field: &str, r: &Ref, from_published: bool) -> Option<Diagnostic> {
+        let what = match field {
+            "link" => format!("the link `@/{}{}`", r.id, r.fragment.as_ref().map(|f| format!("#{f}")).unwrap_or_default()),
+            _ => format!("`{field}`"),
+        };
+        let error =
+            |message: String, hint: Option<String>| Some(Diagnostic::error(message).file(file).at_pos(r.pos).hint_opt(hint));
+        let Some(&target) = self.index.get(r.id.as_str()) else {
+            if self.site.broken.contains(&r.id) {
+                return None;
+            }
+            let closest = hint::closest(&r.id, self.site.all_ids());
+            return error(format!("{what} names `{}`, which does not exist", r.id), hint::did_you_mean(closest));
+        };
+        let target = &self.site.entries[target];
+        if from_published && target.fm.draft && !self.drafts {
+            return error(
+                format!("{what} names `{}`, which is a draft", r.id),
+                Some(format!("publish {} (remove `draft: true`) or build with --drafts", target.file)),
+            );
+        }
+        if let Some(fragment) = &r.fragment {
+            if !target.anchors.contains(fragment) {
+                let closest = hint::closest(fragment, target.anchors.iter().map(String::as_str));
+                return error(
+                    format!("{what}: `{}` has no anchor `#{fragment}`", r.id),
+                    hint::did_you_mean(closest),
+                );
+            }
+        }
+        None
+    }
+}
+
+fn redirects(
+    site: &Site,
+    index: &HashMap<&str, usize>,
+    included: &[bool],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<(String, usize)> {
+    let mut taken: HashMap<&str, usize> = HashMap::new();
+    let mut out = Vec::new();
+    for (i, entry) in site.entries.iter().enumerate() {
+        for r in &entry.redirect_from {
+            let clash = if index.contains_key(r.id.as_str()) || site.broken.contains(&r.id) {
+                Some(format!("`redirect_from` lists `{}`, which is an existing entry", r.id))
+            } else {
+                taken.get(r.id.as_str()).map(|&other| {
+                    format!("`redirect_from` lists `{}`, which {} also redirects", r.id, site.entries[other].file)
+                })
+            };
+            if let Some(message) = clash {
+                diagnostics.push(
+                    Diagnostic::error(message).file(&entry.file).at_pos(r.pos).hint("an old id can lead to only one entry"),
+                );
+                continue;
+            }
+            taken.insert(&r.id, i);
+            if included[i] {
+                out.push((r.id.clone(), i));
+            }
+        }
+    }
+    out.sort_by(|a, b| crate::model::id::natural_cmp(&a.0, &b.0));
+    out
+}

@@ -1,0 +1,142 @@
+//! Related fixes (SPEC §3): the entry's own `related` list, then backlinks, then the most
+//! alike entries by score = 3 × shared tags + 2 × same source + 1 × same class.
+//!
+//! Scoring never compares every entry with every other. Entries sharing a tag are found
+//! through tag postings and scored exactly. Entries sharing no tag score at most 3, and
+//! those are drawn lazily, in id order, from the source and class postings only when the
+//! list still has room; any entry skipped there scores higher and was already taken, so
+//! each walk stops after at most `limit` skips.
+
+use crate::model::Site;
+use crate::model::entry::Class;
+use rayon::prelude::*;
+use std::collections::HashMap;
+
+struct Postings<'a> {
+    tags: HashMap<&'a str, Vec<usize>>,
+    source: HashMap<&'a str, Vec<usize>>,
+    class: HashMap<Class, Vec<usize>>,
+    source_class: HashMap<(&'a str, Class), Vec<usize>>,
+}
+
+/// Distinct tags of an entry, in the order written.
+fn tags_of(site: &Site, i: usize) -> Vec<&str> {
+    let mut tags: Vec<&str> = Vec::new();
+    for t in &site.entries[i].fm.tags {
+        if !tags.contains(&t.as_str()) {
+            tags.push(t);
+        }
+    }
+    tags
+}
+
+fn postings<'a>(site: &'a Site, included: &[bool]) -> Postings<'a> {
+    let mut p = Postings { tags: HashMap::new(), source: HashMap::new(), class: HashMap::new(), source_class: HashMap::new() };
+    for (i, e) in site.entries.iter().enumerate().filter(|(i, _)| included[*i]) {
+        for tag in tags_of(site, i) {
+            p.tags.entry(tag).or_default().push(i);
+        }
+        p.source.entry(&e.source).or_default().push(i);
+        if let Some(class) = e.class {
+            p.class.entry(class).or_default().push(i);
+            p.source_class.entry((&e.source, class)).or_default().push(i);
+        }
+    }
+    p
+}
+
+/// The related list of every entry (empty for entries not included).
+pub(crate) fn compute(site: &Site, index: &HashMap<&str, usize>, included: &[bool]) -> Vec<Vec<usize>> {
+    let n = site.entries.len();
+    let mut backlinks: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (i, e) in site.entries.iter().enumerate().filter(|(i, _)| included[*i]) {
+        for r in &e.related {
+            if let Some(&t) = index.get(r.id.as_str()) {
+                if included[t] && !backlinks[t].contains(&i) {
+                    backlinks[t].push(i);
+                }
+            }
+        }
+    }
+    let postings = postings(site, included);
+    let limit = site.config.related_limit;
+    (0..n)
+        .into_par_iter()
+        .map_init(
+            || vec![0u16; n],
+            |counts, i| {
+                if !included[i] {
+                    return Vec::new();
+                }
+                let mut out: Vec<usize> = Vec::new();
+                for r in &site.entries[i].related {
+                    if let Some(&t) = index.get(r.id.as_str()) {
+                        if included[t] && !out.contains(&t) {
+                            out.push(t);
+                        }
+                    }
+                }
+                for &b in &backlinks[i] {
+                    if out.len() >= limit {
+                        break;
+                    }
+                    if b != i && !out.contains(&b) {
+                        out.push(b);
+                    }
+                }
+                if out.len() < limit {
+                    scored(site, &postings, i, limit, counts, &mut out);
+                }
+                out
+            },
+        )
+        .collect()
+}
+
+/// Appends the best-scoring entries to `out` until it holds `limit`.
+fn scored(site: &Site, p: &Postings<'_>, i: usize, limit: usize, counts: &mut [u16], out: &mut Vec<usize>) {
+    let me = &site.entries[i];
+    let same_source = |x: usize| site.entries[x].source == me.source;
+    let same_class = |x: usize| me.class.is_some() && site.entries[x].class == me.class;
+    let mut touched: Vec<usize> = Vec::new();
+    for tag in tags_of(site, i) {
+        for &x in &p.tags[tag] {
+            if counts[x] == 0 {
+                touched.push(x);
+            }
+            counts[x] = counts[x].saturating_add(1);
+        }
+    }
+    let score = |x: usize, shared: u16| 3 * u32::from(shared) + 2 * u32::from(same_source(x)) + u32::from(same_class(x));
+    let mut tagged: Vec<(u32, usize)> =
+        touched.iter().filter(|&&x| x != i && !out.contains(&x)).map(|&x| (score(x, counts[x]), x)).collect();
+    tagged.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+
+    let mut levels: Vec<u32> = tagged.iter().map(|t| t.0).chain([3, 2, 1]).collect();
+    levels.sort_unstable_by(|a, b| b.cmp(a));
+    levels.dedup();
+    let empty = Vec::new();
+    for level in levels {
+        let need = limit.saturating_sub(out.len());
+        if need == 0 {
+            break;
+        }
+        let from_tags: Vec<usize> = tagged.iter().filter(|t| t.0 == level).map(|t| t.1).take(need).collect();
+        // Entries sharing no tag, at this score: walk the posting that holds exactly them.
+        let untagged: Vec<usize> = {
+            let (posting, keep): (&Vec<usize>, &dyn Fn(usize) -> bool) = match (level, me.class) {
+                (3, Some(class)) => (p.source_class.get(&(me.source.as_str(), class)).unwrap_or(&empty), &|_| true),
+                (2, _) => (p.source.get(me.source.as_str()).unwrap_or(&empty), &|x| !same_class(x)),
+                (1, Some(class)) => (p.class.get(&class).unwrap_or(&empty), &|x| !same_source(x)),
+                _ => (&empty, &|_| true),
+            };
+            posting.iter().copied().filter(|&x| x != i && counts[x] == 0 && keep(x) && !out.contains(&x)).take(need).collect()
+        };
+        let mut merged: Vec<usize> = from_tags.into_iter().chain(untagged).collect();
+        merged.sort_unstable();
+        out.extend(merged.into_iter().take(need));
+    }
+    for x in touched {
+        counts[x] = 0;
+    }
+}

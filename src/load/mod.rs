@@ -1,0 +1,126 @@
+//! Loading: the only stage that reads `content/`. It walks the folder, classifies every path
+//! (SPEC §1), and reads the files in parallel into normalised text (no BOM, LF line endings).
+
+pub mod frontmatter;
+mod walk;
+pub mod yaml;
+
+use crate::config::{self, SiteConfig};
+use crate::diag::Diagnostic;
+use anyhow::{Context, Result, bail};
+use rayon::prelude::*;
+use std::path::Path;
+
+pub use walk::{Kind, RESERVED};
+
+/// Files larger than this are refused without being read.
+pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
+
+/// One file under `content/` that the model will parse.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Relative to the site root, with `/` separators: `content/http/502.md`.
+    pub path: String,
+    pub kind: Kind,
+    /// The text, or `None` when it could not be read (the diagnostic says why).
+    pub text: Option<String>,
+}
+
+/// Everything read from a site folder.
+pub struct Loaded {
+    pub config: SiteConfig,
+    pub files: Vec<SourceFile>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Reads the site at `root`. Content problems become diagnostics; only a root that cannot be
+/// used at all is an `Err`.
+pub fn load(root: &Path) -> Result<Loaded> {
+    if !root.is_dir() {
+        bail!("the site root {} is not a folder", root.display());
+    }
+    let content = root.join("content");
+    if !content.is_dir() {
+        bail!(
+            "{} has no content/ folder; run faultline in a site folder or pass --root DIR",
+            root.canonicalize().unwrap_or_else(|_| root.to_path_buf()).display()
+        );
+    }
+    std::fs::read_dir(&content).with_context(|| format!("cannot read {}", content.display()))?;
+    let (config, mut diagnostics) = config::load(root);
+    let (found, walk_diagnostics) = walk::walk(&content);
+    diagnostics.extend(walk_diagnostics);
+    let read: Vec<(SourceFile, Option<Diagnostic>)> = found
+        .into_par_iter()
+        .map(|(path, kind)| {
+            let shown = format!("content/{path}");
+            match read_text(&content.join(&path)) {
+                Ok(text) => (SourceFile { path: shown, kind, text: Some(text) }, None),
+                Err(problem) => {
+                    let d = problem.file(&shown);
+                    (SourceFile { path: shown, kind, text: None }, Some(d))
+                }
+            }
+        })
+        .collect();
+    let mut files = Vec::with_capacity(read.len());
+    for (file, problem) in read {
+        diagnostics.extend(problem);
+        files.push(file);
+    }
+    Ok(Loaded { config, files, diagnostics })
+}
+
+/// Reads one file as UTF-8 text, refusing big files before reading them, dropping a BOM and
+/// turning CRLF into LF (line numbers stay the same).
+pub fn read_text(path: &Path) -> Result<String, Diagnostic> {
+    let meta = std::fs::metadata(path).map_err(|e| Diagnostic::error(format!("cannot read the file: {e}")))?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(Diagnostic::error(format!(
+            "the file is {:.1} MB; files under content/ may be at most 1 MB",
+            meta.len() as f64 / 1_048_576.0
+        ))
+        .hint("split the entry, or move large assets to static/"));
+    }
+    let bytes = std::fs::read(path).map_err(|e| Diagnostic::error(format!("cannot read the file: {e}")))?;
+    normalise(bytes)
+}
+
+/// Checks UTF-8, drops a BOM and folds CRLF to LF.
+pub fn normalise(bytes: Vec<u8>) -> Result<String, Diagnostic> {
+    match String::from_utf8(bytes) {
+        Ok(text) => {
+            let text = text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text);
+            Ok(if text.contains('\r') { text.replace("\r\n", "\n") } else { text })
+        }
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let bytes = e.as_bytes();
+            let line = bytes[..valid].iter().filter(|&&b| b == b'\n').count() + 1;
+            let line_start = bytes[..valid].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+            let column = String::from_utf8_lossy(&bytes[line_start..valid]).chars().count() + 1;
+            let mut d = Diagnostic::error(format!("the file is not UTF-8 text (invalid byte 0x{:02x})", bytes[valid]))
+                .hint("save the file as UTF-8");
+            d.line = Some(line);
+            d.column = Some(column);
+            Err(d)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bom_and_crlf_are_normalised() {
+        assert_eq!(normalise(b"\xef\xbb\xbfa: 1\r\nb: 2\r\n".to_vec()).unwrap(), "a: 1\nb: 2\n");
+    }
+
+    #[test]
+    fn invalid_utf8_names_line_and_column() {
+        let d = normalise(b"title: ok\ncode: \xff\n".to_vec()).unwrap_err();
+        assert_eq!((d.line, d.column), (Some(2), Some(7)));
+        assert!(d.message.contains("not UTF-8"));
+    }
+}

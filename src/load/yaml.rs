@@ -1,0 +1,138 @@
+//! The one module that names the YAML crate: parsing with positions, and finding where a
+//! key or value sits in the source for checks made after parsing.
+
+use crate::diag::Pos;
+use serde::de::DeserializeOwned;
+
+pub use serde_yaml::{Mapping, Value};
+
+/// A YAML problem with its message and, where the parser knows it, its position.
+#[derive(Debug)]
+pub struct YamlError {
+    pub message: String,
+    pub pos: Option<Pos>,
+}
+
+fn convert(error: serde_yaml::Error, line_offset: usize) -> YamlError {
+    let message = strip_location(&error.to_string());
+    let pos = error.location().map(|l| Pos { line: l.line() + line_offset, column: l.column(), len: 1 });
+    YamlError { message, pos }
+}
+
+/// Drops the " at line L column C" the crate writes into messages: positions are reported
+/// separately, and relative to the file rather than to the YAML text.
+fn strip_location(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(start) = rest.find(" at line ") {
+        out.push_str(&rest[..start]);
+        let after = rest[start + " at line ".len()..].trim_start_matches(|c: char| c.is_ascii_digit());
+        let after = after.strip_prefix(" column ").unwrap_or(after);
+        rest = after.trim_start_matches(|c: char| c.is_ascii_digit());
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Parses YAML text into `T`. `line_offset` is the number of file lines before `text`.
+pub fn parse<T: DeserializeOwned>(text: &str, line_offset: usize) -> Result<T, YamlError> {
+    serde_yaml::from_str(text).map_err(|e| convert(e, line_offset))
+}
+
+/// Locates things in YAML source text after parsing, when only the key path is known.
+pub struct Finder<'a> {
+    text: &'a str,
+    line_offset: usize,
+}
+
+impl<'a> Finder<'a> {
+    pub fn new(text: &'a str, line_offset: usize) -> Self {
+        Finder { text, line_offset }
+    }
+
+    fn pos_of(&self, byte: usize, len: usize) -> Pos {
+        let before = &self.text[..byte];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let column = before[line_start..].chars().count() + 1;
+        Pos { line: line + self.line_offset, column, len: self.text[byte..byte + len].chars().count() }
+    }
+
+    /// Where a mapping key is written, searching from byte `from`: the key at the start of a
+    /// line (after indentation or `- `), or after `{` or `,` in a flow mapping.
+    fn key_at(&self, key: &str, from: usize) -> Option<usize> {
+        let mut start = from;
+        while let Some(found) = self.text[start..].find(key) {
+            let i = start + found;
+            let before = self.text[..i].trim_end_matches([' ', '\t']);
+            let after = self.text[i + key.len()..].trim_start_matches(['\'', '"']);
+            let quoted_start = self.text[..i].ends_with(['\'', '"']);
+            let boundary = before.is_empty()
+                || before.ends_with(['\n', '{', ',', '-'])
+                || (quoted_start && before[..before.len() - 1].trim_end().ends_with(['\n', '{', ',', '-']));
+            if boundary && after.starts_with(':') {
+                return Some(i);
+            }
+            start = i + key.len();
+        }
+        None
+    }
+
+    /// The position of the top-level key `key`.
+    pub fn key(&self, key: &str) -> Option<Pos> {
+        self.key_at(key, 0).map(|i| self.pos_of(i, key.len()))
+    }
+
+    /// The position of `key` written somewhere inside the value of the top-level key `parent`.
+    pub fn nested_key(&self, parent: &str, key: &str) -> Option<Pos> {
+        let from = self.key_at(parent, 0)? + parent.len();
+        self.key_at(key, from).map(|i| self.pos_of(i, key.len()))
+    }
+
+    /// The position of the text `value` inside the value of the top-level key `key`, falling
+    /// back to the key itself.
+    pub fn value(&self, key: &str, value: &str) -> Option<Pos> {
+        let from = self.key_at(key, 0)?;
+        match self.text[from..].find(value) {
+            Some(i) if !value.is_empty() => Some(self.pos_of(from + i, value.len())),
+            _ => Some(self.pos_of(from, key.len())),
+        }
+    }
+
+    /// The first position of `needle` anywhere in the text.
+    pub fn anywhere(&self, needle: &str) -> Option<Pos> {
+        self.text.find(needle).map(|i| self.pos_of(i, needle.len()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FM: &str = "title: x\nrelated: [http/504, http/999]\ncauses:\n  - { title: a, detial: b }\n  - title: c\n    likelyhood: high\ntags:\n  - a\n  - B\n";
+
+    #[test]
+    fn finds_keys_and_values_with_offsets() {
+        let f = Finder::new(FM, 1);
+        assert_eq!(f.key("related"), Some(Pos { line: 3, column: 1, len: 7 }));
+        assert_eq!(f.value("related", "http/999"), Some(Pos { line: 3, column: 21, len: 8 }));
+        assert_eq!(f.nested_key("causes", "detial"), Some(Pos { line: 5, column: 17, len: 6 }));
+        assert_eq!(f.nested_key("causes", "likelyhood"), Some(Pos { line: 7, column: 5, len: 10 }));
+        assert_eq!(f.value("tags", "B"), Some(Pos { line: 10, column: 5, len: 1 }));
+        assert_eq!(f.key("missing"), None);
+    }
+
+    #[test]
+    fn a_key_inside_a_value_is_not_a_key() {
+        let f = Finder::new("summary: the title: is here\ntitle: real\n", 0);
+        assert_eq!(f.key("title"), Some(Pos { line: 2, column: 1, len: 5 }));
+    }
+
+    #[test]
+    fn syntax_errors_carry_positions() {
+        let err = parse::<Value>("title: x\nbad: [unclosed\n", 1).unwrap_err();
+        assert!(err.pos.unwrap().line >= 2, "{err:?}");
+        assert_eq!(err.message, "did not find expected ',' or ']', while parsing a flow sequence");
+        assert_eq!(err.pos.unwrap().line, 4);
+    }
+}

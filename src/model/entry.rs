@@ -1,0 +1,535 @@
+//! One entry: its front-matter fields as written, and parsing plus every per-file rule of
+//! SPEC §2 (cross-file rules live in `link`).
+
+use crate::diag::{Diagnostic, Pos};
+use crate::load::frontmatter;
+use crate::load::yaml::{self, Finder, Mapping, Value};
+use crate::model::hint;
+use crate::model::id::{id_problem, segment_problem};
+use crate::model::markdown::{self, AnchorSet};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+
+/// The fields of an entry, as written. Required text fields are empty when missing (the
+/// checks report them); optional lists are empty.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct FrontMatter {
+    pub title: String,
+    pub code: String,
+    pub summary: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub also_known_as: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub spec: Option<Spec>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub iana: Option<Iana>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cacheable: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_action: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub generated_by: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub typical_cause: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_check: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fastest_fix: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub causes: Vec<Cause>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub steps: Vec<Step>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub estimated_time: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub faq: Vec<Faq>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub messages: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub compare: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub redirect_from: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated: Option<String>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub draft: bool,
+    /// Only in `.yaml` entries; a Markdown entry's body follows its front matter.
+    #[serde(skip_serializing)]
+    pub body: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct Spec {
+    pub label: String,
+    pub url: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Iana {
+    Assigned,
+    Unused,
+    Obsolete,
+    Temporary,
+    Unofficial,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Likelihood {
+    High,
+    Medium,
+    Low,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct Cause {
+    pub title: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub likelihood: Option<Likelihood>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct Step {
+    pub title: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tip: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct Faq {
+    pub q: String,
+    pub a: String,
+}
+
+/// The HTTP class of an entry: 1xx ... 5xx.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Class(pub u8);
+
+impl Class {
+    pub fn of_status(status: u16) -> Option<Class> {
+        (100..=599).contains(&status).then(|| Class((status / 100) as u8))
+    }
+
+    /// `5xx`
+    pub fn label(self) -> String {
+        format!("{}xx", self.0)
+    }
+
+    pub fn name(self) -> &'static str {
+        match self.0 {
+            1 => "Informational",
+            2 => "Success",
+            3 => "Redirection",
+            4 => "Client Error",
+            _ => "Server Error",
+        }
+    }
+}
+
+/// A reference to another entry from `related`, `compare`, `redirect_from` or an `@/` link,
+/// with where it is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ref {
+    pub id: String,
+    pub fragment: Option<String>,
+    pub pos: Option<Pos>,
+}
+
+/// A parsed, per-file-valid entry.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub id: String,
+    pub source: String,
+    /// Relative to the site root: `content/http/502.md`.
+    pub file: String,
+    pub fm: FrontMatter,
+    /// The Markdown body, from after the front matter or from `body:`.
+    pub body: String,
+    pub class: Option<Class>,
+    /// Every anchor the entry page has: the fixed ones and one per body heading.
+    pub anchors: BTreeSet<String>,
+    pub related: Vec<Ref>,
+    pub compare: Vec<Ref>,
+    pub redirect_from: Vec<Ref>,
+    /// `@/` links in any Markdown field.
+    pub links: Vec<Ref>,
+}
+
+/// Every top-level key an entry may have.
+pub const KEYS: &[&str] = &[
+    "title", "code", "summary", "name", "also_known_as", "status", "spec", "iana", "cacheable", "client_action",
+    "generated_by", "typical_cause", "first_check", "fastest_fix", "causes", "steps", "estimated_time", "faq",
+    "messages", "related", "compare", "tags", "redirect_from", "updated", "draft", "body",
+];
+
+/// The keys allowed inside the mappings of a nested field.
+fn nested_keys(field: &str) -> Option<&'static [&'static str]> {
+    match field {
+        "spec" => Some(&["label", "url"]),
+        "causes" => Some(&["title", "detail", "likelihood"]),
+        "steps" => Some(&["title", "detail", "tip"]),
+        "faq" => Some(&["q", "a"]),
+        _ => None,
+    }
+}
+
+/// Collects the diagnostics of one file, positioned in its text.
+struct Report<'a> {
+    file: &'a str,
+    text: &'a str,
+    finder: Finder<'a>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Report<'_> {
+    fn error(&mut self, pos: Option<Pos>, message: String, hint: Option<String>) {
+        self.diagnostics.push(Diagnostic::error(message).file(self.file).at(self.text, pos).hint_opt(hint));
+    }
+}
+
+/// Parses and checks one entry file. Returns the entry when it could be parsed at all (it
+/// may still have diagnostics), so that later stages can check links to it.
+pub fn parse(id: &str, file: &str, text: &str, is_yaml: bool) -> (Option<Entry>, Vec<Diagnostic>) {
+    let (yaml_text, yaml_offset, md_body, body_offset) = if is_yaml {
+        (text, 0, None, 0)
+    } else {
+        match frontmatter::split(text) {
+            Ok(s) => (s.yaml, s.yaml_offset, Some(s.body), s.body_offset),
+            Err(e) => {
+                let d = Diagnostic::error(e.message).file(file).at(text, Some(Pos { line: 1, column: 1, len: 3 })).hint(e.hint);
+                return (None, vec![d]);
+            }
+        }
+    };
+    let mut report = Report { file, text, finder: Finder::new(yaml_text, yaml_offset), diagnostics: Vec::new() };
+    let value: Value = match yaml::parse(yaml_text, yaml_offset) {
+        Ok(v) => v,
+        Err(e) => {
+            report.error(e.pos, format!("invalid YAML: {}", e.message), Some(yaml_hint(&e.message)));
+            return (None, report.diagnostics);
+        }
+    };
+    let first_line = Some(Pos { line: yaml_offset.max(1), column: 1, len: 3 });
+    let map = match &value {
+        Value::Mapping(map) => map,
+        Value::Null => {
+            let what = if is_yaml { "the file is empty" } else { "the front matter is empty" };
+            report.error(first_line, what.to_string(), Some("an entry needs at least `title`, `code` and `summary`".into()));
+            return (None, report.diagnostics);
+        }
+        _ => {
+            report.error(first_line, "an entry must be a mapping of fields".into(), Some("write `key: value` lines, such as `title: 502 Bad Gateway`".into()));
+            return (None, report.diagnostics);
+        }
+    };
+    check_keys(map, is_yaml, &mut report);
+    let fm: FrontMatter = match yaml::parse(yaml_text, yaml_offset) {
+        Ok(fm) => fm,
+        Err(e) => {
+            report.error(e.pos, e.message.replace("u16", "a whole number"), None);
+            return (None, report.diagnostics);
+        }
+    };
+    let (source, name) = id.split_once('/').unwrap_or((id, ""));
+    let body = match md_body {
+        Some(b) => b.to_string(),
+        None => fm.body.clone().unwrap_or_default(),
+    };
+    for key in ["title", "code", "summary"] {
+        let value = match key {
+            "title" => &fm.title,
+            "code" => &fm.code,
+            _ => &fm.summary,
+        };
+        if !map.contains_key(key) {
+            report.error(first_line, format!("the required field `{key}` is missing"), Some(required_hint(key)));
+        } else if value.trim().is_empty() {
+            report.error(report.finder.key(key), format!("`{key}` is empty"), Some(required_hint(key)));
+        }
+    }
+    let class = check_code_and_class(source, name, &fm, &mut report);
+    check_fields(&fm, &mut report);
+    let related = refs(id, "related", &fm.related, true, &mut report);
+    let compare = refs(id, "compare", &fm.compare, true, &mut report);
+    let redirect_from = refs(id, "redirect_from", &fm.redirect_from, false, &mut report);
+    let mut anchors = AnchorSet::default();
+    markdown::heading_anchors(&body, &mut anchors);
+    let links = scan_links(&fm, &body, body_offset, is_yaml, &mut report);
+    let entry = Entry {
+        id: id.to_string(),
+        source: source.to_string(),
+        file: file.to_string(),
+        fm,
+        body,
+        class,
+        anchors: anchors.into_set(),
+        related,
+        compare,
+        redirect_from,
+        links,
+    };
+    (Some(entry), report.diagnostics)
+}
+
+fn yaml_hint(message: &str) -> String {
+    if message.contains("mapping values are not allowed") {
+        "a value that contains `: ` must be quoted, for example `summary: \"Error: the upstream closed\"`".into()
+    } else if message.contains("found character that cannot start any token") {
+        "values starting with `@`, `` ` `` or `%` must be quoted".into()
+    } else {
+        "check the indentation and quoting around this line".into()
+    }
+}
+
+fn required_hint(key: &str) -> String {
+    match key {
+        "title" => "add a title, such as `title: 502 Bad Gateway`".into(),
+        "code" => "add the error's code, such as `code: \"502\"` or `code: H10`".into(),
+        _ => "add a one-sentence summary of what the error means".into(),
+    }
+}
+
+/// Reports every unknown key, at the top level and inside nested mappings, with a hint.
+fn check_keys(map: &Mapping, is_yaml: bool, report: &mut Report<'_>) {
+    for (key, value) in map {
+        let Some(key) = key.as_str() else {
+            report.error(None, format!("the key `{}` is not text", yaml_scalar(key)), None);
+            continue;
+        };
+        if key == "body" && !is_yaml {
+            report.error(
+                report.finder.key(key),
+                "`body` is not a front-matter field in a Markdown entry".into(),
+                Some("write the body as Markdown after the closing `---`".into()),
+            );
+        } else if !KEYS.contains(&key) {
+            let hint = hint::did_you_mean(hint::similar(key, KEYS.iter().copied()));
+            report.error(report.finder.key(key), format!("unknown field `{key}`"), hint.or_else(|| Some("see SPEC §2 for the fields an entry takes".into())));
+        } else if let Some(allowed) = nested_keys(key) {
+            let items: Vec<&Value> = match value {
+                Value::Sequence(items) => items.iter().collect(),
+                other => vec![other],
+            };
+            for item in items {
+                let Value::Mapping(inner) = item else { continue };
+                for inner_key in inner.keys().filter_map(Value::as_str) {
+                    if !allowed.contains(&inner_key) {
+                        let hint = hint::did_you_mean(hint::similar(inner_key, allowed.iter().copied()))
+                            .unwrap_or_else(|| format!("`{key}` items take: {}", allowed.join(", ")));
+                        report.error(report.finder.nested_key(key, inner_key), format!("unknown field `{inner_key}` in `{key}`"), Some(hint));
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn yaml_scalar(value: &Value) -> String {
+    match value {
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => n.to_string(),
+        _ => "?".into(),
+    }
+}
+
+/// http entries: the code is the file name and a status from 100 to 599. Others: a class
+/// from `status`.
+fn check_code_and_class(source: &str, name: &str, fm: &FrontMatter, report: &mut Report<'_>) -> Option<Class> {
+    if let Some(status) = fm.status {
+        if !(100..=599).contains(&status) {
+            report.error(report.finder.value("status", &status.to_string()), format!("`status` {status} is not an HTTP status from 100 to 599"), None);
+        }
+    }
+    if source != "http" {
+        if fm.iana.is_some() {
+            report.error(report.finder.key("iana"), "`iana` applies only to http entries".into(), Some("remove it; use `status` for the HTTP status this error produces".into()));
+        }
+        return fm.status.and_then(Class::of_status);
+    }
+    if fm.status.is_some() {
+        report.error(report.finder.key("status"), "`status` applies only to non-http entries".into(), Some("an http entry's status is its code; remove `status`".into()));
+    }
+    let code = fm.code.trim();
+    if code.is_empty() {
+        return None;
+    }
+    let number = code.parse::<u16>().ok().filter(|n| (100..=599).contains(n));
+    if code != name {
+        report.error(report.finder.value("code", code), format!("the code `{code}` does not match the file name `{name}`"), Some(format!("an http entry's file is named after its code: `code: \"{name}\"` or rename the file")));
+    } else if number.is_none() {
+        report.error(report.finder.value("code", code), format!("`{code}` is not an HTTP status from 100 to 599"), Some("http entries are named after their status code, such as content/http/502.md".into()));
+    }
+    number.and_then(Class::of_status)
+}
+
+fn check_fields(fm: &FrontMatter, report: &mut Report<'_>) {
+    if let Some(spec) = &fm.spec {
+        for (field, value) in [("label", &spec.label), ("url", &spec.url)] {
+            if value.trim().is_empty() {
+                report.error(report.finder.key("spec"), format!("`spec` needs a `{field}`"), Some("write `spec: { label: \"RFC 9110 §15.6.3\", url: \"https://www.rfc-editor.org/rfc/rfc9110#section-15.6.3\" }`".into()));
+            }
+        }
+        if let Some(problem) = markdown::url_problem(&spec.url) {
+            report.error(report.finder.value("spec", &spec.url), problem, Some("use an http(s) URL".into()));
+        }
+    }
+    for (i, cause) in fm.causes.iter().enumerate() {
+        if cause.title.trim().is_empty() {
+            report.error(report.finder.key("causes"), format!("cause {} has no `title`", i + 1), Some("each cause needs `title`; `detail` and `likelihood` are optional".into()));
+        }
+    }
+    for (i, step) in fm.steps.iter().enumerate() {
+        if step.title.trim().is_empty() {
+            report.error(report.finder.key("steps"), format!("step {} has no `title`", i + 1), Some("each step needs `title`; `detail` and `tip` are optional".into()));
+        }
+    }
+    for (i, item) in fm.faq.iter().enumerate() {
+        for (field, value) in [("q", &item.q), ("a", &item.a)] {
+            if value.trim().is_empty() {
+                report.error(report.finder.key("faq"), format!("FAQ item {} has no `{field}`", i + 1), Some("each FAQ item needs both `q` and `a`".into()));
+            }
+        }
+    }
+    let mut seen = BTreeSet::new();
+    for tag in &fm.tags {
+        if let Some(why) = segment_problem(tag) {
+            report.error(report.finder.value("tags", tag), format!("the tag `{tag}` {why}"), Some(format!("write it as `{}`", crate::model::id::slug(tag))));
+        } else if !seen.insert(tag) {
+            report.error(report.finder.value("tags", tag), format!("the tag `{tag}` is listed twice"), Some("remove the repeat".into()));
+        }
+    }
+    if let Some(date) = &fm.updated {
+        if !is_real_date(date) {
+            report.error(report.finder.value("updated", date), format!("`updated` is `{date}`, which is not a real date written YYYY-MM-DD"), Some("for example `updated: 2026-04-20`".into()));
+        }
+    }
+}
+
+/// `YYYY-MM-DD` naming a day that exists.
+pub fn is_real_date(date: &str) -> bool {
+    let b = date.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return false;
+    }
+    let num = |s: &str| s.parse::<u32>().ok().filter(|_| s.bytes().all(|c| c.is_ascii_digit()));
+    let (Some(y), Some(m), Some(d)) = (num(&date[..4]), num(&date[5..7]), num(&date[8..])) else {
+        return false;
+    };
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days).contains(&d)
+}
+
+/// Checks the syntax of ids in a list and turns them into positioned references.
+fn refs(own: &str, key: &str, ids: &[String], not_self: bool, report: &mut Report<'_>) -> Vec<Ref> {
+    let mut out: Vec<Ref> = Vec::new();
+    for id in ids {
+        let pos = report.finder.value(key, id);
+        if let Some(problem) = id_problem(id) {
+            report.error(pos, format!("`{key}` lists {problem}"), Some("ids are paths under content/ without extension, such as `http/504`".into()));
+        } else if not_self && id == own {
+            report.error(pos, format!("`{key}` names the entry itself"), Some("remove it".into()));
+        } else if !not_self && id == own {
+            report.error(pos, "`redirect_from` names the entry's own id".into(), Some("list only old ids that should lead here".into()));
+        } else if out.iter().any(|r| &r.id == id) {
+            report.error(pos, format!("`{key}` lists `{id}` twice"), Some("remove the repeat".into()));
+        } else {
+            out.push(Ref { id: id.clone(), fragment: None, pos });
+        }
+    }
+    out
+}
+
+/// Checks every link in the Markdown fields and returns the `@/` ones.
+fn scan_links(fm: &FrontMatter, body: &str, body_offset: usize, is_yaml: bool, report: &mut Report<'_>) -> Vec<Ref> {
+    let mut fields: Vec<(&str, &str)> = vec![("summary", fm.summary.as_str())];
+    fields.extend(fm.client_action.as_deref().map(|t| ("client_action", t)));
+    fields.extend(fm.fastest_fix.iter().map(|t| ("fastest_fix", t.as_str())));
+    for cause in &fm.causes {
+        fields.push(("causes", &cause.title));
+        fields.extend(cause.detail.as_deref().map(|t| ("causes", t)));
+    }
+    for step in &fm.steps {
+        fields.push(("steps", &step.title));
+        fields.extend(step.detail.as_deref().map(|t| ("steps", t)));
+        fields.extend(step.tip.as_deref().map(|t| ("steps", t)));
+    }
+    fields.extend(fm.faq.iter().map(|f| ("faq", f.a.as_str())));
+    let mut found: Vec<(Option<Pos>, String)> = Vec::new();
+    for (key, text) in fields {
+        for link in markdown::links(text) {
+            found.push((report.finder.value(key, &link.dest), link.dest));
+        }
+    }
+    for link in markdown::links(body) {
+        let pos = if is_yaml {
+            report.finder.value("body", &link.dest)
+        } else {
+            let at = link.offset + body[link.offset..].find(&link.dest).unwrap_or(0);
+            let before = &body[..at];
+            let line = before.matches('\n').count() + 1 + body_offset;
+            let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+            Some(Pos { line, column, len: link.dest.chars().count().max(1) })
+        };
+        found.push((pos, link.dest));
+    }
+    let mut out = Vec::new();
+    for (pos, dest) in found {
+        if let Some(problem) = markdown::url_problem(&dest) {
+            report.error(pos, problem, Some("links may be http(s), mailto, relative, `#fragment` or `@/id` links".into()));
+        } else if let Some((id, fragment)) = markdown::internal_target(&dest) {
+            match id_problem(id) {
+                Some(problem) => report.error(pos, format!("the link `{dest}` names {problem}"), Some("write `@/` links as `@/http/504` or `@/http/504#causes`".into())),
+                None => out.push(Ref { id: id.to_string(), fragment: fragment.map(str::to_string), pos }),
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn real_dates() {
+        assert!(is_real_date("2026-04-20"));
+        assert!(is_real_date("2024-02-29"));
+        assert!(!is_real_date("2026-02-29"));
+        assert!(!is_real_date("2026-13-01"));
+        assert!(!is_real_date("2026-4-20"));
+        assert!(!is_real_date("20260420"));
+        assert!(!is_real_date("2026-04-+1"));
+    }
+
+    #[test]
+    fn classes() {
+        assert_eq!(Class::of_status(503).map(Class::label).as_deref(), Some("5xx"));
+        assert_eq!(Class::of_status(600), None);
+        assert_eq!(Class(4).name(), "Client Error");
+    }
+}

@@ -1,0 +1,182 @@
+//! The model: parsed, per-file-valid entries and prose pages, sorted by id in natural order.
+//! Pure: it reads nothing from disk; `load` hands it the text.
+
+pub mod entry;
+pub mod hint;
+pub mod id;
+pub mod markdown;
+
+use crate::config::SiteConfig;
+use crate::diag::{Diagnostic, Pos};
+use crate::load::yaml::{self, Finder};
+use crate::load::{Kind, Loaded, frontmatter};
+use entry::{Entry, Ref};
+use rayon::prelude::*;
+use serde::Deserialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// A prose page: the home page's or a source's `_index.md`, or a comparison's prose.
+#[derive(Debug, Clone, Default)]
+pub struct Page {
+    pub file: String,
+    pub title: Option<String>,
+    pub summary: Option<String>,
+    pub body: String,
+    /// `@/` links in the body, checked by `link`.
+    pub links: Vec<Ref>,
+}
+
+/// The whole site as data.
+#[derive(Debug)]
+pub struct Site {
+    pub config: SiteConfig,
+    /// Every parsed entry (drafts included), in natural id order.
+    pub entries: Vec<Entry>,
+    /// Ids of entry files that could not be parsed: they still exist for references, so one
+    /// broken file does not cascade into errors in every file that names it.
+    pub broken: BTreeSet<String>,
+    pub home: Option<Page>,
+    pub source_pages: BTreeMap<String, Page>,
+    /// Comparison prose, by page name (`http-502-vs-http-504`).
+    pub prose: BTreeMap<String, Page>,
+}
+
+impl Site {
+    /// Every id that exists, parsed or not.
+    pub fn all_ids(&self) -> impl Iterator<Item = &str> {
+        self.entries.iter().map(|e| e.id.as_str()).chain(self.broken.iter().map(String::as_str))
+    }
+}
+
+enum Parsed {
+    Entry(Option<Entry>, String),
+    Home(Page),
+    Source(String, Page),
+    Prose(String, Page),
+}
+
+/// Parses every loaded file (in parallel) into the site model.
+pub fn build(loaded: Loaded) -> (Site, Vec<Diagnostic>) {
+    let Loaded { config, files, mut diagnostics } = loaded;
+    let parsed: Vec<(Option<Parsed>, Vec<Diagnostic>)> = files
+        .into_par_iter()
+        .map(|file| {
+            let Some(text) = file.text else {
+                return match file.kind {
+                    Kind::Entry { id, .. } => (Some(Parsed::Entry(None, id)), Vec::new()),
+                    _ => (None, Vec::new()),
+                };
+            };
+            match file.kind {
+                Kind::Entry { id, yaml } => {
+                    let (entry, diagnostics) = entry::parse(&id, &file.path, &text, yaml);
+                    (Some(Parsed::Entry(entry, id)), diagnostics)
+                }
+                Kind::HomeIndex => wrap(parse_page(&file.path, &text), Parsed::Home),
+                Kind::SourceIndex { source } => wrap(parse_page(&file.path, &text), |p| Parsed::Source(source, p)),
+                Kind::CompareProse { name } => wrap(parse_page(&file.path, &text), |p| Parsed::Prose(name, p)),
+            }
+        })
+        .collect();
+    let mut site = Site {
+        config,
+        entries: Vec::new(),
+        broken: BTreeSet::new(),
+        home: None,
+        source_pages: BTreeMap::new(),
+        prose: BTreeMap::new(),
+    };
+    let mut files_by_id: BTreeMap<String, String> = BTreeMap::new();
+    for (item, found) in parsed {
+        diagnostics.extend(found);
+        match item {
+            Some(Parsed::Entry(entry, id)) => {
+                let file = entry.as_ref().map(|e| e.file.clone()).unwrap_or_default();
+                if let Some(first) = files_by_id.get(&id) {
+                    if !file.is_empty() {
+                        diagnostics.push(
+                            Diagnostic::error(format!("`{id}` is defined twice, here and in {first}"))
+                                .file(&file)
+                                .hint("keep one of the two files"),
+                        );
+                    }
+                    continue;
+                }
+                files_by_id.insert(id.clone(), file);
+                match entry {
+                    Some(entry) => site.entries.push(entry),
+                    None => {
+                        site.broken.insert(id);
+                    }
+                }
+            }
+            Some(Parsed::Home(page)) => site.home = Some(page),
+            Some(Parsed::Source(source, page)) => {
+                site.source_pages.insert(source, page);
+            }
+            Some(Parsed::Prose(name, page)) => {
+                site.prose.insert(name, page);
+            }
+            None => {}
+        }
+    }
+    site.entries.sort_by(|a, b| id::natural_cmp(&a.id, &b.id));
+    (site, diagnostics)
+}
+
+fn wrap(result: (Option<Page>, Vec<Diagnostic>), make: impl FnOnce(Page) -> Parsed) -> (Option<Parsed>, Vec<Diagnostic>) {
+    (result.0.map(make), result.1)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PageFront {
+    title: Option<String>,
+    summary: Option<String>,
+}
+
+/// Parses a prose page: optional front matter with only `title` and `summary`, then Markdown.
+pub fn parse_page(file: &str, text: &str) -> (Option<Page>, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let (front, body, body_offset) = if frontmatter::has_front_matter(text) {
+        match frontmatter::split(text) {
+            Ok(split) => {
+                let front = if split.yaml.trim().is_empty() {
+                    PageFront { title: None, summary: None }
+                } else {
+                    match yaml::parse::<PageFront>(split.yaml, split.yaml_offset) {
+                        Ok(front) => front,
+                        Err(e) => {
+                            let hint = if e.message.contains("unknown field") {
+                                "prose pages take only `title` and `summary` in their front matter"
+                            } else {
+                                "check the indentation and quoting around this line"
+                            };
+                            let d = Diagnostic::error(e.message).file(file).at(text, e.pos).hint(hint);
+                            return (None, vec![d]);
+                        }
+                    }
+                };
+                (front, split.body, split.body_offset)
+            }
+            Err(e) => {
+                let d = Diagnostic::error(e.message).file(file).at(text, Some(Pos { line: 1, column: 1, len: 3 })).hint(e.hint);
+                return (None, vec![d]);
+            }
+        }
+    } else {
+        (PageFront { title: None, summary: None }, text, 0)
+    };
+    let finder = Finder::new(body, body_offset);
+    let mut links = Vec::new();
+    for link in markdown::links(body) {
+        let pos = finder.anywhere(&link.dest);
+        if let Some(problem) = markdown::url_problem(&link.dest) {
+            diagnostics.push(Diagnostic::error(problem).file(file).at(text, pos));
+        } else if let Some((id, fragment)) = markdown::internal_target(&link.dest) {
+            links.push(Ref { id: id.to_string(), fragment: fragment.map(str::to_string), pos });
+        }
+    }
+    let page = Page { file: file.to_string(), title: front.title, summary: front.summary, body: body.to_string(), links };
+    (Some(page), diagnostics)
+}
