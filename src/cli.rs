@@ -1,5 +1,6 @@
 //! The command line (SPEC §5): parsing, dispatch, and the exit status.
 
+use crate::build;
 use crate::check::{self, Format};
 use crate::new;
 use clap::{Parser, Subcommand};
@@ -18,6 +19,21 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
+    /// Build the site into a folder (default: public/ under the root).
+    Build {
+        /// The output folder; relative paths are taken from the current folder.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Link to index.html files, so the site works opened from disk (file://).
+        #[arg(long)]
+        offline: bool,
+        /// Include draft entries.
+        #[arg(long)]
+        drafts: bool,
+        /// The URL the site will be served from (overrides base_url in site.yaml).
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+    },
     /// Check every entry and link; write nothing.
     Check {
         /// How to print diagnostics.
@@ -39,6 +55,10 @@ const USAGE: u8 = 2;
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
     ExitCode::from(match cli.command {
+        Command::Build { out, offline, drafts, base_url } => {
+            let out = out.unwrap_or_else(|| cli.root.join("public"));
+            run_build(&cli.root, &build::BuildOptions { out, offline, drafts, base_url })
+        }
         Command::Check { format } => run_check(&cli.root, format),
         Command::New { id } => match new::create(&cli.root, &id, &new::today()) {
             Ok(path) => {
@@ -64,6 +84,30 @@ fn run_check(root: &std::path::Path, format: Format) -> u8 {
         Ok(checked) => {
             check::report(&checked.diagnostics, format, &check::describe(&checked));
             if checked.has_errors() { FAILED } else { OK }
+        }
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            FAILED
+        }
+    }
+}
+
+fn run_build(root: &std::path::Path, options: &build::BuildOptions) -> u8 {
+    match build::build(root, options) {
+        Ok(outcome) => {
+            for d in &outcome.diagnostics {
+                eprintln!("{}", d.to_text());
+            }
+            match outcome.summary {
+                Some(summary) => {
+                    eprintln!("{summary} -> {}", options.out.display());
+                    OK
+                }
+                None => {
+                    eprintln!("error: {}; nothing was written", crate::diag::summary(&outcome.diagnostics));
+                    FAILED
+                }
+            }
         }
         Err(e) => {
             eprintln!("error: {e:#}");

@@ -6,10 +6,13 @@
 //!    stages that touch the disk.
 //! 2. [`model`] parses every file into entries and prose pages, checking each file's rules.
 //! 3. [`link`] resolves references and computes related lists and comparison pairs.
+//! 4. [`render`] turns the model and the graph into pages and API files, in parallel.
+//! 5. [`output`] writes them into a staging folder and swaps it in ([`build`]).
 //!
 //! Every stage returns [`diag::Diagnostic`]s instead of stopping at the first problem;
 //! [`check`] runs them all, and [`cli`] decides the exit status.
 
+pub mod build;
 pub mod check;
 pub mod cli;
 pub mod config;
@@ -18,3 +21,5 @@ pub mod link;
 pub mod load;
 pub mod model;
 pub mod new;
+pub mod output;
+pub mod render;

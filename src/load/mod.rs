@@ -2,6 +2,7 @@
 //! (SPEC §1), and reads the files in parallel into normalised text (no BOM, LF line endings).
 
 pub mod frontmatter;
+pub mod theme;
 mod walk;
 pub mod yaml;
 

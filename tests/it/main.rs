@@ -1,1 +1,10 @@
-//! integration tests
+//! Integration tests: the real `faultline` binary run on fixture sites copied into temporary
+//! folders, plus the library API for the computed cross-links.
+
+mod check;
+mod clean;
+mod cli;
+mod content;
+mod harness;
+mod new;
+mod panics;

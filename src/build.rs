@@ -1,0 +1,188 @@
+//! `faultline build`: check, then render every file into a staging folder and swap it in.
+
+use crate::check;
+use crate::diag::Diagnostic;
+use crate::load::theme;
+use crate::output::{MARKER, Staging};
+use crate::render::templates::Templates;
+use crate::render::urls::LinkStyle;
+use crate::render::{FileKind, Options, Renderer, highlight};
+use anyhow::{Result, bail};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+/// What `faultline build` was asked to do.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    pub out: PathBuf,
+    pub offline: bool,
+    pub drafts: bool,
+    pub base_url: Option<String>,
+}
+
+/// What a finished build wrote.
+#[derive(Debug, Clone, Default)]
+pub struct Summary {
+    pub entries: usize,
+    pub comparisons: usize,
+    pub other_pages: usize,
+    pub files: usize,
+    pub bytes: u64,
+    pub elapsed: Duration,
+}
+
+impl std::fmt::Display for Summary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "built {} entry pages, {} comparison pages and {} other pages ({} files, {:.1} MB) in {:.2} s",
+            self.entries,
+            self.comparisons,
+            self.other_pages,
+            self.files,
+            self.bytes as f64 / 1_000_000.0,
+            self.elapsed.as_secs_f64()
+        )
+    }
+}
+
+/// The outcome of a build that could run: a summary, or the content errors that stopped it.
+/// Warnings come with either.
+pub struct Outcome {
+    pub summary: Option<Summary>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// A short content hash for asset file names (FNV-1a, 64 bits), stable across runs and
+/// platforms.
+fn content_hash(bytes: &[u8]) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        hash ^= u64::from(b);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{:010x}", hash >> 24)
+}
+
+/// `style.css` -> `style.<hash>.css`; other assets keep their names.
+fn hashed_name(name: &str, bytes: &[u8]) -> String {
+    match name.rsplit_once('.') {
+        Some((stem, ext)) if ext == "css" || ext == "js" => format!("{stem}.{}.{ext}", content_hash(bytes)),
+        _ => name.to_string(),
+    }
+}
+
+fn normalise_base_url(url: &str) -> Result<String> {
+    if !(url.starts_with("https://") || url.starts_with("http://")) {
+        bail!("--base-url must be an absolute http(s) URL, not `{url}`");
+    }
+    Ok(if url.ends_with('/') { url.to_string() } else { format!("{url}/") })
+}
+
+/// Builds the site at `root`. `Err` for failures that are not content errors (an output
+/// folder refused, a template error, a failed write).
+pub fn build(root: &Path, options: &BuildOptions) -> Result<Outcome> {
+    let start = Instant::now();
+    let checked = check::run(root, options.drafts)?;
+    let mut diagnostics = checked.diagnostics;
+    if diagnostics.iter().any(|d| d.severity == crate::diag::Severity::Error) {
+        return Ok(Outcome { summary: None, diagnostics });
+    }
+    let (site, graph) = (checked.site, checked.graph);
+    let base_url = match &options.base_url {
+        Some(url) => Some(normalise_base_url(url)?),
+        None => site.config.base_url.clone(),
+    };
+    if base_url.is_none() {
+        diagnostics.push(
+            Diagnostic::warning("no base_url is set, so the build writes no sitemap.xml, canonical links or og:url")
+                .hint("set `base_url` in site.yaml or pass --base-url"),
+        );
+    }
+    let theme = theme::load(root, &site.config.theme)?;
+    let templates = Templates::compile(&theme)?;
+
+    let mut assets: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    let mut asset_paths: BTreeMap<String, String> = BTreeMap::new();
+    for (name, bytes) in &theme.assets {
+        let mut bytes = bytes.clone();
+        if name == "style.css" {
+            bytes.extend_from_slice(highlight::stylesheet().as_bytes());
+        }
+        let path = hashed_name(name, &bytes);
+        asset_paths.insert(name.clone(), path.clone());
+        assets.insert(path, bytes);
+    }
+    let statics = theme::files(&root.join("static"))?;
+
+    let style = if options.offline { LinkStyle::File } else { LinkStyle::Folder };
+    let render_options = Options { style, base_url, assets: asset_paths };
+    let renderer = Renderer::new(&site, &graph, &templates, &render_options);
+
+    let generated: BTreeSet<String> = renderer.paths().into_iter().chain(assets.keys().cloned()).chain([MARKER.to_string()]).collect();
+    let collisions: Vec<Diagnostic> = statics
+        .keys()
+        .filter(|p| generated.contains(*p))
+        .map(|p| {
+            Diagnostic::error(format!("static/{p} has the same path as a file the build generates"))
+                .file(&format!("static/{p}"))
+                .hint("rename or remove the static file")
+        })
+        .collect();
+    if !collisions.is_empty() {
+        diagnostics.extend(collisions);
+        return Ok(Outcome { summary: None, diagnostics });
+    }
+
+    let staging = Staging::begin(root, &options.out)?;
+    let bytes = AtomicU64::new(0);
+    let counts = [AtomicUsize::new(0), AtomicUsize::new(0), AtomicUsize::new(0), AtomicUsize::new(0)];
+    for (path, data) in assets.iter().chain(statics.iter()) {
+        staging.write(path, data)?;
+        bytes.fetch_add(data.len() as u64, Ordering::Relaxed);
+        counts[3].fetch_add(1, Ordering::Relaxed);
+    }
+    let total = generated.len() as u64;
+    let progress = if total > 2000 { indicatif::ProgressBar::new(total) } else { indicatif::ProgressBar::hidden() };
+    renderer.render_all(&|file, kind| {
+        staging.write(&file.path, &file.bytes)?;
+        bytes.fetch_add(file.bytes.len() as u64, Ordering::Relaxed);
+        let slot = match kind {
+            FileKind::Entry => 0,
+            FileKind::Comparison => 1,
+            FileKind::Page => 2,
+            FileKind::Other => 3,
+        };
+        counts[slot].fetch_add(1, Ordering::Relaxed);
+        progress.inc(1);
+        Ok(())
+    })?;
+    progress.finish_and_clear();
+    staging.commit()?;
+    let count = |i: usize| counts[i].load(Ordering::Relaxed);
+    let summary = Summary {
+        entries: count(0),
+        comparisons: count(1),
+        other_pages: count(2),
+        files: count(0) + count(1) + count(2) + count(3) + 1,
+        bytes: bytes.load(Ordering::Relaxed),
+        elapsed: start.elapsed(),
+    };
+    Ok(Outcome { summary: Some(summary), diagnostics })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn asset_names_carry_a_stable_content_hash() {
+        assert_eq!(hashed_name("style.css", b"body{}"), hashed_name("style.css", b"body{}"));
+        assert_ne!(hashed_name("style.css", b"body{}"), hashed_name("style.css", b"body{ }"));
+        assert!(hashed_name("app.js", b"x").starts_with("app."));
+        assert_eq!(hashed_name("favicon.svg", b"x"), "favicon.svg");
+        assert_eq!(content_hash(b"").len(), 10);
+    }
+}

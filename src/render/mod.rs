@@ -1,0 +1,216 @@
+//! Rendering: the site model and its link graph become output files, in parallel and
+//! without touching the disk. Each file is handed to a sink as soon as it is rendered, so
+//! a large site is never held in memory whole.
+//!
+//! 1. Shared pieces are computed once: every entry's URL, card and comparison row.
+//! 2. The list of jobs is made: one per page or file, in a fixed order.
+//! 3. Jobs run on rayon's pool; each builds its view and renders a template.
+
+mod api;
+pub mod highlight;
+pub mod markdown;
+mod pages;
+pub mod templates;
+pub mod urls;
+pub mod view;
+
+use crate::link::LinkGraph;
+use crate::model::Site;
+use crate::model::entry::Class;
+use anyhow::Result;
+use rayon::prelude::*;
+use std::collections::{BTreeMap, HashMap};
+use templates::Templates;
+use urls::LinkStyle;
+use view::{Card, Row};
+
+/// Lists longer than this are split into pages.
+pub const PAGE_SIZE: usize = 200;
+
+/// One output file: its path under the output root and its bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutFile {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+/// What kind of page a file is, for the build summary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    Entry,
+    Comparison,
+    Page,
+    Other,
+}
+
+/// How this build links and where it will be hosted.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub style: LinkStyle,
+    /// Absolute, ending in `/`; `None` writes no sitemap, canonical or og:url.
+    pub base_url: Option<String>,
+    /// Output paths of the theme's assets, by their name in the theme (`style.css`).
+    pub assets: BTreeMap<String, String>,
+}
+
+/// A unit of rendering work.
+#[derive(Debug, Clone)]
+enum Job {
+    Entry(usize),
+    Pair(usize),
+    Home,
+    Source(String, usize),
+    Class(Class, usize),
+    Tag(String, usize),
+    TagIndex,
+    CompareIndex,
+    Redirect(usize),
+    NotFound,
+    Api(usize),
+    ApiIndex,
+    Sitemap,
+    Robots,
+}
+
+/// Everything computed once and shared by all jobs.
+pub struct Renderer<'a> {
+    site: &'a Site,
+    graph: &'a LinkGraph,
+    templates: &'a Templates,
+    options: &'a Options,
+    index: HashMap<&'a str, usize>,
+    /// Root-relative URL of each entry page, in this build's link style.
+    urls: Vec<String>,
+    cards: Vec<Card>,
+    rows: Vec<Row>,
+    /// Included entries by source, class and tag, in natural order.
+    by_source: BTreeMap<&'a str, Vec<usize>>,
+    by_class: BTreeMap<Class, Vec<usize>>,
+    by_tag: BTreeMap<&'a str, Vec<usize>>,
+}
+
+impl<'a> Renderer<'a> {
+    pub fn new(site: &'a Site, graph: &'a LinkGraph, templates: &'a Templates, options: &'a Options) -> Self {
+        let index = site.entries.iter().enumerate().map(|(i, e)| (e.id.as_str(), i)).collect();
+        let urls: Vec<String> = site.entries.iter().map(|e| options.style.page(&e.id)).collect();
+        let cards = site.entries.iter().zip(&urls).map(|(e, url)| pages::card(e, url)).collect();
+        let rows = site.entries.iter().zip(&urls).map(|(e, url)| pages::row(e, url)).collect();
+        let mut by_source: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        let mut by_class: BTreeMap<Class, Vec<usize>> = BTreeMap::new();
+        let mut by_tag: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        for (i, e) in site.entries.iter().enumerate().filter(|(i, _)| graph.included[*i]) {
+            by_source.entry(&e.source).or_default().push(i);
+            if let Some(class) = e.class {
+                by_class.entry(class).or_default().push(i);
+            }
+            for tag in &e.fm.tags {
+                let list = by_tag.entry(tag).or_default();
+                if list.last() != Some(&i) {
+                    list.push(i);
+                }
+            }
+        }
+        // A class page lists http entries first, then the others whose status is in it.
+        for list in by_class.values_mut() {
+            list.sort_by_key(|&i| (site.entries[i].source != "http", i));
+        }
+        Renderer { site, graph, templates, options, index, urls, cards, rows, by_source, by_class, by_tag }
+    }
+
+    fn jobs(&self) -> Vec<Job> {
+        let included = |i: &usize| self.graph.included[*i];
+        let pages_of = |n: usize| n.div_ceil(PAGE_SIZE).max(1);
+        let mut jobs: Vec<Job> = (0..self.site.entries.len()).filter(included).map(Job::Entry).collect();
+        jobs.extend((0..self.graph.pairs.len()).map(Job::Pair));
+        jobs.push(Job::Home);
+        for (source, list) in &self.by_source {
+            jobs.extend((1..=pages_of(list.len())).map(|p| Job::Source(source.to_string(), p)));
+        }
+        for (class, list) in &self.by_class {
+            jobs.extend((1..=pages_of(list.len())).map(|p| Job::Class(*class, p)));
+        }
+        for (tag, list) in &self.by_tag {
+            jobs.extend((1..=pages_of(list.len())).map(|p| Job::Tag(tag.to_string(), p)));
+        }
+        jobs.extend([Job::TagIndex, Job::CompareIndex, Job::NotFound, Job::ApiIndex, Job::Robots]);
+        jobs.extend((0..self.graph.redirects.len()).map(Job::Redirect));
+        jobs.extend((0..self.site.entries.len()).filter(included).map(Job::Api));
+        if self.options.base_url.is_some() {
+            jobs.push(Job::Sitemap);
+        }
+        jobs
+    }
+
+    /// Every output path this build will write, without rendering anything, so collisions
+    /// with static files are found before the work starts.
+    pub fn paths(&self) -> Vec<String> {
+        self.jobs().iter().map(|job| self.path_of(job)).collect()
+    }
+
+    fn path_of(&self, job: &Job) -> String {
+        match job {
+            Job::Entry(i) => urls::file_of(&self.site.entries[*i].id),
+            Job::Pair(p) => urls::file_of(&format!("compare/{}", self.graph.pairs[*p].name)),
+            Job::Home => urls::file_of(""),
+            Job::Source(s, page) => urls::file_of(&paged(s, *page)),
+            Job::Class(c, page) => urls::file_of(&paged(&class_dir(*c), *page)),
+            Job::Tag(t, page) => urls::file_of(&paged(&format!("tags/{t}"), *page)),
+            Job::TagIndex => urls::file_of("tags"),
+            Job::CompareIndex => urls::file_of("compare"),
+            Job::Redirect(r) => urls::file_of(&self.graph.redirects[*r].0),
+            Job::NotFound => "404.html".into(),
+            Job::Api(i) => format!("api/{}.json", self.site.entries[*i].id),
+            Job::ApiIndex => "api/index.json".into(),
+            Job::Sitemap => "sitemap.xml".into(),
+            Job::Robots => "robots.txt".into(),
+        }
+    }
+
+    fn kind_of(job: &Job) -> FileKind {
+        match job {
+            Job::Entry(_) => FileKind::Entry,
+            Job::Pair(_) => FileKind::Comparison,
+            Job::Api(_) | Job::ApiIndex | Job::Sitemap | Job::Robots => FileKind::Other,
+            _ => FileKind::Page,
+        }
+    }
+
+    /// Renders every file in parallel, handing each to `sink` as it is done. Stops at the
+    /// first error (a template error or a failed write).
+    pub fn render_all(&self, sink: &(dyn Fn(OutFile, FileKind) -> Result<()> + Sync)) -> Result<()> {
+        self.jobs().par_iter().try_for_each(|job| {
+            let bytes = self.render(job)?;
+            sink(OutFile { path: self.path_of(job), bytes }, Self::kind_of(job))
+        })
+    }
+
+    fn render(&self, job: &Job) -> Result<Vec<u8>> {
+        let html = match job {
+            Job::Entry(i) => self.entry_page(*i)?,
+            Job::Pair(p) => self.pair_page(*p)?,
+            Job::Home => self.home_page()?,
+            Job::Source(s, page) => self.source_page(s, *page)?,
+            Job::Class(c, page) => self.class_page(*c, *page)?,
+            Job::Tag(t, page) => self.tag_page(t, *page)?,
+            Job::TagIndex => self.tag_index()?,
+            Job::CompareIndex => self.compare_index()?,
+            Job::Redirect(r) => self.redirect_page(*r)?,
+            Job::NotFound => self.not_found_page()?,
+            Job::Api(i) => return self.api_entry(*i),
+            Job::ApiIndex => return self.api_index(),
+            Job::Sitemap => self.sitemap(),
+            Job::Robots => self.robots(),
+        };
+        Ok(html.into_bytes())
+    }
+}
+
+/// The folder of page `page` of a list whose first page is at `dir`.
+fn paged(dir: &str, page: usize) -> String {
+    if page <= 1 { dir.to_string() } else { format!("{dir}/page/{page}") }
+}
+
+/// `http/5xx`
+pub fn class_dir(class: Class) -> String {
+    format!("http/{}", class.label())
+}

@@ -1,0 +1,442 @@
+//! The HTML pages (and sitemap, robots.txt): building each page's view and rendering it.
+
+use super::markdown::{self, Ctx};
+use super::urls::root_of;
+use super::view::{Card, Cause, EntryView, Faq, Link, PairLink, Pagination, Row, Step};
+use super::{PAGE_SIZE, Renderer, class_dir, paged};
+use crate::model::Page;
+use crate::model::entry::{Class, Entry, Iana, Likelihood};
+use crate::model::markdown::AnchorSet;
+use anyhow::Result;
+use serde::Serialize;
+
+/// What every page's `<head>` and navigation need.
+#[derive(Debug, Serialize)]
+struct Meta<'a> {
+    title: String,
+    description: String,
+    lang: &'a str,
+    site_title: &'a str,
+    /// From this page to the output root.
+    root: String,
+    home: String,
+    compare_url: String,
+    tags_url: String,
+    css: String,
+    canonical: Option<String>,
+    og_type: &'static str,
+    nav: Vec<Link>,
+}
+
+pub(super) fn card(e: &Entry, url: &str) -> Card {
+    Card {
+        id: e.id.clone(),
+        code: e.fm.code.clone(),
+        title: e.fm.title.clone(),
+        summary: markdown::plain(&e.fm.summary),
+        url: url.to_string(),
+        source: e.source.clone(),
+        class: e.class.map(Class::label),
+        updated: e.fm.updated.clone(),
+    }
+}
+
+pub(super) fn row(e: &Entry, url: &str) -> Row {
+    let text = |v: &Option<String>| v.clone().unwrap_or_else(|| "—".to_string());
+    Row {
+        id: e.id.clone(),
+        code: e.fm.code.clone(),
+        title: e.fm.title.clone(),
+        name: e.fm.name.clone().unwrap_or_else(|| e.fm.title.clone()),
+        generated_by: text(&e.fm.generated_by),
+        cause: text(&e.fm.typical_cause),
+        first_check: text(&e.fm.first_check),
+        class: e.class.map_or_else(|| "—".to_string(), |c| format!("{} {}", c.label(), c.name())),
+        cacheable: text(&e.fm.cacheable),
+        url: url.to_string(),
+    }
+}
+
+fn likelihood(l: Likelihood) -> &'static str {
+    match l {
+        Likelihood::High => "high",
+        Likelihood::Medium => "medium",
+        Likelihood::Low => "low",
+    }
+}
+
+fn iana(i: Iana) -> &'static str {
+    match i {
+        Iana::Assigned => "assigned",
+        Iana::Unused => "unused",
+        Iana::Obsolete => "obsolete",
+        Iana::Temporary => "temporary",
+        Iana::Unofficial => "unofficial",
+    }
+}
+
+#[derive(Serialize)]
+struct EntryPage<'a> {
+    meta: Meta<'a>,
+    entry: EntryView,
+    related: Vec<&'a Card>,
+    own_row: &'a Row,
+    compare: Vec<PairLink<'a>>,
+}
+
+#[derive(Serialize)]
+struct Side<'a> {
+    entry: EntryView,
+    row: &'a Row,
+}
+
+#[derive(Serialize)]
+struct PairPage<'a> {
+    meta: Meta<'a>,
+    sides: [Side<'a>; 2],
+    prose: String,
+}
+
+#[derive(Serialize)]
+struct ListPage<'a> {
+    meta: Meta<'a>,
+    heading: String,
+    intro: String,
+    entries: Vec<&'a Card>,
+    pagination: Pagination,
+}
+
+#[derive(Serialize)]
+struct HomePage<'a> {
+    meta: Meta<'a>,
+    heading: String,
+    intro: String,
+    classes: Vec<Link>,
+    sources: Vec<Link>,
+    recent: Vec<&'a Card>,
+    entry_count: usize,
+    pair_count: usize,
+}
+
+#[derive(Serialize)]
+struct IndexPage<'a> {
+    meta: Meta<'a>,
+    heading: String,
+    links: Vec<Link>,
+}
+
+#[derive(Serialize)]
+struct RedirectPage<'a> {
+    meta: Meta<'a>,
+    target: String,
+    target_title: String,
+}
+
+impl Renderer<'_> {
+    fn page_url(&self, dir: &str) -> String {
+        self.options.style.page(dir)
+    }
+
+    fn meta(&self, dir: &str, title: String, description: String, og_type: &'static str) -> Meta<'_> {
+        let root = root_of(dir);
+        self.meta_with_root(root, Some(dir), title, description, og_type)
+    }
+
+    /// `dir` is `None` for pages served at any path (404.html): they get no canonical URL.
+    fn meta_with_root(&self, root: String, dir: Option<&str>, title: String, description: String, og_type: &'static str) -> Meta<'_> {
+        let config = &self.site.config;
+        let mut nav: Vec<Link> = self
+            .by_source
+            .iter()
+            .map(|(source, list)| Link {
+                text: self.source_title(source),
+                url: format!("{root}{}", self.page_url(source)),
+                count: list.len(),
+                detail: String::new(),
+            })
+            .collect();
+        nav.push(Link { text: "Comparisons".into(), url: format!("{root}{}", self.page_url("compare")), count: self.graph.pairs.len(), detail: String::new() });
+        nav.push(Link { text: "Tags".into(), url: format!("{root}{}", self.page_url("tags")), count: self.by_tag.len(), detail: String::new() });
+        let canonical = match (&self.options.base_url, dir) {
+            (Some(base), Some(dir)) => Some(format!("{base}{}", if dir.is_empty() { String::new() } else { format!("{dir}/") })),
+            _ => None,
+        };
+        let full_title = if title == config.title { title } else { format!("{title} · {}", config.title) };
+        Meta {
+            title: full_title,
+            description,
+            lang: &config.language,
+            site_title: &config.title,
+            home: format!("{root}{}", self.page_url("")),
+            compare_url: format!("{root}{}", self.page_url("compare")),
+            tags_url: format!("{root}{}", self.page_url("tags")),
+            css: format!("{root}{}", self.options.assets.get("style.css").map_or("", String::as_str)),
+            canonical,
+            og_type,
+            nav,
+            root,
+        }
+    }
+
+    fn source_title(&self, source: &str) -> String {
+        self.site.source_pages.get(source).and_then(|p| p.title.clone()).unwrap_or_else(|| source.to_string())
+    }
+
+    fn ctx<'c>(&'c self, root: &'c str, url_of: &'c (dyn Fn(&str) -> Option<String> + Sync)) -> Ctx<'c> {
+        Ctx { root, url_of, raw_html: self.site.config.raw_html }
+    }
+
+    fn url_of_id(&self, id: &str) -> Option<String> {
+        self.index.get(id).map(|&i| self.urls[i].clone())
+    }
+
+    /// The view of entry `i` for a page in folder depth 2; `with_body` renders the body.
+    fn entry_view(&self, i: usize, with_body: bool) -> EntryView {
+        let e = &self.site.entries[i];
+        let root = "../../";
+        let url_of = |id: &str| self.url_of_id(id);
+        let ctx = self.ctx(root, &url_of);
+        let fm = &e.fm;
+        let block = |t: &Option<String>| t.as_deref().map(|t| markdown::block(t, &ctx, None)).unwrap_or_default();
+        let body = if with_body { markdown::block(&e.body, &ctx, Some(&mut AnchorSet::default())) } else { String::new() };
+        let status_url = fm.status.and_then(|s| self.url_of_id(&format!("http/{s}"))).map(|u| format!("{root}{u}"));
+        EntryView {
+            id: e.id.clone(),
+            code: fm.code.clone(),
+            title: fm.title.clone(),
+            summary: markdown::inline(&fm.summary, &ctx),
+            summary_text: markdown::plain(&fm.summary),
+            name: fm.name.clone(),
+            also_known_as: fm.also_known_as.clone(),
+            class: e.class.map(|c| Link {
+                text: c.label(),
+                url: format!("{root}{}", self.page_url(&class_dir(c))),
+                count: 0,
+                detail: c.name().to_string(),
+            }),
+            status: fm.status,
+            status_url,
+            spec: fm.spec.as_ref().map(|s| (s.label.clone(), s.url.clone())),
+            iana: fm.iana.map(iana),
+            cacheable: fm.cacheable.clone(),
+            client_action: fm.client_action.as_deref().map(|t| markdown::inline(t, &ctx)).unwrap_or_default(),
+            fastest_fix: fm.fastest_fix.iter().map(|t| markdown::inline(t, &ctx)).collect(),
+            causes: fm
+                .causes
+                .iter()
+                .map(|c| Cause { title: markdown::inline(&c.title, &ctx), detail: block(&c.detail), likelihood: c.likelihood.map(likelihood) })
+                .collect(),
+            steps: fm.steps.iter().map(|s| Step { title: markdown::inline(&s.title, &ctx), detail: block(&s.detail), tip: block(&s.tip) }).collect(),
+            estimated_time: fm.estimated_time.clone(),
+            faq: fm.faq.iter().map(|f| Faq { q: f.q.clone(), a: markdown::block(&f.a, &ctx, None) }).collect(),
+            messages: fm.messages.clone(),
+            tags: fm
+                .tags
+                .iter()
+                .map(|t| Link { text: t.clone(), url: format!("{root}{}", self.page_url(&format!("tags/{t}"))), count: 0, detail: String::new() })
+                .collect(),
+            updated: fm.updated.clone(),
+            body,
+            source: Link { text: self.source_title(&e.source), url: format!("{root}{}", self.page_url(&e.source)), count: 0, detail: String::new() },
+            edit_url: self.site.config.edit_url.as_ref().map(|u| u.replace("{path}", e.file.trim_start_matches("content/"))),
+            draft: fm.draft,
+        }
+    }
+
+    pub(super) fn entry_page(&self, i: usize) -> Result<String> {
+        let e = &self.site.entries[i];
+        let entry = self.entry_view(i, true);
+        let description = entry.summary_text.clone();
+        let compare = self.graph.partners[i]
+            .iter()
+            .map(|&p| PairLink {
+                row: &self.rows[p],
+                pair_url: self.graph.pair(i, p).map(|pair| self.page_url(&format!("compare/{}", pair.name))).unwrap_or_default(),
+            })
+            .collect();
+        let page = EntryPage {
+            meta: self.meta(&e.id, e.fm.title.clone(), description, "article"),
+            entry,
+            related: self.graph.related[i].iter().map(|&r| &self.cards[r]).collect(),
+            own_row: &self.rows[i],
+            compare,
+        };
+        self.templates.render("entry.html", &page)
+    }
+
+    pub(super) fn pair_page(&self, p: usize) -> Result<String> {
+        let pair = &self.graph.pairs[p];
+        let dir = format!("compare/{}", pair.name);
+        let (a, b) = (&self.site.entries[pair.a], &self.site.entries[pair.b]);
+        let url_of = |id: &str| self.url_of_id(id);
+        let prose = match self.site.prose.get(&pair.name) {
+            Some(page) => markdown::block(&page.body, &self.ctx("../../", &url_of), None),
+            None => String::new(),
+        };
+        let title = format!("{} vs {}", a.fm.title, b.fm.title);
+        let description = format!("{}: {} {}: {}", a.fm.code, markdown::plain(&a.fm.summary), b.fm.code, markdown::plain(&b.fm.summary));
+        let page = PairPage {
+            meta: self.meta(&dir, title, description, "article"),
+            sides: [
+                Side { entry: self.entry_view(pair.a, false), row: &self.rows[pair.a] },
+                Side { entry: self.entry_view(pair.b, false), row: &self.rows[pair.b] },
+            ],
+            prose,
+        };
+        self.templates.render("compare.html", &page)
+    }
+
+    fn prose(&self, page: Option<&Page>, root: &str) -> String {
+        let url_of = |id: &str| self.url_of_id(id);
+        page.map(|p| markdown::block(&p.body, &self.ctx(root, &url_of), None)).unwrap_or_default()
+    }
+
+    fn list_page(&self, dir: &str, page: usize, heading: String, description: String, intro: String, list: &[usize]) -> Result<String> {
+        let here = paged(dir, page);
+        let total = list.len().div_ceil(PAGE_SIZE).max(1);
+        let root = root_of(&here);
+        let link = |n: usize| format!("{root}{}", self.page_url(&paged(dir, n)));
+        let pagination = Pagination {
+            current: page,
+            total,
+            prev: (page > 1).then(|| link(page - 1)),
+            next: (page < total).then(|| link(page + 1)),
+        };
+        let title = if page > 1 { format!("{heading} (page {page} of {total})") } else { heading.clone() };
+        let entries = list.iter().skip((page - 1) * PAGE_SIZE).take(PAGE_SIZE).map(|&i| &self.cards[i]).collect();
+        let data = ListPage { meta: self.meta(&here, title, description, "website"), heading, intro, entries, pagination };
+        self.templates.render("list.html", &data)
+    }
+
+    pub(super) fn source_page(&self, source: &str, page: usize) -> Result<String> {
+        let prose = self.site.source_pages.get(source);
+        let heading = self.source_title(source);
+        let description = prose.and_then(|p| p.summary.clone()).unwrap_or_else(|| format!("Every {heading} error, with its fastest fix."));
+        let intro = if page == 1 { self.prose(prose, &root_of(source)) } else { String::new() };
+        self.list_page(source, page, heading, description, intro, &self.by_source[source])
+    }
+
+    pub(super) fn class_page(&self, class: Class, page: usize) -> Result<String> {
+        let heading = format!("{} {}", class.label(), class.name());
+        let description = format!("HTTP {} status codes, and the platform errors that produce them.", class.label());
+        self.list_page(&class_dir(class), page, heading, description, String::new(), &self.by_class[&class])
+    }
+
+    pub(super) fn tag_page(&self, tag: &str, page: usize) -> Result<String> {
+        let heading = format!("Tagged “{tag}”");
+        let description = format!("Errors tagged {tag}.");
+        self.list_page(&format!("tags/{tag}"), page, heading, description, String::new(), &self.by_tag[tag])
+    }
+
+    pub(super) fn home_page(&self) -> Result<String> {
+        let home = self.site.home.as_ref();
+        let heading = home.and_then(|h| h.title.clone()).unwrap_or_else(|| self.site.config.title.clone());
+        let description = home.and_then(|h| h.summary.clone()).unwrap_or_else(|| format!("{}: error pages with their fastest fix.", self.site.config.title));
+        let classes = self
+            .by_class
+            .iter()
+            .map(|(c, list)| Link { text: c.label(), url: self.page_url(&class_dir(*c)), count: list.len(), detail: c.name().to_string() })
+            .collect();
+        let sources = self
+            .by_source
+            .iter()
+            .map(|(s, list)| Link {
+                text: self.source_title(s),
+                url: self.page_url(s),
+                count: list.len(),
+                detail: self.site.source_pages.get(*s).and_then(|p| p.summary.clone()).unwrap_or_default(),
+            })
+            .collect();
+        let mut recent: Vec<usize> = (0..self.site.entries.len()).filter(|&i| self.graph.included[i]).collect();
+        // Newest first; entries without a date last; ties in natural id order.
+        recent.sort_by(|&a, &b| self.site.entries[b].fm.updated.cmp(&self.site.entries[a].fm.updated).then(a.cmp(&b)));
+        let data = HomePage {
+            meta: self.meta("", self.site.config.title.clone(), description, "website"),
+            heading,
+            intro: self.prose(home, ""),
+            classes,
+            sources,
+            recent: recent.into_iter().take(10).map(|i| &self.cards[i]).collect(),
+            entry_count: self.graph.included.iter().filter(|&&x| x).count(),
+            pair_count: self.graph.pairs.len(),
+        };
+        self.templates.render("home.html", &data)
+    }
+
+    pub(super) fn tag_index(&self) -> Result<String> {
+        let root = root_of("tags");
+        let links = self
+            .by_tag
+            .iter()
+            .map(|(t, list)| Link { text: t.to_string(), url: format!("{root}{}", self.page_url(&format!("tags/{t}"))), count: list.len(), detail: String::new() })
+            .collect();
+        let data = IndexPage { meta: self.meta("tags", "Tags".into(), "Every tag, with its number of errors.".into(), "website"), heading: "Tags".into(), links };
+        self.templates.render("tags.html", &data)
+    }
+
+    pub(super) fn compare_index(&self) -> Result<String> {
+        let root = root_of("compare");
+        let links = self
+            .graph
+            .pairs
+            .iter()
+            .map(|p| {
+                let (a, b) = (&self.site.entries[p.a], &self.site.entries[p.b]);
+                Link {
+                    text: format!("{} vs {}", a.fm.title, b.fm.title),
+                    url: format!("{root}{}", self.page_url(&format!("compare/{}", p.name))),
+                    count: 0,
+                    detail: format!("{} · {}", a.source, b.source),
+                }
+            })
+            .collect();
+        let description = "Side-by-side comparisons of errors that are easy to confuse.".to_string();
+        let data = IndexPage { meta: self.meta("compare", "Comparisons".into(), description, "website"), heading: "Comparisons".into(), links };
+        self.templates.render("compare_index.html", &data)
+    }
+
+    pub(super) fn redirect_page(&self, r: usize) -> Result<String> {
+        let (old, i) = &self.graph.redirects[r];
+        let e = &self.site.entries[*i];
+        let mut meta = self.meta(old, e.fm.title.clone(), markdown::plain(&e.fm.summary), "website");
+        // The canonical URL of a redirect is its target's.
+        meta.canonical = self.options.base_url.as_ref().map(|base| format!("{base}{}/", e.id));
+        let target = format!("{}{}", root_of(old), self.urls[*i]);
+        self.templates.render("redirect.html", &RedirectPage { meta, target, target_title: e.fm.title.clone() })
+    }
+
+    /// 404.html is shown by servers at any path, so its links are absolute.
+    pub(super) fn not_found_page(&self) -> Result<String> {
+        let root = self.options.base_url.clone().unwrap_or_else(|| "/".to_string());
+        let meta = self.meta_with_root(root, None, "Page not found".into(), "This page does not exist.".into(), "website");
+        let data = IndexPage { meta, heading: "Page not found".into(), links: Vec::new() };
+        self.templates.render("404.html", &data)
+    }
+
+    pub(super) fn sitemap(&self) -> String {
+        let base = self.options.base_url.as_deref().unwrap_or_default();
+        let mut dirs: Vec<String> = vec![String::new()];
+        dirs.extend(self.by_source.keys().map(|s| s.to_string()));
+        dirs.extend(self.by_class.keys().map(|c| class_dir(*c)));
+        dirs.extend(self.site.entries.iter().enumerate().filter(|(i, _)| self.graph.included[*i]).map(|(_, e)| e.id.clone()));
+        dirs.push("compare".into());
+        dirs.extend(self.graph.pairs.iter().map(|p| format!("compare/{}", p.name)));
+        dirs.push("tags".into());
+        dirs.extend(self.by_tag.keys().map(|t| format!("tags/{t}")));
+        let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+        for dir in dirs {
+            let path = if dir.is_empty() { String::new() } else { format!("{dir}/") };
+            out.push_str(&format!("  <url><loc>{}</loc></url>\n", super::highlight::escape(&format!("{base}{path}"))));
+        }
+        out.push_str("</urlset>\n");
+        out
+    }
+
+    pub(super) fn robots(&self) -> String {
+        match &self.options.base_url {
+            Some(base) => format!("User-agent: *\nAllow: /\nSitemap: {base}sitemap.xml\n"),
+            None => "User-agent: *\nAllow: /\n".to_string(),
+        }
+    }
+}
+

@@ -1,0 +1,110 @@
+//! The data templates see. Shared pieces (an entry's card, its comparison row) are built
+//! once per build and borrowed by every page that shows them.
+
+use serde::Serialize;
+
+/// An entry as it appears in lists: related fixes, hub pages, recently updated.
+#[derive(Debug, Clone, Serialize)]
+pub struct Card {
+    pub id: String,
+    pub code: String,
+    pub title: String,
+    /// Plain text, so no link sits inside the card's link.
+    pub summary: String,
+    /// Root-relative URL of the entry page.
+    pub url: String,
+    pub source: String,
+    pub class: Option<String>,
+    pub updated: Option<String>,
+}
+
+/// An entry's row in comparison tables.
+#[derive(Debug, Clone, Serialize)]
+pub struct Row {
+    pub id: String,
+    pub code: String,
+    pub title: String,
+    pub name: String,
+    pub generated_by: String,
+    pub cause: String,
+    pub first_check: String,
+    pub class: String,
+    pub cacheable: String,
+    pub url: String,
+}
+
+/// A link with its text, such as a tag or a class.
+#[derive(Debug, Clone, Serialize)]
+pub struct Link {
+    pub text: String,
+    pub url: String,
+    pub count: usize,
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Cause {
+    pub title: String,
+    pub detail: String,
+    pub likelihood: Option<&'static str>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Step {
+    pub title: String,
+    pub detail: String,
+    pub tip: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Faq {
+    pub q: String,
+    pub a: String,
+}
+
+/// Everything an entry page shows about the entry itself; Markdown fields as HTML.
+#[derive(Debug, Clone, Serialize)]
+pub struct EntryView {
+    pub id: String,
+    pub code: String,
+    pub title: String,
+    pub summary: String,
+    pub summary_text: String,
+    pub name: Option<String>,
+    pub also_known_as: Vec<String>,
+    pub class: Option<Link>,
+    pub status: Option<u16>,
+    pub status_url: Option<String>,
+    pub spec: Option<(String, String)>,
+    pub iana: Option<&'static str>,
+    pub cacheable: Option<String>,
+    pub client_action: String,
+    pub fastest_fix: Vec<String>,
+    pub causes: Vec<Cause>,
+    pub steps: Vec<Step>,
+    pub estimated_time: Option<String>,
+    pub faq: Vec<Faq>,
+    pub messages: Vec<String>,
+    pub tags: Vec<Link>,
+    pub updated: Option<String>,
+    pub body: String,
+    pub source: Link,
+    pub edit_url: Option<String>,
+    pub draft: bool,
+}
+
+/// One comparison partner on an entry page: its row and the pair page.
+#[derive(Debug, Clone, Serialize)]
+pub struct PairLink<'a> {
+    pub row: &'a Row,
+    pub pair_url: String,
+}
+
+/// Page numbers of a split list.
+#[derive(Debug, Clone, Serialize)]
+pub struct Pagination {
+    pub current: usize,
+    pub total: usize,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+}
