@@ -59,7 +59,9 @@ pub(crate) fn pairs(
         by_name.insert(name, key);
     }
     for (name, page) in &site.prose {
-        if by_name.contains_key(name) {
+        // A pair formed by a file that failed to parse is unknown, not missing.
+        let names_broken = site.broken.iter().any(|id| name.contains(&id.replace('/', "-")));
+        if by_name.contains_key(name) || names_broken {
             continue;
         }
         let reversed = by_name.keys().find(|n| {

@@ -104,7 +104,8 @@ impl Site {
             let first = d.first_line();
             let at = rest.find(&first).unwrap_or_else(|| panic!("no line `{first}` (in order) in the text output:\n{run}"));
             rest = &rest[at + first.len()..];
-            let block_end = rest.find("\n\n").unwrap_or(rest.len());
+            // The diagnostic's block runs to the blank line that ends it, newline included.
+            let block_end = rest.find("\n\n").map_or(rest.len(), |i| i + 1);
             let block = &rest[..block_end];
             match &d.hint {
                 Some(hint) => assert!(block.contains(&format!("\n  hint: {hint}\n")), "no hint `{hint}` after `{first}`:\n{run}"),

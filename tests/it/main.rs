@@ -1,6 +1,7 @@
 //! Integration tests: the real `faultline` binary run on fixture sites copied into temporary
 //! folders, plus the library API for the computed cross-links.
 
+mod build;
 mod check;
 mod clean;
 mod cli;
