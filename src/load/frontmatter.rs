@@ -36,9 +36,7 @@ pub fn split(text: &str) -> Result<Split<'_>, SplitError> {
     }
     let yaml_start = text.find('\n').map_or(text.len(), |i| i + 1);
     let mut offset = yaml_start;
-    let mut line = 1;
-    for raw in text[yaml_start..].split_inclusive('\n') {
-        line += 1;
+    for (line, raw) in (2..).zip(text[yaml_start..].split_inclusive('\n')) {
         if is_fence(raw.trim_end_matches('\n')) {
             return Ok(Split {
                 yaml: &text[yaml_start..offset],
@@ -76,8 +74,17 @@ mod tests {
 
     #[test]
     fn missing_or_unclosed_front_matter() {
-        assert_eq!(split("# Title\n").unwrap_err().message, "the file does not start with front matter");
-        assert_eq!(split("").unwrap_err().message, "the file does not start with front matter");
-        assert_eq!(split("---\na: 1\n").unwrap_err().message, "the front matter is not closed");
+        assert_eq!(
+            split("# Title\n").unwrap_err().message,
+            "the file does not start with front matter"
+        );
+        assert_eq!(
+            split("").unwrap_err().message,
+            "the file does not start with front matter"
+        );
+        assert_eq!(
+            split("---\na: 1\n").unwrap_err().message,
+            "the front matter is not closed"
+        );
     }
 }

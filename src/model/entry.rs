@@ -125,7 +125,9 @@ pub struct Class(pub u8);
 
 impl Class {
     pub fn of_status(status: u16) -> Option<Class> {
-        (100..=599).contains(&status).then(|| Class((status / 100) as u8))
+        (100..=599)
+            .contains(&status)
+            .then_some(Class((status / 100) as u8))
     }
 
     /// `5xx`
@@ -175,9 +177,32 @@ pub struct Entry {
 
 /// Every top-level key an entry may have.
 pub const KEYS: &[&str] = &[
-    "title", "code", "summary", "name", "also_known_as", "status", "spec", "iana", "cacheable", "client_action",
-    "generated_by", "typical_cause", "first_check", "fastest_fix", "causes", "steps", "estimated_time", "faq",
-    "messages", "related", "compare", "tags", "redirect_from", "updated", "draft", "body",
+    "title",
+    "code",
+    "summary",
+    "name",
+    "also_known_as",
+    "status",
+    "spec",
+    "iana",
+    "cacheable",
+    "client_action",
+    "generated_by",
+    "typical_cause",
+    "first_check",
+    "fastest_fix",
+    "causes",
+    "steps",
+    "estimated_time",
+    "faq",
+    "messages",
+    "related",
+    "compare",
+    "tags",
+    "redirect_from",
+    "updated",
+    "draft",
+    "body",
 ];
 
 /// The keys allowed inside the mappings of a nested field.
@@ -201,7 +226,12 @@ struct Report<'a> {
 
 impl Report<'_> {
     fn error(&mut self, pos: Option<Pos>, message: String, hint: Option<String>) {
-        self.diagnostics.push(Diagnostic::error(message).file(self.file).at(self.text, pos).hint_opt(hint));
+        self.diagnostics.push(
+            Diagnostic::error(message)
+                .file(self.file)
+                .at(self.text, pos)
+                .hint_opt(hint),
+        );
     }
 }
 
@@ -214,29 +244,64 @@ pub fn parse(id: &str, file: &str, text: &str, is_yaml: bool) -> (Option<Entry>,
         match frontmatter::split(text) {
             Ok(s) => (s.yaml, s.yaml_offset, Some(s.body), s.body_offset),
             Err(e) => {
-                let d = Diagnostic::error(e.message).file(file).at(text, Some(Pos { line: 1, column: 1, len: 3 })).hint(e.hint);
+                let d = Diagnostic::error(e.message)
+                    .file(file)
+                    .at(
+                        text,
+                        Some(Pos {
+                            line: 1,
+                            column: 1,
+                            len: 3,
+                        }),
+                    )
+                    .hint(e.hint);
                 return (None, vec![d]);
             }
         }
     };
-    let mut report = Report { file, text, finder: Finder::new(yaml_text, yaml_offset), diagnostics: Vec::new() };
+    let mut report = Report {
+        file,
+        text,
+        finder: Finder::new(yaml_text, yaml_offset),
+        diagnostics: Vec::new(),
+    };
     let value: Value = match yaml::parse(yaml_text, yaml_offset) {
         Ok(v) => v,
         Err(e) => {
-            report.error(e.pos, format!("invalid YAML: {}", e.message), Some(yaml_hint(&e.message)));
+            report.error(
+                e.pos,
+                format!("invalid YAML: {}", e.message),
+                Some(yaml_hint(&e.message)),
+            );
             return (None, report.diagnostics);
         }
     };
-    let first_line = Some(Pos { line: yaml_offset.max(1), column: 1, len: 3 });
+    let first_line = Some(Pos {
+        line: yaml_offset.max(1),
+        column: 1,
+        len: 3,
+    });
     let map = match &value {
         Value::Mapping(map) => map,
         Value::Null => {
-            let what = if is_yaml { "the file is empty" } else { "the front matter is empty" };
-            report.error(first_line, what.to_string(), Some("an entry needs at least `title`, `code` and `summary`".into()));
+            let what = if is_yaml {
+                "the file is empty"
+            } else {
+                "the front matter is empty"
+            };
+            report.error(
+                first_line,
+                what.to_string(),
+                Some("an entry needs at least `title`, `code` and `summary`".into()),
+            );
             return (None, report.diagnostics);
         }
         _ => {
-            report.error(first_line, "an entry must be a mapping of fields".into(), Some("write `key: value` lines, such as `title: 502 Bad Gateway`".into()));
+            report.error(
+                first_line,
+                "an entry must be a mapping of fields".into(),
+                Some("write `key: value` lines, such as `title: 502 Bad Gateway`".into()),
+            );
             return (None, report.diagnostics);
         }
     };
@@ -260,9 +325,17 @@ pub fn parse(id: &str, file: &str, text: &str, is_yaml: bool) -> (Option<Entry>,
             _ => &fm.summary,
         };
         if !map.contains_key(key) {
-            report.error(first_line, format!("the required field `{key}` is missing"), Some(required_hint(key)));
+            report.error(
+                first_line,
+                format!("the required field `{key}` is missing"),
+                Some(required_hint(key)),
+            );
         } else if value.trim().is_empty() {
-            report.error(report.finder.key(key), format!("`{key}` is empty"), Some(required_hint(key)));
+            report.error(
+                report.finder.key(key),
+                format!("`{key}` is empty"),
+                Some(required_hint(key)),
+            );
         }
     }
     let class = check_code_and_class(source, name, &fm, &mut report);
@@ -311,7 +384,11 @@ fn required_hint(key: &str) -> String {
 fn check_keys(map: &Mapping, is_yaml: bool, report: &mut Report<'_>) {
     for (key, value) in map {
         let Some(key) = key.as_str() else {
-            report.error(None, format!("the key `{}` is not text", yaml_scalar(key)), None);
+            report.error(
+                None,
+                format!("the key `{}` is not text", yaml_scalar(key)),
+                None,
+            );
             continue;
         };
         if key == "body" && !is_yaml {
@@ -322,19 +399,32 @@ fn check_keys(map: &Mapping, is_yaml: bool, report: &mut Report<'_>) {
             );
         } else if !KEYS.contains(&key) {
             let hint = hint::did_you_mean(hint::similar(key, KEYS.iter().copied()));
-            report.error(report.finder.key(key), format!("unknown field `{key}`"), hint.or_else(|| Some("see SPEC §2 for the fields an entry takes".into())));
+            report.error(
+                report.finder.key(key),
+                format!("unknown field `{key}`"),
+                hint.or_else(|| Some("see SPEC §2 for the fields an entry takes".into())),
+            );
         } else if let Some(allowed) = nested_keys(key) {
             let items: Vec<&Value> = match value {
                 Value::Sequence(items) => items.iter().collect(),
                 other => vec![other],
             };
             for item in items {
-                let Value::Mapping(inner) = item else { continue };
+                let Value::Mapping(inner) = item else {
+                    continue;
+                };
                 for inner_key in inner.keys().filter_map(Value::as_str) {
                     if !allowed.contains(&inner_key) {
-                        let hint = hint::did_you_mean(hint::similar(inner_key, allowed.iter().copied()))
-                            .unwrap_or_else(|| format!("`{key}` items take: {}", allowed.join(", ")));
-                        report.error(report.finder.nested_key(key, inner_key), format!("unknown field `{inner_key}` in `{key}`"), Some(hint));
+                        let hint =
+                            hint::did_you_mean(hint::similar(inner_key, allowed.iter().copied()))
+                                .unwrap_or_else(|| {
+                                    format!("`{key}` items take: {}", allowed.join(", "))
+                                });
+                        report.error(
+                            report.finder.nested_key(key, inner_key),
+                            format!("unknown field `{inner_key}` in `{key}`"),
+                            Some(hint),
+                        );
                     }
                 }
             }
@@ -352,20 +442,37 @@ fn yaml_scalar(value: &Value) -> String {
 
 /// http entries: the code is the file name and a status from 100 to 599. Others: a class
 /// from `status`.
-fn check_code_and_class(source: &str, name: &str, fm: &FrontMatter, report: &mut Report<'_>) -> Option<Class> {
+fn check_code_and_class(
+    source: &str,
+    name: &str,
+    fm: &FrontMatter,
+    report: &mut Report<'_>,
+) -> Option<Class> {
     if let Some(status) = fm.status {
         if !(100..=599).contains(&status) {
-            report.error(report.finder.value("status", &status.to_string()), format!("`status` {status} is not an HTTP status from 100 to 599"), None);
+            report.error(
+                report.finder.value("status", &status.to_string()),
+                format!("`status` {status} is not an HTTP status from 100 to 599"),
+                None,
+            );
         }
     }
     if source != "http" {
         if fm.iana.is_some() {
-            report.error(report.finder.key("iana"), "`iana` applies only to http entries".into(), Some("remove it; use `status` for the HTTP status this error produces".into()));
+            report.error(
+                report.finder.key("iana"),
+                "`iana` applies only to http entries".into(),
+                Some("remove it; use `status` for the HTTP status this error produces".into()),
+            );
         }
         return fm.status.and_then(Class::of_status);
     }
     if fm.status.is_some() {
-        report.error(report.finder.key("status"), "`status` applies only to non-http entries".into(), Some("an http entry's status is its code; remove `status`".into()));
+        report.error(
+            report.finder.key("status"),
+            "`status` applies only to non-http entries".into(),
+            Some("an http entry's status is its code; remove `status`".into()),
+        );
     }
     let code = fm.code.trim();
     if code.is_empty() {
@@ -375,7 +482,14 @@ fn check_code_and_class(source: &str, name: &str, fm: &FrontMatter, report: &mut
     if code != name {
         report.error(report.finder.value("code", code), format!("the code `{code}` does not match the file name `{name}`"), Some(format!("an http entry's file is named after its code: `code: \"{name}\"` or rename the file")));
     } else if number.is_none() {
-        report.error(report.finder.value("code", code), format!("`{code}` is not an HTTP status from 100 to 599"), Some("http entries are named after their status code, such as content/http/502.md".into()));
+        report.error(
+            report.finder.value("code", code),
+            format!("`{code}` is not an HTTP status from 100 to 599"),
+            Some(
+                "http entries are named after their status code, such as content/http/502.md"
+                    .into(),
+            ),
+        );
     }
     number.and_then(Class::of_status)
 }
@@ -388,37 +502,65 @@ fn check_fields(fm: &FrontMatter, report: &mut Report<'_>) {
             }
         }
         if let Some(problem) = markdown::url_problem(&spec.url) {
-            report.error(report.finder.value("spec", &spec.url), problem, Some("use an http(s) URL".into()));
+            report.error(
+                report.finder.value("spec", &spec.url),
+                problem,
+                Some("use an http(s) URL".into()),
+            );
         }
     }
     for (i, cause) in fm.causes.iter().enumerate() {
         if cause.title.trim().is_empty() {
-            report.error(report.finder.key("causes"), format!("cause {} has no `title`", i + 1), Some("each cause needs `title`; `detail` and `likelihood` are optional".into()));
+            report.error(
+                report.finder.key("causes"),
+                format!("cause {} has no `title`", i + 1),
+                Some("each cause needs `title`; `detail` and `likelihood` are optional".into()),
+            );
         }
     }
     for (i, step) in fm.steps.iter().enumerate() {
         if step.title.trim().is_empty() {
-            report.error(report.finder.key("steps"), format!("step {} has no `title`", i + 1), Some("each step needs `title`; `detail` and `tip` are optional".into()));
+            report.error(
+                report.finder.key("steps"),
+                format!("step {} has no `title`", i + 1),
+                Some("each step needs `title`; `detail` and `tip` are optional".into()),
+            );
         }
     }
     for (i, item) in fm.faq.iter().enumerate() {
         for (field, value) in [("q", &item.q), ("a", &item.a)] {
             if value.trim().is_empty() {
-                report.error(report.finder.key("faq"), format!("FAQ item {} has no `{field}`", i + 1), Some("each FAQ item needs both `q` and `a`".into()));
+                report.error(
+                    report.finder.key("faq"),
+                    format!("FAQ item {} has no `{field}`", i + 1),
+                    Some("each FAQ item needs both `q` and `a`".into()),
+                );
             }
         }
     }
     let mut seen = BTreeSet::new();
     for tag in &fm.tags {
         if let Some(why) = segment_problem(tag) {
-            report.error(report.finder.value("tags", tag), format!("the tag `{tag}` {why}"), Some(format!("write it as `{}`", crate::model::id::slug(tag))));
+            report.error(
+                report.finder.value("tags", tag),
+                format!("the tag `{tag}` {why}"),
+                Some(format!("write it as `{}`", crate::model::id::slug(tag))),
+            );
         } else if !seen.insert(tag) {
-            report.error(report.finder.value("tags", tag), format!("the tag `{tag}` is listed twice"), Some("remove the repeat".into()));
+            report.error(
+                report.finder.value("tags", tag),
+                format!("the tag `{tag}` is listed twice"),
+                Some("remove the repeat".into()),
+            );
         }
     }
     if let Some(date) = &fm.updated {
         if !is_real_date(date) {
-            report.error(report.finder.value("updated", date), format!("`updated` is `{date}`, which is not a real date written YYYY-MM-DD"), Some("for example `updated: 2026-04-20`".into()));
+            report.error(
+                report.finder.value("updated", date),
+                format!("`updated` is `{date}`, which is not a real date written YYYY-MM-DD"),
+                Some("for example `updated: 2026-04-20`".into()),
+            );
         }
     }
 }
@@ -429,7 +571,11 @@ pub fn is_real_date(date: &str) -> bool {
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return false;
     }
-    let num = |s: &str| s.parse::<u32>().ok().filter(|_| s.bytes().all(|c| c.is_ascii_digit()));
+    let num = |s: &str| {
+        s.parse::<u32>()
+            .ok()
+            .filter(|_| s.bytes().all(|c| c.is_ascii_digit()))
+    };
     let (Some(y), Some(m), Some(d)) = (num(&date[..4]), num(&date[5..7]), num(&date[8..])) else {
         return false;
     };
@@ -450,22 +596,48 @@ fn refs(own: &str, key: &str, ids: &[String], not_self: bool, report: &mut Repor
     for id in ids {
         let pos = report.finder.value(key, id);
         if let Some(problem) = id_problem(id) {
-            report.error(pos, format!("`{key}` lists {problem}"), Some("ids are paths under content/ without extension, such as `http/504`".into()));
+            report.error(
+                pos,
+                format!("`{key}` lists {problem}"),
+                Some("ids are paths under content/ without extension, such as `http/504`".into()),
+            );
         } else if not_self && id == own {
-            report.error(pos, format!("`{key}` names the entry itself"), Some("remove it".into()));
+            report.error(
+                pos,
+                format!("`{key}` names the entry itself"),
+                Some("remove it".into()),
+            );
         } else if !not_self && id == own {
-            report.error(pos, "`redirect_from` names the entry's own id".into(), Some("list only old ids that should lead here".into()));
+            report.error(
+                pos,
+                "`redirect_from` names the entry's own id".into(),
+                Some("list only old ids that should lead here".into()),
+            );
         } else if out.iter().any(|r| &r.id == id) {
-            report.error(pos, format!("`{key}` lists `{id}` twice"), Some("remove the repeat".into()));
+            report.error(
+                pos,
+                format!("`{key}` lists `{id}` twice"),
+                Some("remove the repeat".into()),
+            );
         } else {
-            out.push(Ref { id: id.clone(), fragment: None, pos });
+            out.push(Ref {
+                id: id.clone(),
+                fragment: None,
+                pos,
+            });
         }
     }
     out
 }
 
 /// Checks every link in the Markdown fields and returns the `@/` ones.
-fn scan_links(fm: &FrontMatter, body: &str, body_offset: usize, is_yaml: bool, report: &mut Report<'_>) -> Vec<Ref> {
+fn scan_links(
+    fm: &FrontMatter,
+    body: &str,
+    body_offset: usize,
+    is_yaml: bool,
+    report: &mut Report<'_>,
+) -> Vec<Ref> {
     let mut fields: Vec<(&str, &str)> = vec![("summary", fm.summary.as_str())];
     fields.extend(fm.client_action.as_deref().map(|t| ("client_action", t)));
     fields.extend(fm.fastest_fix.iter().map(|t| ("fastest_fix", t.as_str())));
@@ -493,18 +665,34 @@ fn scan_links(fm: &FrontMatter, body: &str, body_offset: usize, is_yaml: bool, r
             let before = &body[..at];
             let line = before.matches('\n').count() + 1 + body_offset;
             let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
-            Some(Pos { line, column, len: link.dest.chars().count().max(1) })
+            Some(Pos {
+                line,
+                column,
+                len: link.dest.chars().count().max(1),
+            })
         };
         found.push((pos, link.dest));
     }
     let mut out = Vec::new();
     for (pos, dest) in found {
         if let Some(problem) = markdown::url_problem(&dest) {
-            report.error(pos, problem, Some("links may be http(s), mailto, relative, `#fragment` or `@/id` links".into()));
+            report.error(
+                pos,
+                problem,
+                Some("links may be http(s), mailto, relative, `#fragment` or `@/id` links".into()),
+            );
         } else if let Some((id, fragment)) = markdown::internal_target(&dest) {
             match id_problem(id) {
-                Some(problem) => report.error(pos, format!("the link `{dest}` names {problem}"), Some("write `@/` links as `@/http/504` or `@/http/504#causes`".into())),
-                None => out.push(Ref { id: id.to_string(), fragment: fragment.map(str::to_string), pos }),
+                Some(problem) => report.error(
+                    pos,
+                    format!("the link `{dest}` names {problem}"),
+                    Some("write `@/` links as `@/http/504` or `@/http/504#causes`".into()),
+                ),
+                None => out.push(Ref {
+                    id: id.to_string(),
+                    fragment: fragment.map(str::to_string),
+                    pos,
+                }),
             }
         }
     }
@@ -528,7 +716,10 @@ mod tests {
 
     #[test]
     fn classes() {
-        assert_eq!(Class::of_status(503).map(Class::label).as_deref(), Some("5xx"));
+        assert_eq!(
+            Class::of_status(503).map(Class::label).as_deref(),
+            Some("5xx")
+        );
         assert_eq!(Class::of_status(600), None);
         assert_eq!(Class(4).name(), "Client Error");
     }

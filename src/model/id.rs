@@ -108,9 +108,18 @@ mod tests {
 
     #[test]
     fn digit_runs_compare_as_numbers() {
-        assert_eq!(sorted(vec!["acme/e10", "acme/e9", "acme/e100"]), ["acme/e9", "acme/e10", "acme/e100"]);
-        assert_eq!(sorted(vec!["http/500", "heroku/h12", "heroku/h10"]), ["heroku/h10", "heroku/h12", "http/500"]);
-        assert_eq!(sorted(vec!["http/1000", "http/500"]), ["http/500", "http/1000"]);
+        assert_eq!(
+            sorted(vec!["acme/e10", "acme/e9", "acme/e100"]),
+            ["acme/e9", "acme/e10", "acme/e100"]
+        );
+        assert_eq!(
+            sorted(vec!["http/500", "heroku/h12", "heroku/h10"]),
+            ["heroku/h10", "heroku/h12", "http/500"]
+        );
+        assert_eq!(
+            sorted(vec!["http/1000", "http/500"]),
+            ["http/500", "http/1000"]
+        );
     }
 
     #[test]
@@ -128,7 +137,10 @@ mod tests {
 
     #[test]
     fn huge_digit_runs_do_not_overflow() {
-        assert_eq!(natural_cmp("a/99999999999999999999999", "a/100000000000000000000000"), Ordering::Less);
+        assert_eq!(
+            natural_cmp("a/99999999999999999999999", "a/100000000000000000000000"),
+            Ordering::Less
+        );
     }
 
     #[test]

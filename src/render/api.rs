@@ -11,7 +11,11 @@ impl Renderer<'_> {
     /// The keys an entry has in `api/index.json`.
     fn api_item(&self, i: usize) -> Map<String, Value> {
         let e = &self.site.entries[i];
-        let ids = |list: &[usize]| list.iter().map(|&j| Value::from(self.site.entries[j].id.clone())).collect::<Vec<_>>();
+        let ids = |list: &[usize]| {
+            list.iter()
+                .map(|&j| Value::from(self.site.entries[j].id.clone()))
+                .collect::<Vec<_>>()
+        };
         let mut item = Map::new();
         item.insert("id".into(), json!(e.id));
         item.insert("code".into(), json!(e.fm.code));
@@ -32,8 +36,10 @@ impl Renderer<'_> {
     }
 
     pub(super) fn api_index(&self) -> Result<Vec<u8>> {
-        let entries: Vec<Value> =
-            (0..self.site.entries.len()).filter(|&i| self.graph.included[i]).map(|i| Value::Object(self.api_item(i))).collect();
+        let entries: Vec<Value> = (0..self.site.entries.len())
+            .filter(|&i| self.graph.included[i])
+            .map(|i| Value::Object(self.api_item(i)))
+            .collect();
         let comparisons: Vec<Value> = self
             .graph
             .pairs
@@ -57,9 +63,19 @@ impl Renderer<'_> {
             }
         }
         let folder_url = |id: &str| self.index.contains_key(id).then(|| format!("{id}/"));
-        let ctx = Ctx { root: "", url_of: &folder_url, raw_html: self.site.config.raw_html };
-        item.insert("body_html".into(), json!(markdown::block(&e.body, &ctx, Some(&mut Default::default()))));
+        let ctx = Ctx {
+            root: "",
+            url_of: &folder_url,
+            raw_html: self.site.config.raw_html,
+        };
+        item.insert(
+            "body_html".into(),
+            json!(markdown::block(
+                &e.body,
+                &ctx,
+                Some(&mut Default::default())
+            )),
+        );
         Ok(serde_json::to_vec_pretty(&Value::Object(item))?)
     }
 }
-

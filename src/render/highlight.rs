@@ -38,12 +38,25 @@ fn syntax(lang: &str) -> Option<&'static SyntaxReference> {
 /// The HTML of a code block: `<pre><code>` with highlighted spans where the language is
 /// known, escaped plain text otherwise.
 pub fn code_block(lang: &str, code: &str) -> String {
-    let class = if lang.is_empty() { String::new() } else { format!(" class=\"language-{}\"", escape(lang)) };
+    let class = if lang.is_empty() {
+        String::new()
+    } else {
+        format!(" class=\"language-{}\"", escape(lang))
+    };
     let body = match syntax(lang) {
         Some(syntax) => {
-            let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, syntaxes(), STYLE);
-            let ok = LinesWithEndings::from(code).all(|line| generator.parse_html_for_line_which_includes_newline(line).is_ok());
-            if ok { generator.finalize() } else { escape(code) }
+            let mut generator =
+                ClassedHTMLGenerator::new_with_class_style(syntax, syntaxes(), STYLE);
+            let ok = LinesWithEndings::from(code).all(|line| {
+                generator
+                    .parse_html_for_line_which_includes_newline(line)
+                    .is_ok()
+            });
+            if ok {
+                generator.finalize()
+            } else {
+                escape(code)
+            }
         }
         None => escape(code),
     };
@@ -70,9 +83,13 @@ pub fn escape(text: &str) -> String {
 /// `prefers-color-scheme: dark`.
 pub fn stylesheet() -> String {
     let themes = ThemeSet::load_defaults();
-    let light = css_for_theme_with_class_style(&themes.themes["InspiredGitHub"], STYLE).unwrap_or_default();
-    let dark = css_for_theme_with_class_style(&themes.themes["base16-ocean.dark"], STYLE).unwrap_or_default();
-    format!("/* Code highlighting (generated from syntect themes) */\n{light}\n@media (prefers-color-scheme: dark) {{\n{dark}\n}}\n")
+    let light =
+        css_for_theme_with_class_style(&themes.themes["InspiredGitHub"], STYLE).unwrap_or_default();
+    let dark = css_for_theme_with_class_style(&themes.themes["base16-ocean.dark"], STYLE)
+        .unwrap_or_default();
+    format!(
+        "/* Code highlighting (generated from syntect themes) */\n{light}\n@media (prefers-color-scheme: dark) {{\n{dark}\n}}\n"
+    )
 }
 
 #[cfg(test)]
@@ -84,6 +101,9 @@ mod tests {
         let html = code_block("bash", "echo \"<hi>\"\n");
         assert!(html.contains("hl-"), "{html}");
         assert!(html.contains("&lt;hi&gt;"));
-        assert_eq!(code_block("nginx", "a <b>\n"), "<pre class=\"code\"><code class=\"language-nginx\">a &lt;b&gt;\n</code></pre>\n");
+        assert_eq!(
+            code_block("nginx", "a <b>\n"),
+            "<pre class=\"code\"><code class=\"language-nginx\">a &lt;b&gt;\n</code></pre>\n"
+        );
     }
 }

@@ -90,15 +90,44 @@ pub struct Renderer<'a> {
 }
 
 impl<'a> Renderer<'a> {
-    pub fn new(site: &'a Site, graph: &'a LinkGraph, templates: &'a Templates, options: &'a Options) -> Self {
-        let index = site.entries.iter().enumerate().map(|(i, e)| (e.id.as_str(), i)).collect();
-        let urls: Vec<String> = site.entries.iter().map(|e| options.style.page(&e.id)).collect();
-        let cards = site.entries.iter().zip(&urls).map(|(e, url)| pages::card(e, url)).collect();
-        let rows = site.entries.iter().zip(&urls).map(|(e, url)| pages::row(e, url)).collect();
+    pub fn new(
+        site: &'a Site,
+        graph: &'a LinkGraph,
+        templates: &'a Templates,
+        options: &'a Options,
+    ) -> Self {
+        let index = site
+            .entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.id.as_str(), i))
+            .collect();
+        let urls: Vec<String> = site
+            .entries
+            .iter()
+            .map(|e| options.style.page(&e.id))
+            .collect();
+        let cards = site
+            .entries
+            .iter()
+            .zip(&urls)
+            .map(|(e, url)| pages::card(e, url))
+            .collect();
+        let rows = site
+            .entries
+            .iter()
+            .zip(&urls)
+            .map(|(e, url)| pages::row(e, url))
+            .collect();
         let mut by_source: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
         let mut by_class: BTreeMap<Class, Vec<usize>> = BTreeMap::new();
         let mut by_tag: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-        for (i, e) in site.entries.iter().enumerate().filter(|(i, _)| graph.included[*i]) {
+        for (i, e) in site
+            .entries
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| graph.included[*i])
+        {
             by_source.entry(&e.source).or_default().push(i);
             if let Some(class) = e.class {
                 by_class.entry(class).or_default().push(i);
@@ -114,13 +143,28 @@ impl<'a> Renderer<'a> {
         for list in by_class.values_mut() {
             list.sort_by_key(|&i| (site.entries[i].source != "http", i));
         }
-        Renderer { site, graph, templates, options, index, urls, cards, rows, by_source, by_class, by_tag }
+        Renderer {
+            site,
+            graph,
+            templates,
+            options,
+            index,
+            urls,
+            cards,
+            rows,
+            by_source,
+            by_class,
+            by_tag,
+        }
     }
 
     fn jobs(&self) -> Vec<Job> {
         let included = |i: &usize| self.graph.included[*i];
         let pages_of = |n: usize| n.div_ceil(PAGE_SIZE).max(1);
-        let mut jobs: Vec<Job> = (0..self.site.entries.len()).filter(included).map(Job::Entry).collect();
+        let mut jobs: Vec<Job> = (0..self.site.entries.len())
+            .filter(included)
+            .map(Job::Entry)
+            .collect();
         jobs.extend((0..self.graph.pairs.len()).map(Job::Pair));
         jobs.push(Job::Home);
         for (source, list) in &self.by_source {
@@ -132,7 +176,13 @@ impl<'a> Renderer<'a> {
         for (tag, list) in &self.by_tag {
             jobs.extend((1..=pages_of(list.len())).map(|p| Job::Tag(tag.to_string(), p)));
         }
-        jobs.extend([Job::TagIndex, Job::CompareIndex, Job::NotFound, Job::ApiIndex, Job::Robots]);
+        jobs.extend([
+            Job::TagIndex,
+            Job::CompareIndex,
+            Job::NotFound,
+            Job::ApiIndex,
+            Job::Robots,
+        ]);
         jobs.extend((0..self.graph.redirects.len()).map(Job::Redirect));
         jobs.extend((0..self.site.entries.len()).filter(included).map(Job::Api));
         if self.options.base_url.is_some() {
@@ -177,10 +227,19 @@ impl<'a> Renderer<'a> {
 
     /// Renders every file in parallel, handing each to `sink` as it is done. Stops at the
     /// first error (a template error or a failed write).
-    pub fn render_all(&self, sink: &(dyn Fn(OutFile, FileKind) -> Result<()> + Sync)) -> Result<()> {
+    pub fn render_all(
+        &self,
+        sink: &(dyn Fn(OutFile, FileKind) -> Result<()> + Sync),
+    ) -> Result<()> {
         self.jobs().par_iter().try_for_each(|job| {
             let bytes = self.render(job)?;
-            sink(OutFile { path: self.path_of(job), bytes }, Self::kind_of(job))
+            sink(
+                OutFile {
+                    path: self.path_of(job),
+                    bytes,
+                },
+                Self::kind_of(job),
+            )
         })
     }
 
@@ -207,7 +266,11 @@ impl<'a> Renderer<'a> {
 
 /// The folder of page `page` of a list whose first page is at `dir`.
 fn paged(dir: &str, page: usize) -> String {
-    if page <= 1 { dir.to_string() } else { format!("{dir}/page/{page}") }
+    if page <= 1 {
+        dir.to_string()
+    } else {
+        format!("{dir}/page/{page}")
+    }
 }
 
 /// `http/5xx`

@@ -2,7 +2,7 @@
 
 use super::markdown::{self, Ctx};
 use super::urls::root_of;
-use super::view::{Card, Cause, EntryView, Faq, Link, PairLink, Pagination, Row, Step};
+use super::view::{Card, Cause, EntryView, Faq, Link, Pagination, PairLink, Row, Step};
 use super::{PAGE_SIZE, Renderer, class_dir, paged};
 use crate::model::Page;
 use crate::model::entry::{Class, Entry, Iana, Likelihood};
@@ -51,7 +51,10 @@ pub(super) fn row(e: &Entry, url: &str) -> Row {
         generated_by: text(&e.fm.generated_by),
         cause: text(&e.fm.typical_cause),
         first_check: text(&e.fm.first_check),
-        class: e.class.map_or_else(|| "—".to_string(), |c| format!("{} {}", c.label(), c.name())),
+        class: e.class.map_or_else(
+            || "—".to_string(),
+            |c| format!("{} {}", c.label(), c.name()),
+        ),
         cacheable: text(&e.fm.cacheable),
         url: url.to_string(),
     }
@@ -137,13 +140,26 @@ impl Renderer<'_> {
         self.options.style.page(dir)
     }
 
-    fn meta(&self, dir: &str, title: String, description: String, og_type: &'static str) -> Meta<'_> {
+    fn meta(
+        &self,
+        dir: &str,
+        title: String,
+        description: String,
+        og_type: &'static str,
+    ) -> Meta<'_> {
         let root = root_of(dir);
         self.meta_with_root(root, Some(dir), title, description, og_type)
     }
 
     /// `dir` is `None` for pages served at any path (404.html): they get no canonical URL.
-    fn meta_with_root(&self, root: String, dir: Option<&str>, title: String, description: String, og_type: &'static str) -> Meta<'_> {
+    fn meta_with_root(
+        &self,
+        root: String,
+        dir: Option<&str>,
+        title: String,
+        description: String,
+        og_type: &'static str,
+    ) -> Meta<'_> {
         let config = &self.site.config;
         let mut nav: Vec<Link> = self
             .by_source
@@ -155,13 +171,34 @@ impl Renderer<'_> {
                 detail: String::new(),
             })
             .collect();
-        nav.push(Link { text: "Comparisons".into(), url: format!("{root}{}", self.page_url("compare")), count: self.graph.pairs.len(), detail: String::new() });
-        nav.push(Link { text: "Tags".into(), url: format!("{root}{}", self.page_url("tags")), count: self.by_tag.len(), detail: String::new() });
+        nav.push(Link {
+            text: "Comparisons".into(),
+            url: format!("{root}{}", self.page_url("compare")),
+            count: self.graph.pairs.len(),
+            detail: String::new(),
+        });
+        nav.push(Link {
+            text: "Tags".into(),
+            url: format!("{root}{}", self.page_url("tags")),
+            count: self.by_tag.len(),
+            detail: String::new(),
+        });
         let canonical = match (&self.options.base_url, dir) {
-            (Some(base), Some(dir)) => Some(format!("{base}{}", if dir.is_empty() { String::new() } else { format!("{dir}/") })),
+            (Some(base), Some(dir)) => Some(format!(
+                "{base}{}",
+                if dir.is_empty() {
+                    String::new()
+                } else {
+                    format!("{dir}/")
+                }
+            )),
             _ => None,
         };
-        let full_title = if title == config.title { title } else { format!("{title} · {}", config.title) };
+        let full_title = if title == config.title {
+            title
+        } else {
+            format!("{title} · {}", config.title)
+        };
         Meta {
             title: full_title,
             description,
@@ -170,7 +207,13 @@ impl Renderer<'_> {
             home: format!("{root}{}", self.page_url("")),
             compare_url: format!("{root}{}", self.page_url("compare")),
             tags_url: format!("{root}{}", self.page_url("tags")),
-            css: format!("{root}{}", self.options.assets.get("style.css").map_or("", String::as_str)),
+            css: format!(
+                "{root}{}",
+                self.options
+                    .assets
+                    .get("style.css")
+                    .map_or("", String::as_str)
+            ),
             canonical,
             og_type,
             nav,
@@ -179,11 +222,23 @@ impl Renderer<'_> {
     }
 
     fn source_title(&self, source: &str) -> String {
-        self.site.source_pages.get(source).and_then(|p| p.title.clone()).unwrap_or_else(|| source.to_string())
+        self.site
+            .source_pages
+            .get(source)
+            .and_then(|p| p.title.clone())
+            .unwrap_or_else(|| source.to_string())
     }
 
-    fn ctx<'c>(&'c self, root: &'c str, url_of: &'c (dyn Fn(&str) -> Option<String> + Sync)) -> Ctx<'c> {
-        Ctx { root, url_of, raw_html: self.site.config.raw_html }
+    fn ctx<'c>(
+        &'c self,
+        root: &'c str,
+        url_of: &'c (dyn Fn(&str) -> Option<String> + Sync),
+    ) -> Ctx<'c> {
+        Ctx {
+            root,
+            url_of,
+            raw_html: self.site.config.raw_html,
+        }
     }
 
     fn url_of_id(&self, id: &str) -> Option<String> {
@@ -197,9 +252,20 @@ impl Renderer<'_> {
         let url_of = |id: &str| self.url_of_id(id);
         let ctx = self.ctx(root, &url_of);
         let fm = &e.fm;
-        let block = |t: &Option<String>| t.as_deref().map(|t| markdown::block(t, &ctx, None)).unwrap_or_default();
-        let body = if with_body { markdown::block(&e.body, &ctx, Some(&mut AnchorSet::default())) } else { String::new() };
-        let status_url = fm.status.and_then(|s| self.url_of_id(&format!("http/{s}"))).map(|u| format!("{root}{u}"));
+        let block = |t: &Option<String>| {
+            t.as_deref()
+                .map(|t| markdown::block(t, &ctx, None))
+                .unwrap_or_default()
+        };
+        let body = if with_body {
+            markdown::block(&e.body, &ctx, Some(&mut AnchorSet::default()))
+        } else {
+            String::new()
+        };
+        let status_url = fm
+            .status
+            .and_then(|s| self.url_of_id(&format!("http/{s}")))
+            .map(|u| format!("{root}{u}"));
         EntryView {
             id: e.id.clone(),
             code: fm.code.clone(),
@@ -219,26 +285,68 @@ impl Renderer<'_> {
             spec: fm.spec.as_ref().map(|s| (s.label.clone(), s.url.clone())),
             iana: fm.iana.map(iana),
             cacheable: fm.cacheable.clone(),
-            client_action: fm.client_action.as_deref().map(|t| markdown::inline(t, &ctx)).unwrap_or_default(),
-            fastest_fix: fm.fastest_fix.iter().map(|t| markdown::inline(t, &ctx)).collect(),
+            client_action: fm
+                .client_action
+                .as_deref()
+                .map(|t| markdown::inline(t, &ctx))
+                .unwrap_or_default(),
+            fastest_fix: fm
+                .fastest_fix
+                .iter()
+                .map(|t| markdown::inline(t, &ctx))
+                .collect(),
             causes: fm
                 .causes
                 .iter()
-                .map(|c| Cause { title: markdown::inline(&c.title, &ctx), detail: block(&c.detail), likelihood: c.likelihood.map(likelihood) })
+                .map(|c| Cause {
+                    title: markdown::inline(&c.title, &ctx),
+                    detail: block(&c.detail),
+                    likelihood: c.likelihood.map(likelihood),
+                })
                 .collect(),
-            steps: fm.steps.iter().map(|s| Step { title: markdown::inline(&s.title, &ctx), detail: block(&s.detail), tip: block(&s.tip) }).collect(),
+            steps: fm
+                .steps
+                .iter()
+                .map(|s| Step {
+                    title: markdown::inline(&s.title, &ctx),
+                    detail: block(&s.detail),
+                    tip: block(&s.tip),
+                })
+                .collect(),
             estimated_time: fm.estimated_time.clone(),
-            faq: fm.faq.iter().map(|f| Faq { q: f.q.clone(), a: markdown::block(&f.a, &ctx, None) }).collect(),
+            faq: fm
+                .faq
+                .iter()
+                .map(|f| Faq {
+                    q: f.q.clone(),
+                    a: markdown::block(&f.a, &ctx, None),
+                })
+                .collect(),
             messages: fm.messages.clone(),
             tags: fm
                 .tags
                 .iter()
-                .map(|t| Link { text: t.clone(), url: format!("{root}{}", self.page_url(&format!("tags/{t}"))), count: 0, detail: String::new() })
+                .map(|t| Link {
+                    text: t.clone(),
+                    url: format!("{root}{}", self.page_url(&format!("tags/{t}"))),
+                    count: 0,
+                    detail: String::new(),
+                })
                 .collect(),
             updated: fm.updated.clone(),
             body,
-            source: Link { text: self.source_title(&e.source), url: format!("{root}{}", self.page_url(&e.source)), count: 0, detail: String::new() },
-            edit_url: self.site.config.edit_url.as_ref().map(|u| u.replace("{path}", e.file.trim_start_matches("content/"))),
+            source: Link {
+                text: self.source_title(&e.source),
+                url: format!("{root}{}", self.page_url(&e.source)),
+                count: 0,
+                detail: String::new(),
+            },
+            edit_url: self
+                .site
+                .config
+                .edit_url
+                .as_ref()
+                .map(|u| u.replace("{path}", e.file.trim_start_matches("content/"))),
             draft: fm.draft,
         }
     }
@@ -251,13 +359,20 @@ impl Renderer<'_> {
             .iter()
             .map(|&p| PairLink {
                 row: &self.rows[p],
-                pair_url: self.graph.pair(i, p).map(|pair| self.page_url(&format!("compare/{}", pair.name))).unwrap_or_default(),
+                pair_url: self
+                    .graph
+                    .pair(i, p)
+                    .map(|pair| self.page_url(&format!("compare/{}", pair.name)))
+                    .unwrap_or_default(),
             })
             .collect();
         let page = EntryPage {
             meta: self.meta(&e.id, e.fm.title.clone(), description, "article"),
             entry,
-            related: self.graph.related[i].iter().map(|&r| &self.cards[r]).collect(),
+            related: self.graph.related[i]
+                .iter()
+                .map(|&r| &self.cards[r])
+                .collect(),
             own_row: &self.rows[i],
             compare,
         };
@@ -274,12 +389,24 @@ impl Renderer<'_> {
             None => String::new(),
         };
         let title = format!("{} vs {}", a.fm.title, b.fm.title);
-        let description = format!("{}: {} {}: {}", a.fm.code, markdown::plain(&a.fm.summary), b.fm.code, markdown::plain(&b.fm.summary));
+        let description = format!(
+            "{}: {} {}: {}",
+            a.fm.code,
+            markdown::plain(&a.fm.summary),
+            b.fm.code,
+            markdown::plain(&b.fm.summary)
+        );
         let page = PairPage {
             meta: self.meta(&dir, title, description, "article"),
             sides: [
-                Side { entry: self.entry_view(pair.a, false), row: &self.rows[pair.a] },
-                Side { entry: self.entry_view(pair.b, false), row: &self.rows[pair.b] },
+                Side {
+                    entry: self.entry_view(pair.a, false),
+                    row: &self.rows[pair.a],
+                },
+                Side {
+                    entry: self.entry_view(pair.b, false),
+                    row: &self.rows[pair.b],
+                },
             ],
             prose,
         };
@@ -288,10 +415,19 @@ impl Renderer<'_> {
 
     fn prose(&self, page: Option<&Page>, root: &str) -> String {
         let url_of = |id: &str| self.url_of_id(id);
-        page.map(|p| markdown::block(&p.body, &self.ctx(root, &url_of), None)).unwrap_or_default()
+        page.map(|p| markdown::block(&p.body, &self.ctx(root, &url_of), None))
+            .unwrap_or_default()
     }
 
-    fn list_page(&self, dir: &str, page: usize, heading: String, description: String, intro: String, list: &[usize]) -> Result<String> {
+    fn list_page(
+        &self,
+        dir: &str,
+        page: usize,
+        heading: String,
+        description: String,
+        intro: String,
+        list: &[usize],
+    ) -> Result<String> {
         let here = paged(dir, page);
         let total = list.len().div_ceil(PAGE_SIZE).max(1);
         let root = root_of(&here);
@@ -302,40 +438,97 @@ impl Renderer<'_> {
             prev: (page > 1).then(|| link(page - 1)),
             next: (page < total).then(|| link(page + 1)),
         };
-        let title = if page > 1 { format!("{heading} (page {page} of {total})") } else { heading.clone() };
-        let entries = list.iter().skip((page - 1) * PAGE_SIZE).take(PAGE_SIZE).map(|&i| &self.cards[i]).collect();
-        let data = ListPage { meta: self.meta(&here, title, description, "website"), heading, intro, entries, pagination };
+        let title = if page > 1 {
+            format!("{heading} (page {page} of {total})")
+        } else {
+            heading.clone()
+        };
+        let entries = list
+            .iter()
+            .skip((page - 1) * PAGE_SIZE)
+            .take(PAGE_SIZE)
+            .map(|&i| &self.cards[i])
+            .collect();
+        let data = ListPage {
+            meta: self.meta(&here, title, description, "website"),
+            heading,
+            intro,
+            entries,
+            pagination,
+        };
         self.templates.render("list.html", &data)
     }
 
     pub(super) fn source_page(&self, source: &str, page: usize) -> Result<String> {
         let prose = self.site.source_pages.get(source);
         let heading = self.source_title(source);
-        let description = prose.and_then(|p| p.summary.clone()).unwrap_or_else(|| format!("Every {heading} error, with its fastest fix."));
-        let intro = if page == 1 { self.prose(prose, &root_of(source)) } else { String::new() };
-        self.list_page(source, page, heading, description, intro, &self.by_source[source])
+        let description = prose
+            .and_then(|p| p.summary.clone())
+            .unwrap_or_else(|| format!("Every {heading} error, with its fastest fix."));
+        let intro = if page == 1 {
+            self.prose(prose, &root_of(source))
+        } else {
+            String::new()
+        };
+        self.list_page(
+            source,
+            page,
+            heading,
+            description,
+            intro,
+            &self.by_source[source],
+        )
     }
 
     pub(super) fn class_page(&self, class: Class, page: usize) -> Result<String> {
         let heading = format!("{} {}", class.label(), class.name());
-        let description = format!("HTTP {} status codes, and the platform errors that produce them.", class.label());
-        self.list_page(&class_dir(class), page, heading, description, String::new(), &self.by_class[&class])
+        let description = format!(
+            "HTTP {} status codes, and the platform errors that produce them.",
+            class.label()
+        );
+        self.list_page(
+            &class_dir(class),
+            page,
+            heading,
+            description,
+            String::new(),
+            &self.by_class[&class],
+        )
     }
 
     pub(super) fn tag_page(&self, tag: &str, page: usize) -> Result<String> {
         let heading = format!("Tagged “{tag}”");
         let description = format!("Errors tagged {tag}.");
-        self.list_page(&format!("tags/{tag}"), page, heading, description, String::new(), &self.by_tag[tag])
+        self.list_page(
+            &format!("tags/{tag}"),
+            page,
+            heading,
+            description,
+            String::new(),
+            &self.by_tag[tag],
+        )
     }
 
     pub(super) fn home_page(&self) -> Result<String> {
         let home = self.site.home.as_ref();
-        let heading = home.and_then(|h| h.title.clone()).unwrap_or_else(|| self.site.config.title.clone());
-        let description = home.and_then(|h| h.summary.clone()).unwrap_or_else(|| format!("{}: error pages with their fastest fix.", self.site.config.title));
+        let heading = home
+            .and_then(|h| h.title.clone())
+            .unwrap_or_else(|| self.site.config.title.clone());
+        let description = home.and_then(|h| h.summary.clone()).unwrap_or_else(|| {
+            format!(
+                "{}: error pages with their fastest fix.",
+                self.site.config.title
+            )
+        });
         let classes = self
             .by_class
             .iter()
-            .map(|(c, list)| Link { text: c.label(), url: self.page_url(&class_dir(*c)), count: list.len(), detail: c.name().to_string() })
+            .map(|(c, list)| Link {
+                text: c.label(),
+                url: self.page_url(&class_dir(*c)),
+                count: list.len(),
+                detail: c.name().to_string(),
+            })
             .collect();
         let sources = self
             .by_source
@@ -344,19 +537,36 @@ impl Renderer<'_> {
                 text: self.source_title(s),
                 url: self.page_url(s),
                 count: list.len(),
-                detail: self.site.source_pages.get(*s).and_then(|p| p.summary.clone()).unwrap_or_default(),
+                detail: self
+                    .site
+                    .source_pages
+                    .get(*s)
+                    .and_then(|p| p.summary.clone())
+                    .unwrap_or_default(),
             })
             .collect();
-        let mut recent: Vec<usize> = (0..self.site.entries.len()).filter(|&i| self.graph.included[i]).collect();
+        let mut recent: Vec<usize> = (0..self.site.entries.len())
+            .filter(|&i| self.graph.included[i])
+            .collect();
         // Newest first; entries without a date last; ties in natural id order.
-        recent.sort_by(|&a, &b| self.site.entries[b].fm.updated.cmp(&self.site.entries[a].fm.updated).then(a.cmp(&b)));
+        recent.sort_by(|&a, &b| {
+            self.site.entries[b]
+                .fm
+                .updated
+                .cmp(&self.site.entries[a].fm.updated)
+                .then(a.cmp(&b))
+        });
         let data = HomePage {
             meta: self.meta("", self.site.config.title.clone(), description, "website"),
             heading,
             intro: self.prose(home, ""),
             classes,
             sources,
-            recent: recent.into_iter().take(10).map(|i| &self.cards[i]).collect(),
+            recent: recent
+                .into_iter()
+                .take(10)
+                .map(|i| &self.cards[i])
+                .collect(),
             entry_count: self.graph.included.iter().filter(|&&x| x).count(),
             pair_count: self.graph.pairs.len(),
         };
@@ -368,9 +578,23 @@ impl Renderer<'_> {
         let links = self
             .by_tag
             .iter()
-            .map(|(t, list)| Link { text: t.to_string(), url: format!("{root}{}", self.page_url(&format!("tags/{t}"))), count: list.len(), detail: String::new() })
+            .map(|(t, list)| Link {
+                text: t.to_string(),
+                url: format!("{root}{}", self.page_url(&format!("tags/{t}"))),
+                count: list.len(),
+                detail: String::new(),
+            })
             .collect();
-        let data = IndexPage { meta: self.meta("tags", "Tags".into(), "Every tag, with its number of errors.".into(), "website"), heading: "Tags".into(), links };
+        let data = IndexPage {
+            meta: self.meta(
+                "tags",
+                "Tags".into(),
+                "Every tag, with its number of errors.".into(),
+                "website",
+            ),
+            heading: "Tags".into(),
+            links,
+        };
         self.templates.render("tags.html", &data)
     }
 
@@ -390,26 +614,61 @@ impl Renderer<'_> {
                 }
             })
             .collect();
-        let description = "Side-by-side comparisons of errors that are easy to confuse.".to_string();
-        let data = IndexPage { meta: self.meta("compare", "Comparisons".into(), description, "website"), heading: "Comparisons".into(), links };
+        let description =
+            "Side-by-side comparisons of errors that are easy to confuse.".to_string();
+        let data = IndexPage {
+            meta: self.meta("compare", "Comparisons".into(), description, "website"),
+            heading: "Comparisons".into(),
+            links,
+        };
         self.templates.render("compare_index.html", &data)
     }
 
     pub(super) fn redirect_page(&self, r: usize) -> Result<String> {
         let (old, i) = &self.graph.redirects[r];
         let e = &self.site.entries[*i];
-        let mut meta = self.meta(old, e.fm.title.clone(), markdown::plain(&e.fm.summary), "website");
+        let mut meta = self.meta(
+            old,
+            e.fm.title.clone(),
+            markdown::plain(&e.fm.summary),
+            "website",
+        );
         // The canonical URL of a redirect is its target's.
-        meta.canonical = self.options.base_url.as_ref().map(|base| format!("{base}{}/", e.id));
+        meta.canonical = self
+            .options
+            .base_url
+            .as_ref()
+            .map(|base| format!("{base}{}/", e.id));
         let target = format!("{}{}", root_of(old), self.urls[*i]);
-        self.templates.render("redirect.html", &RedirectPage { meta, target, target_title: e.fm.title.clone() })
+        self.templates.render(
+            "redirect.html",
+            &RedirectPage {
+                meta,
+                target,
+                target_title: e.fm.title.clone(),
+            },
+        )
     }
 
     /// 404.html is shown by servers at any path, so its links are absolute.
     pub(super) fn not_found_page(&self) -> Result<String> {
-        let root = self.options.base_url.clone().unwrap_or_else(|| "/".to_string());
-        let meta = self.meta_with_root(root, None, "Page not found".into(), "This page does not exist.".into(), "website");
-        let data = IndexPage { meta, heading: "Page not found".into(), links: Vec::new() };
+        let root = self
+            .options
+            .base_url
+            .clone()
+            .unwrap_or_else(|| "/".to_string());
+        let meta = self.meta_with_root(
+            root,
+            None,
+            "Page not found".into(),
+            "This page does not exist.".into(),
+            "website",
+        );
+        let data = IndexPage {
+            meta,
+            heading: "Page not found".into(),
+            links: Vec::new(),
+        };
         self.templates.render("404.html", &data)
     }
 
@@ -418,15 +677,36 @@ impl Renderer<'_> {
         let mut dirs: Vec<String> = vec![String::new()];
         dirs.extend(self.by_source.keys().map(|s| s.to_string()));
         dirs.extend(self.by_class.keys().map(|c| class_dir(*c)));
-        dirs.extend(self.site.entries.iter().enumerate().filter(|(i, _)| self.graph.included[*i]).map(|(_, e)| e.id.clone()));
+        dirs.extend(
+            self.site
+                .entries
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| self.graph.included[*i])
+                .map(|(_, e)| e.id.clone()),
+        );
         dirs.push("compare".into());
-        dirs.extend(self.graph.pairs.iter().map(|p| format!("compare/{}", p.name)));
+        dirs.extend(
+            self.graph
+                .pairs
+                .iter()
+                .map(|p| format!("compare/{}", p.name)),
+        );
         dirs.push("tags".into());
         dirs.extend(self.by_tag.keys().map(|t| format!("tags/{t}")));
-        let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+        let mut out = String::from(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+        );
         for dir in dirs {
-            let path = if dir.is_empty() { String::new() } else { format!("{dir}/") };
-            out.push_str(&format!("  <url><loc>{}</loc></url>\n", super::highlight::escape(&format!("{base}{path}"))));
+            let path = if dir.is_empty() {
+                String::new()
+            } else {
+                format!("{dir}/")
+            };
+            out.push_str(&format!(
+                "  <url><loc>{}</loc></url>\n",
+                super::highlight::escape(&format!("{base}{path}"))
+            ));
         }
         out.push_str("</urlset>\n");
         out
@@ -439,4 +719,3 @@ impl Renderer<'_> {
         }
     }
 }
-

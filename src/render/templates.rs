@@ -11,8 +11,17 @@ pub struct Templates {
 }
 
 /// The templates every theme must have.
-pub const REQUIRED: &[&str] =
-    &["base.html", "entry.html", "compare.html", "list.html", "home.html", "tags.html", "compare_index.html", "redirect.html", "404.html"];
+pub const REQUIRED: &[&str] = &[
+    "base.html",
+    "entry.html",
+    "compare.html",
+    "list.html",
+    "home.html",
+    "tags.html",
+    "compare_index.html",
+    "redirect.html",
+    "404.html",
+];
 
 impl Templates {
     pub fn compile(theme: &Theme) -> Result<Templates> {
@@ -21,8 +30,13 @@ impl Templates {
         // Tera's own escaper also turns `/` into `&#x2F;`, which makes every URL unreadable
         // in the page source; `/` needs no escaping in HTML text or quoted attributes.
         tera.set_escape_fn(escape);
-        tera.add_raw_templates(theme.templates.iter().map(|(name, source)| (name.as_str(), source.as_str())))
-            .map_err(|e| anyhow!("{}", chain(&e)))?;
+        tera.add_raw_templates(
+            theme
+                .templates
+                .iter()
+                .map(|(name, source)| (name.as_str(), source.as_str())),
+        )
+        .map_err(|e| anyhow!("{}", chain(&e)))?;
         for name in REQUIRED {
             if !theme.templates.contains_key(*name) {
                 return Err(anyhow!("the theme has no template `{name}`"));
@@ -34,7 +48,9 @@ impl Templates {
     /// Renders `name` with `data` (a serializable struct whose fields become variables).
     pub fn render(&self, name: &str, data: &impl Serialize) -> Result<String> {
         let context = Context::from_serialize(data).map_err(|e| anyhow!("{}", chain(&e)))?;
-        self.tera.render(name, &context).map_err(|e| anyhow!("{}", chain(&e)))
+        self.tera
+            .render(name, &context)
+            .map_err(|e| anyhow!("{}", chain(&e)))
     }
 }
 
