@@ -7,5 +7,6 @@ mod clean;
 mod cli;
 mod content;
 mod harness;
+mod hub;
 mod new;
 mod panics;
