@@ -506,6 +506,15 @@ fn a_static_file_colliding_with_a_page_is_an_error() {
 }
 
 #[test]
+fn head_extra_reaches_every_page() {
+    let site = site();
+    site.write("templates/head_extra.html", "<meta name=\"x-test\" content=\"{{ meta.root }}here\">");
+    let out = build(&site, &[]);
+    let page = String::from_utf8(std::fs::read(out.join("http/502/index.html")).unwrap()).unwrap();
+    assert!(page.contains("<meta name=\"x-test\" content=\"../../here\">"), "{page}");
+}
+
+#[test]
 fn a_site_template_overrides_the_theme() {
     let site = site();
     site.write("templates/404.html", "{% extends \"base.html\" %}{% block content %}<p>Custom lost page</p>{% endblock content %}");
