@@ -80,11 +80,7 @@ fn normalise_base_url(url: &str) -> Result<String> {
     if !(url.starts_with("https://") || url.starts_with("http://")) {
         bail!("--base-url must be an absolute http(s) URL, not `{url}`");
     }
-    Ok(if url.ends_with('/') {
-        url.to_string()
-    } else {
-        format!("{url}/")
-    })
+    Ok(if url.ends_with('/') { url.to_string() } else { format!("{url}/") })
 }
 
 /// Builds the site at `root`. `Err` for failures that are not content errors (an output
@@ -93,14 +89,8 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<Outcome> {
     let start = Instant::now();
     let checked = check::run(root, options.drafts)?;
     let mut diagnostics = checked.diagnostics;
-    if diagnostics
-        .iter()
-        .any(|d| d.severity == crate::diag::Severity::Error)
-    {
-        return Ok(Outcome {
-            summary: None,
-            diagnostics,
-        });
+    if diagnostics.iter().any(|d| d.severity == crate::diag::Severity::Error) {
+        return Ok(Outcome { summary: None, diagnostics });
     }
     let (site, graph) = (checked.site, checked.graph);
     let base_url = match &options.base_url {
@@ -109,10 +99,8 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<Outcome> {
     };
     if base_url.is_none() {
         diagnostics.push(
-            Diagnostic::warning(
-                "no base_url is set, so the build writes no sitemap.xml, canonical links or og:url",
-            )
-            .hint("set `base_url` in site.yaml or pass --base-url"),
+            Diagnostic::warning("no base_url is set, so the build writes no sitemap.xml, canonical links or og:url")
+                .hint("set `base_url` in site.yaml or pass --base-url"),
         );
     }
     let theme = theme::load(root, &site.config.theme)?;
@@ -131,62 +119,36 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<Outcome> {
     }
     let statics = theme::files(&root.join("static"))?;
 
-    let style = if options.offline {
-        LinkStyle::File
-    } else {
-        LinkStyle::Folder
-    };
-    let render_options = Options {
-        style,
-        base_url,
-        assets: asset_paths,
-    };
+    let style = if options.offline { LinkStyle::File } else { LinkStyle::Folder };
+    let render_options = Options { style, base_url, assets: asset_paths };
     let renderer = Renderer::new(&site, &graph, &templates, &render_options);
 
-    let generated: BTreeSet<String> = renderer
-        .paths()
-        .into_iter()
-        .chain(assets.keys().cloned())
-        .chain([MARKER.to_string()])
-        .collect();
+    let generated: BTreeSet<String> =
+        renderer.paths().into_iter().chain(assets.keys().cloned()).chain([MARKER.to_string()]).collect();
     let collisions: Vec<Diagnostic> = statics
         .keys()
         .filter(|p| generated.contains(*p))
         .map(|p| {
-            Diagnostic::error(format!(
-                "static/{p} has the same path as a file the build generates"
-            ))
-            .file(&format!("static/{p}"))
-            .hint("rename or remove the static file")
+            Diagnostic::error(format!("static/{p} has the same path as a file the build generates"))
+                .file(&format!("static/{p}"))
+                .hint("rename or remove the static file")
         })
         .collect();
     if !collisions.is_empty() {
         diagnostics.extend(collisions);
-        return Ok(Outcome {
-            summary: None,
-            diagnostics,
-        });
+        return Ok(Outcome { summary: None, diagnostics });
     }
 
     let staging = Staging::begin(root, &options.out)?;
     let bytes = AtomicU64::new(0);
-    let counts = [
-        AtomicUsize::new(0),
-        AtomicUsize::new(0),
-        AtomicUsize::new(0),
-        AtomicUsize::new(0),
-    ];
+    let counts = [AtomicUsize::new(0), AtomicUsize::new(0), AtomicUsize::new(0), AtomicUsize::new(0)];
     for (path, data) in assets.iter().chain(statics.iter()) {
         staging.write(path, data)?;
         bytes.fetch_add(data.len() as u64, Ordering::Relaxed);
         counts[3].fetch_add(1, Ordering::Relaxed);
     }
     let total = generated.len() as u64;
-    let progress = if total > 2000 {
-        indicatif::ProgressBar::new(total)
-    } else {
-        indicatif::ProgressBar::hidden()
-    };
+    let progress = if total > 2000 { indicatif::ProgressBar::new(total) } else { indicatif::ProgressBar::hidden() };
     renderer.render_all(&|file, kind| {
         staging.write(&file.path, &file.bytes)?;
         bytes.fetch_add(file.bytes.len() as u64, Ordering::Relaxed);
@@ -211,10 +173,7 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<Outcome> {
         bytes: bytes.load(Ordering::Relaxed),
         elapsed: start.elapsed(),
     };
-    Ok(Outcome {
-        summary: Some(summary),
-        diagnostics,
-    })
+    Ok(Outcome { summary: Some(summary), diagnostics })
 }
 
 #[cfg(test)]
@@ -223,14 +182,8 @@ mod tests {
 
     #[test]
     fn asset_names_carry_a_stable_content_hash() {
-        assert_eq!(
-            hashed_name("style.css", b"body{}"),
-            hashed_name("style.css", b"body{}")
-        );
-        assert_ne!(
-            hashed_name("style.css", b"body{}"),
-            hashed_name("style.css", b"body{ }")
-        );
+        assert_eq!(hashed_name("style.css", b"body{}"), hashed_name("style.css", b"body{}"));
+        assert_ne!(hashed_name("style.css", b"body{}"), hashed_name("style.css", b"body{ }"));
         assert!(hashed_name("app.js", b"x").starts_with("app."));
         assert_eq!(hashed_name("favicon.svg", b"x"), "favicon.svg");
         assert_eq!(content_hash(b"").len(), 10);

@@ -28,11 +28,7 @@ pub fn run(root: &Path, drafts: bool) -> Result<Checked> {
     diagnostics.extend(link_diagnostics);
     diag::attach_source_lines(&mut diagnostics, root);
     diag::sort(&mut diagnostics);
-    Ok(Checked {
-        site,
-        graph,
-        diagnostics,
-    })
+    Ok(Checked { site, graph, diagnostics })
 }
 
 /// Output formats of diagnostics.
@@ -67,13 +63,6 @@ pub fn report(diagnostics: &[Diagnostic], format: Format, what: &str) {
 pub fn describe(checked: &Checked) -> String {
     let entries = checked.site.entries.len() + checked.site.broken.len();
     let drafts = checked.site.entries.iter().filter(|e| e.fm.draft).count();
-    let drafts = if drafts > 0 {
-        format!(" ({drafts} drafts)")
-    } else {
-        String::new()
-    };
-    format!(
-        "checked {entries} entries{drafts} and {} comparison pages",
-        checked.graph.pairs.len()
-    )
+    let drafts = if drafts > 0 { format!(" ({drafts} drafts)") } else { String::new() };
+    format!("checked {entries} entries{drafts} and {} comparison pages", checked.graph.pairs.len())
 }

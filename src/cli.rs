@@ -8,11 +8,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser, Debug)]
-#[command(
-    name = "faultline",
-    version,
-    about = "Turns a folder of error entries into a searchable HTTP status hub."
-)]
+#[command(name = "faultline", version, about = "Turns a folder of error entries into a searchable HTTP status hub.")]
 pub struct Cli {
     /// The site folder, holding site.yaml and content/.
     #[arg(long, global = true, default_value = ".", value_name = "DIR")]
@@ -59,39 +55,20 @@ const USAGE: u8 = 2;
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
     ExitCode::from(match cli.command {
-        Command::Build {
-            out,
-            offline,
-            drafts,
-            base_url,
-        } => {
+        Command::Build { out, offline, drafts, base_url } => {
             let out = out.unwrap_or_else(|| cli.root.join("public"));
-            run_build(
-                &cli.root,
-                &build::BuildOptions {
-                    out,
-                    offline,
-                    drafts,
-                    base_url,
-                },
-            )
+            run_build(&cli.root, &build::BuildOptions { out, offline, drafts, base_url })
         }
         Command::Check { format } => run_check(&cli.root, format),
         Command::New { id } => match new::create(&cli.root, &id, &new::today()) {
             Ok(path) => {
-                let shown = path
-                    .strip_prefix(&cli.root)
-                    .unwrap_or(&path)
-                    .display()
-                    .to_string();
+                let shown = path.strip_prefix(&cli.root).unwrap_or(&path).display().to_string();
                 eprintln!("created {shown} (a draft: remove `draft: true` to publish it)");
                 run_check(&cli.root, Format::Text)
             }
             Err(new::NewError::BadId(message)) => {
                 eprintln!("error: {message}");
-                eprintln!(
-                    "  hint: ids look like `<source>/<name>`, such as `heroku/h12` or `http/418`"
-                );
+                eprintln!("  hint: ids look like `<source>/<name>`, such as `heroku/h12` or `http/418`");
                 USAGE
             }
             Err(new::NewError::Failed(message)) => {
@@ -127,10 +104,7 @@ fn run_build(root: &std::path::Path, options: &build::BuildOptions) -> u8 {
                     OK
                 }
                 None => {
-                    eprintln!(
-                        "error: {}; nothing was written",
-                        crate::diag::summary(&outcome.diagnostics)
-                    );
+                    eprintln!("error: {}; nothing was written", crate::diag::summary(&outcome.diagnostics));
                     FAILED
                 }
             }

@@ -8,15 +8,7 @@ use std::path::Path;
 
 pub const FILE: &str = "site.yaml";
 
-const KEYS: &[&str] = &[
-    "title",
-    "language",
-    "base_url",
-    "related_limit",
-    "edit_url",
-    "theme",
-    "raw_html",
-];
+const KEYS: &[&str] = &["title", "language", "base_url", "related_limit", "edit_url", "theme", "raw_html"];
 
 /// The validated settings of a site.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -53,28 +45,19 @@ pub fn load(root: &Path) -> (SiteConfig, Vec<Diagnostic>) {
     match std::fs::read_to_string(&path) {
         Ok(text) => parse(&text),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => (SiteConfig::default(), Vec::new()),
-        Err(e) => (
-            SiteConfig::default(),
-            vec![Diagnostic::error(format!("cannot read {FILE}: {e}")).file(FILE)],
-        ),
+        Err(e) => (SiteConfig::default(), vec![Diagnostic::error(format!("cannot read {FILE}: {e}")).file(FILE)]),
     }
 }
 
 /// Parses and validates the text of `site.yaml`.
 pub fn parse(text: &str) -> (SiteConfig, Vec<Diagnostic>) {
-    let text = text
-        .strip_prefix('\u{feff}')
-        .unwrap_or(text)
-        .replace("\r\n", "\n");
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text).replace("\r\n", "\n");
     let mut diagnostics = Vec::new();
     let error = |message: String| Diagnostic::error(message).file(FILE);
     let value: Value = match yaml::parse(&text, 0) {
         Ok(v) => v,
         Err(e) => {
-            return (
-                SiteConfig::default(),
-                vec![error(e.message).at(&text, e.pos)],
-            );
+            return (SiteConfig::default(), vec![error(e.message).at(&text, e.pos)]);
         }
     };
     let finder = Finder::new(&text, 0);
@@ -85,14 +68,10 @@ pub fn parse(text: &str) -> (SiteConfig, Vec<Diagnostic>) {
                 let name = key.as_str().unwrap_or_default();
                 if !KEYS.contains(&name) {
                     diagnostics.push(
-                        error(format!("unknown setting `{name}`"))
-                            .at(&text, finder.key(name))
-                            .hint(
-                                hint::did_you_mean(hint::similar(name, KEYS.iter().copied()))
-                                    .unwrap_or_else(|| {
-                                        format!("the settings are: {}", KEYS.join(", "))
-                                    }),
-                            ),
+                        error(format!("unknown setting `{name}`")).at(&text, finder.key(name)).hint(
+                            hint::did_you_mean(hint::similar(name, KEYS.iter().copied()))
+                                .unwrap_or_else(|| format!("the settings are: {}", KEYS.join(", "))),
+                        ),
                     );
                 }
             }
@@ -113,20 +92,15 @@ pub fn parse(text: &str) -> (SiteConfig, Vec<Diagnostic>) {
     let mut config: SiteConfig = match yaml::parse(&text, 0) {
         Ok(c) => c,
         Err(e) => {
-            return (
-                SiteConfig::default(),
-                vec![error(e.message).at(&text, e.pos)],
-            );
+            return (SiteConfig::default(), vec![error(e.message).at(&text, e.pos)]);
         }
     };
     if let Some(url) = &config.base_url {
         if !(url.starts_with("https://") || url.starts_with("http://")) {
             diagnostics.push(
-                error(format!(
-                    "`base_url` must be an absolute http(s) URL, not `{url}`"
-                ))
-                .at(&text, finder.value("base_url", url))
-                .hint("for example `base_url: https://errors.example.com/`"),
+                error(format!("`base_url` must be an absolute http(s) URL, not `{url}`"))
+                    .at(&text, finder.value("base_url", url))
+                    .hint("for example `base_url: https://errors.example.com/`"),
             );
         } else if !url.ends_with('/') {
             config.base_url = Some(format!("{url}/"));
@@ -143,8 +117,7 @@ pub fn parse(text: &str) -> (SiteConfig, Vec<Diagnostic>) {
     }
     if let Some(problem) = crate::model::id::segment_problem(&config.theme) {
         diagnostics.push(
-            error(format!("theme name `{}` {problem}", config.theme))
-                .at(&text, finder.value("theme", &config.theme)),
+            error(format!("theme name `{}` {problem}", config.theme)).at(&text, finder.value("theme", &config.theme)),
         );
     }
     (config, diagnostics)
@@ -175,10 +148,7 @@ mod tests {
         assert_eq!(diagnostics.len(), 1);
         assert_eq!(diagnostics[0].message, "unknown setting `base_ulr`");
         assert_eq!(diagnostics[0].line, Some(2));
-        assert_eq!(
-            diagnostics[0].hint.as_deref(),
-            Some("did you mean `base_url`?")
-        );
+        assert_eq!(diagnostics[0].hint.as_deref(), Some("did you mean `base_url`?"));
     }
 
     #[test]

@@ -55,10 +55,7 @@ impl Diagnostic {
     }
 
     pub fn warning(message: impl Into<String>) -> Self {
-        Diagnostic {
-            severity: Severity::Warning,
-            ..Diagnostic::error(message)
-        }
+        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(message) }
     }
 
     pub fn file(mut self, path: &str) -> Self {
@@ -79,9 +76,7 @@ impl Diagnostic {
     /// Points the diagnostic at `pos` in `source` (the whole file's text) and keeps the line.
     pub fn at(self, source: &str, pos: Option<Pos>) -> Self {
         let mut d = self.at_pos(pos);
-        d.source_line = pos
-            .and_then(|p| source.lines().nth(p.line - 1))
-            .map(str::to_string);
+        d.source_line = pos.and_then(|p| source.lines().nth(p.line - 1)).map(str::to_string);
         d
     }
 
@@ -96,12 +91,7 @@ impl Diagnostic {
     }
 
     fn sort_key(&self) -> (Option<&str>, usize, usize, &str) {
-        (
-            self.file.as_deref(),
-            self.line.unwrap_or(0),
-            self.column.unwrap_or(0),
-            &self.message,
-        )
+        (self.file.as_deref(), self.line.unwrap_or(0), self.column.unwrap_or(0), &self.message)
     }
 
     /// The text form: `path:line:column: error: message`, the source line, a caret, a hint.
@@ -126,18 +116,12 @@ impl Diagnostic {
         } else {
             let _ = writeln!(out, "{}: {severity}: {}", location.join(":"), self.message);
         }
-        if let (Some(text), Some(line), Some(column)) = (&self.source_line, self.line, self.column)
-        {
+        if let (Some(text), Some(line), Some(column)) = (&self.source_line, self.line, self.column) {
             let number = line.to_string();
             let gutter = " ".repeat(number.len());
             let text = text.replace('\t', " ");
             let _ = writeln!(out, " {number} | {text}");
-            let _ = writeln!(
-                out,
-                " {gutter} | {}{}",
-                " ".repeat(column - 1),
-                "^".repeat(self.width)
-            );
+            let _ = writeln!(out, " {gutter} | {}{}", " ".repeat(column - 1), "^".repeat(self.width));
         }
         if let Some(hint) = &self.hint {
             let _ = writeln!(out, "  hint: {hint}");
@@ -149,19 +133,13 @@ impl Diagnostic {
 /// Reads the source line of each positioned diagnostic that lacks one (those made by stages
 /// that no longer hold the file's text). `root` is the site folder the paths are relative to.
 pub fn attach_source_lines(diagnostics: &mut [Diagnostic], root: &std::path::Path) {
-    let mut cache: std::collections::HashMap<String, Option<String>> =
-        std::collections::HashMap::new();
+    let mut cache: std::collections::HashMap<String, Option<String>> = std::collections::HashMap::new();
     for d in diagnostics.iter_mut().filter(|d| d.source_line.is_none()) {
         let (Some(file), Some(line)) = (&d.file, d.line) else {
             continue;
         };
-        let text = cache
-            .entry(file.clone())
-            .or_insert_with(|| crate::load::read_text(&root.join(file)).ok());
-        d.source_line = text
-            .as_deref()
-            .and_then(|t| t.lines().nth(line - 1))
-            .map(str::to_string);
+        let text = cache.entry(file.clone()).or_insert_with(|| crate::load::read_text(&root.join(file)).ok());
+        d.source_line = text.as_deref().and_then(|t| t.lines().nth(line - 1)).map(str::to_string);
     }
 }
 
@@ -172,42 +150,23 @@ pub fn sort(diagnostics: &mut Vec<Diagnostic>) {
 }
 
 pub fn error_count(diagnostics: &[Diagnostic]) -> usize {
-    diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .count()
+    diagnostics.iter().filter(|d| d.severity == Severity::Error).count()
 }
 
 /// The one-line count printed after the diagnostics.
 pub fn summary(diagnostics: &[Diagnostic]) -> String {
     let errors = error_count(diagnostics);
     let warnings = diagnostics.len() - errors;
-    let files: std::collections::BTreeSet<_> = diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .filter_map(|d| d.file.as_deref())
-        .collect();
+    let files: std::collections::BTreeSet<_> =
+        diagnostics.iter().filter(|d| d.severity == Severity::Error).filter_map(|d| d.file.as_deref()).collect();
     let plural = |n: usize, word: &str| {
-        if n == 1 {
-            format!("1 {word}")
-        } else {
-            format!("{n} {word}s")
-        }
+        if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
     };
     match (errors, warnings) {
         (0, 0) => "no problems found".to_string(),
         (0, w) => plural(w, "warning"),
-        (e, 0) => format!(
-            "{} in {}",
-            plural(e, "error"),
-            plural(files.len().max(1), "file")
-        ),
-        (e, w) => format!(
-            "{} in {}, {}",
-            plural(e, "error"),
-            plural(files.len().max(1), "file"),
-            plural(w, "warning")
-        ),
+        (e, 0) => format!("{} in {}", plural(e, "error"), plural(files.len().max(1), "file")),
+        (e, w) => format!("{} in {}, {}", plural(e, "error"), plural(files.len().max(1), "file"), plural(w, "warning")),
     }
 }
 
@@ -220,14 +179,7 @@ mod tests {
         let source = "title: x\nrelated: [http/504, http/999]\n";
         let d = Diagnostic::error("`related` names `http/999`, which does not exist")
             .file("content/http/502.md")
-            .at(
-                source,
-                Some(Pos {
-                    line: 2,
-                    column: 21,
-                    len: 8,
-                }),
-            )
+            .at(source, Some(Pos { line: 2, column: 21, len: 8 }))
             .hint("did you mean `http/500`?");
         assert_eq!(
             d.to_text(),
@@ -238,10 +190,7 @@ mod tests {
 
     #[test]
     fn without_a_file_only_the_message_is_printed() {
-        assert_eq!(
-            Diagnostic::warning("no base_url").to_text(),
-            "warning: no base_url\n"
-        );
+        assert_eq!(Diagnostic::warning("no base_url").to_text(), "warning: no base_url\n");
     }
 
     #[test]
@@ -249,9 +198,6 @@ mod tests {
         let e = |f: &str| Diagnostic::error("x").file(f);
         assert_eq!(summary(&[]), "no problems found");
         assert_eq!(summary(&[e("a"), e("a"), e("b")]), "3 errors in 2 files");
-        assert_eq!(
-            summary(&[e("a"), Diagnostic::warning("w")]),
-            "1 error in 1 file, 1 warning"
-        );
+        assert_eq!(summary(&[e("a"), Diagnostic::warning("w")]), "1 error in 1 file, 1 warning");
     }
 }

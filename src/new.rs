@@ -21,28 +21,19 @@ pub fn create(root: &Path, id: &str, today: &str) -> Result<PathBuf, NewError> {
     }
     let (source, name) = id.split_once('/').unwrap_or_default();
     if RESERVED.contains(&source) {
-        return Err(NewError::BadId(format!(
-            "`{source}` is reserved for generated pages and cannot be a source"
-        )));
+        return Err(NewError::BadId(format!("`{source}` is reserved for generated pages and cannot be a source")));
     }
     if source == "http" && !name.parse::<u16>().is_ok_and(|n| (100..=599).contains(&n)) {
-        return Err(NewError::BadId(format!(
-            "http entries are named after their status code (100-599), not `{name}`"
-        )));
+        return Err(NewError::BadId(format!("http entries are named after their status code (100-599), not `{name}`")));
     }
     let content = root.join("content");
     if !content.is_dir() {
-        return Err(NewError::Failed(format!(
-            "{} has no content/ folder; pass --root DIR",
-            root.display()
-        )));
+        return Err(NewError::Failed(format!("{} has no content/ folder; pass --root DIR", root.display())));
     }
     for ext in ["md", "yaml"] {
         let existing = content.join(format!("{id}.{ext}"));
         if existing.exists() {
-            return Err(NewError::Failed(format!(
-                "content/{id}.{ext} already exists; faultline new never overwrites"
-            )));
+            return Err(NewError::Failed(format!("content/{id}.{ext} already exists; faultline new never overwrites")));
         }
     }
     let path = content.join(format!("{id}.md"));
@@ -50,12 +41,8 @@ pub fn create(root: &Path, id: &str, today: &str) -> Result<PathBuf, NewError> {
     std::fs::create_dir_all(&folder)
         .map_err(|e| NewError::Failed(format!("cannot create {}: {e}", folder.display())))?;
     // create_new refuses to replace a file that appeared since the check above.
-    let file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&path);
-    let mut file =
-        file.map_err(|e| NewError::Failed(format!("cannot create content/{id}.md: {e}")))?;
+    let file = std::fs::OpenOptions::new().write(true).create_new(true).open(&path);
+    let mut file = file.map_err(|e| NewError::Failed(format!("cannot create content/{id}.md: {e}")))?;
     std::io::Write::write_all(&mut file, template(source, name, today).as_bytes())
         .map_err(|e| NewError::Failed(format!("cannot write content/{id}.md: {e}")))?;
     Ok(path)
@@ -63,9 +50,7 @@ pub fn create(root: &Path, id: &str, today: &str) -> Result<PathBuf, NewError> {
 
 /// Today's date (UTC) as `YYYY-MM-DD`, from the system clock.
 pub fn today() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
     civil_date((secs / 86_400) as i64)
 }
 
@@ -102,37 +87,31 @@ pub fn template(source: &str, name: &str, today: &str) -> String {
     let code = guess_code(source, name);
     let http = source == "http";
     let mut t = String::from("---\n");
-    t.push_str(&format!("title: \"{code}\"                  # required: the error as readers know it, e.g. \"502 Bad Gateway\"\n"));
-    t.push_str(&format!("code: \"{code}\"                   # required: the code exactly as it appears in logs and pages\n"));
     t.push_str(&format!(
-        "summary: What {code} means, in one sentence.   # required: one sentence\n"
+        "title: \"{code}\"                  # required: the error as readers know it, e.g. \"502 Bad Gateway\"\n"
     ));
+    t.push_str(&format!(
+        "code: \"{code}\"                   # required: the code exactly as it appears in logs and pages\n"
+    ));
+    t.push_str(&format!("summary: What {code} means, in one sentence.   # required: one sentence\n"));
     t.push_str("# name: \"\"                        # the official or platform name\n");
-    t.push_str(
-        "also_known_as: []                 # older or alternative names, shown and searched\n",
-    );
+    t.push_str("also_known_as: []                 # older or alternative names, shown and searched\n");
     if http {
-        t.push_str("# spec: { label: \"RFC 9110 §15.x.y\", url: \"https://www.rfc-editor.org/rfc/rfc9110#section-15.x.y\" }\n");
+        t.push_str(
+            "# spec: { label: \"RFC 9110 §15.x.y\", url: \"https://www.rfc-editor.org/rfc/rfc9110#section-15.x.y\" }\n",
+        );
         t.push_str("# iana: assigned                  # assigned | unused | obsolete | temporary | unofficial\n");
         t.push_str("# cacheable: \"no\"                 # free text: \"no\", \"yes, by default\", \"heuristically\"\n");
     } else {
-        t.push_str(
-            "# status: 503                     # the HTTP status this error produces, if any\n",
-        );
-        t.push_str(
-            "# spec: { label: \"\", url: \"\" }    # the platform's documentation of this error\n",
-        );
+        t.push_str("# status: 503                     # the HTTP status this error produces, if any\n");
+        t.push_str("# spec: { label: \"\", url: \"\" }    # the platform's documentation of this error\n");
     }
     t.push_str("# client_action: \"\"               # what a client or reader should do\n");
     t.push_str("# generated_by: \"\"                # comparison column \"Who generates it\"\n");
     t.push_str("# typical_cause: \"\"               # comparison column \"Cause\"\n");
-    t.push_str(
-        "# first_check: \"\"                 # comparison column \"First place to check\"\n",
-    );
+    t.push_str("# first_check: \"\"                 # comparison column \"First place to check\"\n");
     t.push_str("fastest_fix: []                   # ordered: step 1 fixes most cases\n");
-    t.push_str(
-        "causes: []                        # - { title: \"\", detail: \"\", likelihood: high }\n",
-    );
+    t.push_str("causes: []                        # - { title: \"\", detail: \"\", likelihood: high }\n");
     t.push_str("steps: []                         # - { title: \"\", detail: \"\", tip: \"\" }\n");
     t.push_str("# estimated_time: 15-30 minutes\n");
     t.push_str("faq: []                           # - { q: \"\", a: \"\" }\n");
@@ -160,10 +139,7 @@ mod tests {
     #[test]
     fn guesses_platform_codes() {
         assert_eq!(guess_code("heroku", "h10"), "H10");
-        assert_eq!(
-            guess_code("kubernetes", "crashloopbackoff"),
-            "crashloopbackoff"
-        );
+        assert_eq!(guess_code("kubernetes", "crashloopbackoff"), "crashloopbackoff");
         assert_eq!(guess_code("http", "502"), "502");
         assert_eq!(guess_code("acme", "e9"), "E9");
     }
@@ -172,8 +148,7 @@ mod tests {
     fn the_template_parses_as_a_valid_draft() {
         for (source, name) in [("http", "418"), ("heroku", "h12")] {
             let text = template(source, name, "2026-11-21");
-            let (entry, diagnostics) =
-                crate::model::entry::parse(&format!("{source}/{name}"), "x.md", &text, false);
+            let (entry, diagnostics) = crate::model::entry::parse(&format!("{source}/{name}"), "x.md", &text, false);
             assert!(diagnostics.is_empty(), "{diagnostics:?}");
             assert!(entry.unwrap().fm.draft);
         }

@@ -6,8 +6,7 @@ use std::path::{Path, PathBuf};
 
 /// The file that marks a folder as faultline's output, so it may be replaced.
 pub const MARKER: &str = ".faultline-output";
-const MARKER_TEXT: &str =
-    "This folder is written by `faultline build` and replaced by the next build.\n";
+const MARKER_TEXT: &str = "This folder is written by `faultline build` and replaced by the next build.\n";
 
 /// A build being written: files go into `staging`, which becomes `target` on `commit`.
 pub struct Staging {
@@ -20,11 +19,7 @@ pub struct Staging {
 /// a folder that holds anything but an earlier output.
 pub fn check_target(root: &Path, target: &Path) -> Result<()> {
     let absolute = |p: &Path| -> PathBuf {
-        let p = if p.is_absolute() {
-            p.to_path_buf()
-        } else {
-            std::env::current_dir().unwrap_or_default().join(p)
-        };
+        let p = if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(p) };
         // Resolve what exists, keep the rest, so a not-yet-created folder compares too.
         let mut existing = p.clone();
         let mut rest = Vec::new();
@@ -44,10 +39,7 @@ pub fn check_target(root: &Path, target: &Path) -> Result<()> {
     let target_abs = absolute(target);
     let root_abs = absolute(root);
     if target_abs == root_abs || root_abs.starts_with(&target_abs) {
-        bail!(
-            "refusing to write the build into {}: it holds the site itself; choose another --out",
-            target.display()
-        );
+        bail!("refusing to write the build into {}: it holds the site itself; choose another --out", target.display());
     }
     for name in ["content", "themes", "templates", "static"] {
         if target_abs.starts_with(root_abs.join(name)) {
@@ -58,14 +50,10 @@ pub fn check_target(root: &Path, target: &Path) -> Result<()> {
         }
     }
     if target.is_file() {
-        bail!(
-            "refusing to write the build into {}: it is a file",
-            target.display()
-        );
+        bail!("refusing to write the build into {}: it is a file", target.display());
     }
     if target.is_dir() {
-        let mut entries = std::fs::read_dir(target)
-            .with_context(|| format!("cannot read {}", target.display()))?;
+        let mut entries = std::fs::read_dir(target).with_context(|| format!("cannot read {}", target.display()))?;
         if entries.next().is_some() && !target.join(MARKER).is_file() {
             bail!(
                 "refusing to write the build into {}: it is not empty and is not an earlier faultline output (it has no {MARKER} file); nothing in it was touched",
@@ -77,10 +65,7 @@ pub fn check_target(root: &Path, target: &Path) -> Result<()> {
 }
 
 fn sibling(target: &Path, tag: &str) -> PathBuf {
-    let name = target
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_else(|| "public".into());
+    let name = target.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "public".into());
     target.with_file_name(format!(".{name}.faultline-{tag}-{}", std::process::id()))
 }
 
@@ -89,11 +74,7 @@ fn clean_leftovers(target: &Path) {
     let (Some(parent), Some(name)) = (target.parent(), target.file_name()) else {
         return;
     };
-    let parent = if parent.as_os_str().is_empty() {
-        Path::new(".")
-    } else {
-        parent
-    };
+    let parent = if parent.as_os_str().is_empty() { Path::new(".") } else { parent };
     let prefix = format!(".{}.faultline-", name.to_string_lossy());
     let Ok(entries) = std::fs::read_dir(parent) else {
         return;
@@ -112,17 +93,11 @@ impl Staging {
         clean_leftovers(target);
         let staging = sibling(target, "staging");
         if let Some(parent) = target.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("cannot create {}", parent.display()))?;
+            std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
         }
-        std::fs::create_dir(&staging)
-            .with_context(|| format!("cannot create {}", staging.display()))?;
+        std::fs::create_dir(&staging).with_context(|| format!("cannot create {}", staging.display()))?;
         std::fs::write(staging.join(MARKER), MARKER_TEXT)?;
-        Ok(Staging {
-            target: target.to_path_buf(),
-            staging,
-            committed: false,
-        })
+        Ok(Staging { target: target.to_path_buf(), staging, committed: false })
     }
 
     /// Writes one file; `path` is relative with `/` separators and was made by the
@@ -131,8 +106,7 @@ impl Staging {
         debug_assert!(!path.split('/').any(|s| s == ".." || s.is_empty()));
         let full = self.staging.join(path);
         if let Some(parent) = full.parent() {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("cannot create {}", parent.display()))?;
+            std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
         }
         std::fs::write(&full, bytes).with_context(|| format!("cannot write {}", full.display()))
     }
@@ -149,9 +123,7 @@ impl Staging {
             if had_old {
                 let _ = std::fs::rename(&old, &self.target);
             }
-            return Err(e).with_context(|| {
-                format!("cannot move the new build to {}", self.target.display())
-            });
+            return Err(e).with_context(|| format!("cannot move the new build to {}", self.target.display()));
         }
         self.committed = true;
         if had_old {

@@ -60,10 +60,7 @@ pub(crate) fn pairs(
     }
     for (name, page) in &site.prose {
         // A pair formed by a file that failed to parse is unknown, not missing.
-        let names_broken = site
-            .broken
-            .iter()
-            .any(|id| name.contains(&id.replace('/', "-")));
+        let names_broken = site.broken.iter().any(|id| name.contains(&id.replace('/', "-")));
         if by_name.contains_key(name) || names_broken {
             continue;
         }
@@ -72,17 +69,13 @@ pub(crate) fn pairs(
             pair_name(&site.entries[b].id, &site.entries[a].id) == *name
         });
         let d = match reversed {
-            Some(right) => Diagnostic::error(format!(
-                "this comparison prose names its pair in the other order: {name}"
-            ))
-            .hint(format!(
-                "rename it to content/compare/{right}.md (ids in natural order)"
-            )),
+            Some(right) => {
+                Diagnostic::error(format!("this comparison prose names its pair in the other order: {name}"))
+                    .hint(format!("rename it to content/compare/{right}.md (ids in natural order)"))
+            }
             None => Diagnostic::error(format!("no entry forms the comparison `{name}`")).hint_opt(
                 hint::did_you_mean(
-                    hint::closest(name, by_name.keys().map(String::as_str))
-                        .map(|c| format!("{c}.md"))
-                        .as_deref(),
+                    hint::closest(name, by_name.keys().map(String::as_str)).map(|c| format!("{c}.md")).as_deref(),
                 )
                 .map(|h| format!("{h} Otherwise add the other id to one entry's `compare` list")),
             ),
@@ -95,12 +88,7 @@ pub(crate) fn pairs(
         if included[a] && included[b] {
             partners[a].push(b);
             partners[b].push(a);
-            pairs.push(Pair {
-                a,
-                b,
-                has_prose: site.prose.contains_key(&name),
-                name,
-            });
+            pairs.push(Pair { a, b, has_prose: site.prose.contains_key(&name), name });
         }
     }
     pairs.sort_by_key(|p| (p.a, p.b));

@@ -33,46 +33,26 @@ impl LinkGraph {
     /// The pair of two entries, if they form one.
     pub fn pair(&self, a: usize, b: usize) -> Option<&Pair> {
         let (a, b) = if a < b { (a, b) } else { (b, a) };
-        self.pairs
-            .binary_search_by(|p| (p.a, p.b).cmp(&(a, b)))
-            .ok()
-            .map(|i| &self.pairs[i])
+        self.pairs.binary_search_by(|p| (p.a, p.b).cmp(&(a, b))).ok().map(|i| &self.pairs[i])
     }
 }
 
 /// Resolves every reference and computes the graph. With `drafts` false, drafts take no
 /// part and a published entry or page that links to one is an error.
 pub fn build(site: &Site, drafts: bool) -> (LinkGraph, Vec<Diagnostic>) {
-    let index: HashMap<&str, usize> = site
-        .entries
-        .iter()
-        .enumerate()
-        .map(|(i, e)| (e.id.as_str(), i))
-        .collect();
+    let index: HashMap<&str, usize> = site.entries.iter().enumerate().map(|(i, e)| (e.id.as_str(), i)).collect();
     let included: Vec<bool> = site.entries.iter().map(|e| drafts || !e.fm.draft).collect();
     let mut diagnostics = Vec::new();
-    let checker = RefChecker {
-        site,
-        index: &index,
-        drafts,
-    };
+    let checker = RefChecker { site, index: &index, drafts };
     for entry in &site.entries {
         let published = !entry.fm.draft;
-        for (field, refs) in [
-            ("related", &entry.related),
-            ("compare", &entry.compare),
-            ("link", &entry.links),
-        ] {
+        for (field, refs) in [("related", &entry.related), ("compare", &entry.compare), ("link", &entry.links)] {
             for r in refs {
                 diagnostics.extend(checker.check(&entry.file, field, r, published));
             }
         }
     }
-    let pages = site
-        .home
-        .iter()
-        .chain(site.source_pages.values())
-        .chain(site.prose.values());
+    let pages = site.home.iter().chain(site.source_pages.values()).chain(site.prose.values());
     for page in pages {
         for r in &page.links {
             diagnostics.extend(checker.check(&page.file, "link", r, true));
@@ -81,16 +61,7 @@ pub fn build(site: &Site, drafts: bool) -> (LinkGraph, Vec<Diagnostic>) {
     let redirects = redirects(site, &index, &included, &mut diagnostics);
     let related = related::compute(site, &index, &included);
     let (pairs, partners) = compare::pairs(site, &index, &included, &mut diagnostics);
-    (
-        LinkGraph {
-            included,
-            related,
-            pairs,
-            partners,
-            redirects,
-        },
-        diagnostics,
-    )
+    (LinkGraph { included, related, pairs, partners, redirects }, diagnostics)
 }
 
 struct RefChecker<'a> {
@@ -102,51 +73,32 @@ struct RefChecker<'a> {
 impl RefChecker<'_> {
     fn check(&self, file: &str, field: &str, r: &Ref, from_published: bool) -> Option<Diagnostic> {
         let what = match field {
-            "link" => format!(
-                "the link `@/{}{}`",
-                r.id,
-                r.fragment
-                    .as_ref()
-                    .map(|f| format!("#{f}"))
-                    .unwrap_or_default()
-            ),
+            "link" => {
+                format!("the link `@/{}{}`", r.id, r.fragment.as_ref().map(|f| format!("#{f}")).unwrap_or_default())
+            }
             _ => format!("`{field}`"),
         };
         let error = |message: String, hint: Option<String>| {
-            Some(
-                Diagnostic::error(message)
-                    .file(file)
-                    .at_pos(r.pos)
-                    .hint_opt(hint),
-            )
+            Some(Diagnostic::error(message).file(file).at_pos(r.pos).hint_opt(hint))
         };
         let Some(&target) = self.index.get(r.id.as_str()) else {
             if self.site.broken.contains(&r.id) {
                 return None;
             }
             let closest = hint::closest(&r.id, self.site.all_ids());
-            return error(
-                format!("{what} names `{}`, which does not exist", r.id),
-                hint::did_you_mean(closest),
-            );
+            return error(format!("{what} names `{}`, which does not exist", r.id), hint::did_you_mean(closest));
         };
         let target = &self.site.entries[target];
         if from_published && target.fm.draft && !self.drafts {
             return error(
                 format!("{what} names `{}`, which is a draft", r.id),
-                Some(format!(
-                    "publish {} (remove `draft: true`) or build with --drafts",
-                    target.file
-                )),
+                Some(format!("publish {} (remove `draft: true`) or build with --drafts", target.file)),
             );
         }
         if let Some(fragment) = &r.fragment {
             if !target.anchors.contains(fragment) {
                 let closest = hint::closest(fragment, target.anchors.iter().map(String::as_str));
-                return error(
-                    format!("{what}: `{}` has no anchor `#{fragment}`", r.id),
-                    hint::did_you_mean(closest),
-                );
+                return error(format!("{what}: `{}` has no anchor `#{fragment}`", r.id), hint::did_you_mean(closest));
             }
         }
         None
@@ -164,16 +116,10 @@ fn redirects(
     for (i, entry) in site.entries.iter().enumerate() {
         for r in &entry.redirect_from {
             let clash = if index.contains_key(r.id.as_str()) || site.broken.contains(&r.id) {
-                Some(format!(
-                    "`redirect_from` lists `{}`, which is an existing entry",
-                    r.id
-                ))
+                Some(format!("`redirect_from` lists `{}`, which is an existing entry", r.id))
             } else {
                 taken.get(r.id.as_str()).map(|&other| {
-                    format!(
-                        "`redirect_from` lists `{}`, which {} also redirects",
-                        r.id, site.entries[other].file
-                    )
+                    format!("`redirect_from` lists `{}`, which {} also redirects", r.id, site.entries[other].file)
                 })
             };
             if let Some(message) = clash {

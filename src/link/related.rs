@@ -31,47 +31,26 @@ fn tags_of(site: &Site, i: usize) -> Vec<&str> {
 }
 
 fn postings<'a>(site: &'a Site, included: &[bool]) -> Postings<'a> {
-    let mut p = Postings {
-        tags: HashMap::new(),
-        source: HashMap::new(),
-        class: HashMap::new(),
-        source_class: HashMap::new(),
-    };
-    for (i, e) in site
-        .entries
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| included[*i])
-    {
+    let mut p =
+        Postings { tags: HashMap::new(), source: HashMap::new(), class: HashMap::new(), source_class: HashMap::new() };
+    for (i, e) in site.entries.iter().enumerate().filter(|(i, _)| included[*i]) {
         for tag in tags_of(site, i) {
             p.tags.entry(tag).or_default().push(i);
         }
         p.source.entry(&e.source).or_default().push(i);
         if let Some(class) = e.class {
             p.class.entry(class).or_default().push(i);
-            p.source_class
-                .entry((&e.source, class))
-                .or_default()
-                .push(i);
+            p.source_class.entry((&e.source, class)).or_default().push(i);
         }
     }
     p
 }
 
 /// The related list of every entry (empty for entries not included).
-pub(crate) fn compute(
-    site: &Site,
-    index: &HashMap<&str, usize>,
-    included: &[bool],
-) -> Vec<Vec<usize>> {
+pub(crate) fn compute(site: &Site, index: &HashMap<&str, usize>, included: &[bool]) -> Vec<Vec<usize>> {
     let n = site.entries.len();
     let mut backlinks: Vec<Vec<usize>> = vec![Vec::new(); n];
-    for (i, e) in site
-        .entries
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| included[*i])
-    {
+    for (i, e) in site.entries.iter().enumerate().filter(|(i, _)| included[*i]) {
         for r in &e.related {
             if let Some(&t) = index.get(r.id.as_str()) {
                 if included[t] && !backlinks[t].contains(&i) {
@@ -116,14 +95,7 @@ pub(crate) fn compute(
 }
 
 /// Appends the best-scoring entries to `out` until it holds `limit`.
-fn scored(
-    site: &Site,
-    p: &Postings<'_>,
-    i: usize,
-    limit: usize,
-    counts: &mut [u16],
-    out: &mut Vec<usize>,
-) {
+fn scored(site: &Site, p: &Postings<'_>, i: usize, limit: usize, counts: &mut [u16], out: &mut Vec<usize>) {
     let me = &site.entries[i];
     let same_source = |x: usize| site.entries[x].source == me.source;
     let same_class = |x: usize| me.class.is_some() && site.entries[x].class == me.class;
@@ -136,14 +108,10 @@ fn scored(
             counts[x] = counts[x].saturating_add(1);
         }
     }
-    let score = |x: usize, shared: u16| {
-        3 * u32::from(shared) + 2 * u32::from(same_source(x)) + u32::from(same_class(x))
-    };
-    let mut tagged: Vec<(u32, usize)> = touched
-        .iter()
-        .filter(|&&x| x != i && !out.contains(&x))
-        .map(|&x| (score(x, counts[x]), x))
-        .collect();
+    let score =
+        |x: usize, shared: u16| 3 * u32::from(shared) + 2 * u32::from(same_source(x)) + u32::from(same_class(x));
+    let mut tagged: Vec<(u32, usize)> =
+        touched.iter().filter(|&&x| x != i && !out.contains(&x)).map(|&x| (score(x, counts[x]), x)).collect();
     tagged.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
 
     let mut levels: Vec<u32> = tagged.iter().map(|t| t.0).chain([3, 2, 1]).collect();
@@ -155,24 +123,12 @@ fn scored(
         if need == 0 {
             break;
         }
-        let from_tags: Vec<usize> = tagged
-            .iter()
-            .filter(|t| t.0 == level)
-            .map(|t| t.1)
-            .take(need)
-            .collect();
+        let from_tags: Vec<usize> = tagged.iter().filter(|t| t.0 == level).map(|t| t.1).take(need).collect();
         // Entries sharing no tag, at this score: walk the posting that holds exactly them.
         let untagged: Vec<usize> = {
             let (posting, keep): (&Vec<usize>, &dyn Fn(usize) -> bool) = match (level, me.class) {
-                (3, Some(class)) => (
-                    p.source_class
-                        .get(&(me.source.as_str(), class))
-                        .unwrap_or(&empty),
-                    &|_| true,
-                ),
-                (2, _) => (p.source.get(me.source.as_str()).unwrap_or(&empty), &|x| {
-                    !same_class(x)
-                }),
+                (3, Some(class)) => (p.source_class.get(&(me.source.as_str(), class)).unwrap_or(&empty), &|_| true),
+                (2, _) => (p.source.get(me.source.as_str()).unwrap_or(&empty), &|x| !same_class(x)),
                 (1, Some(class)) => (p.class.get(&class).unwrap_or(&empty), &|x| !same_source(x)),
                 _ => (&empty, &|_| true),
             };

@@ -74,17 +74,8 @@ mod tests {
 
     #[test]
     fn missing_or_unclosed_front_matter() {
-        assert_eq!(
-            split("# Title\n").unwrap_err().message,
-            "the file does not start with front matter"
-        );
-        assert_eq!(
-            split("").unwrap_err().message,
-            "the file does not start with front matter"
-        );
-        assert_eq!(
-            split("---\na: 1\n").unwrap_err().message,
-            "the front matter is not closed"
-        );
+        assert_eq!(split("# Title\n").unwrap_err().message, "the file does not start with front matter");
+        assert_eq!(split("").unwrap_err().message, "the file does not start with front matter");
+        assert_eq!(split("---\na: 1\n").unwrap_err().message, "the front matter is not closed");
     }
 }

@@ -44,9 +44,7 @@ pub fn load(root: &Path) -> Result<Loaded> {
     if !content.is_dir() {
         bail!(
             "{} has no content/ folder; run faultline in a site folder or pass --root DIR",
-            root.canonicalize()
-                .unwrap_or_else(|_| root.to_path_buf())
-                .display()
+            root.canonicalize().unwrap_or_else(|_| root.to_path_buf()).display()
         );
     }
     std::fs::read_dir(&content).with_context(|| format!("cannot read {}", content.display()))?;
@@ -58,24 +56,10 @@ pub fn load(root: &Path) -> Result<Loaded> {
         .map(|(path, kind)| {
             let shown = format!("content/{path}");
             match read_text(&content.join(&path)) {
-                Ok(text) => (
-                    SourceFile {
-                        path: shown,
-                        kind,
-                        text: Some(text),
-                    },
-                    None,
-                ),
+                Ok(text) => (SourceFile { path: shown, kind, text: Some(text) }, None),
                 Err(problem) => {
                     let d = problem.file(&shown);
-                    (
-                        SourceFile {
-                            path: shown,
-                            kind,
-                            text: None,
-                        },
-                        Some(d),
-                    )
+                    (SourceFile { path: shown, kind, text: None }, Some(d))
                 }
             }
         })
@@ -85,18 +69,13 @@ pub fn load(root: &Path) -> Result<Loaded> {
         diagnostics.extend(problem);
         files.push(file);
     }
-    Ok(Loaded {
-        config,
-        files,
-        diagnostics,
-    })
+    Ok(Loaded { config, files, diagnostics })
 }
 
 /// Reads one file as UTF-8 text, refusing big files before reading them, dropping a BOM and
 /// turning CRLF into LF (line numbers stay the same).
 pub fn read_text(path: &Path) -> Result<String, Diagnostic> {
-    let meta = std::fs::metadata(path)
-        .map_err(|e| Diagnostic::error(format!("cannot read the file: {e}")))?;
+    let meta = std::fs::metadata(path).map_err(|e| Diagnostic::error(format!("cannot read the file: {e}")))?;
     if meta.len() > MAX_FILE_BYTES {
         return Err(Diagnostic::error(format!(
             "the file is {:.1} MB; files under content/ may be at most 1 MB",
@@ -104,8 +83,7 @@ pub fn read_text(path: &Path) -> Result<String, Diagnostic> {
         ))
         .hint("split the entry, or move large assets to static/"));
     }
-    let bytes =
-        std::fs::read(path).map_err(|e| Diagnostic::error(format!("cannot read the file: {e}")))?;
+    let bytes = std::fs::read(path).map_err(|e| Diagnostic::error(format!("cannot read the file: {e}")))?;
     normalise(bytes)
 }
 
@@ -113,33 +91,17 @@ pub fn read_text(path: &Path) -> Result<String, Diagnostic> {
 pub fn normalise(bytes: Vec<u8>) -> Result<String, Diagnostic> {
     match String::from_utf8(bytes) {
         Ok(text) => {
-            let text = text
-                .strip_prefix('\u{feff}')
-                .map(str::to_string)
-                .unwrap_or(text);
-            Ok(if text.contains('\r') {
-                text.replace("\r\n", "\n")
-            } else {
-                text
-            })
+            let text = text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text);
+            Ok(if text.contains('\r') { text.replace("\r\n", "\n") } else { text })
         }
         Err(e) => {
             let valid = e.utf8_error().valid_up_to();
             let bytes = e.as_bytes();
             let line = bytes[..valid].iter().filter(|&&b| b == b'\n').count() + 1;
-            let line_start = bytes[..valid]
-                .iter()
-                .rposition(|&b| b == b'\n')
-                .map_or(0, |i| i + 1);
-            let column = String::from_utf8_lossy(&bytes[line_start..valid])
-                .chars()
-                .count()
-                + 1;
-            let mut d = Diagnostic::error(format!(
-                "the file is not UTF-8 text (invalid byte 0x{:02x})",
-                bytes[valid]
-            ))
-            .hint("save the file as UTF-8");
+            let line_start = bytes[..valid].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+            let column = String::from_utf8_lossy(&bytes[line_start..valid]).chars().count() + 1;
+            let mut d = Diagnostic::error(format!("the file is not UTF-8 text (invalid byte 0x{:02x})", bytes[valid]))
+                .hint("save the file as UTF-8");
             d.line = Some(line);
             d.column = Some(column);
             Err(d)
@@ -153,10 +115,7 @@ mod tests {
 
     #[test]
     fn bom_and_crlf_are_normalised() {
-        assert_eq!(
-            normalise(b"\xef\xbb\xbfa: 1\r\nb: 2\r\n".to_vec()).unwrap(),
-            "a: 1\nb: 2\n"
-        );
+        assert_eq!(normalise(b"\xef\xbb\xbfa: 1\r\nb: 2\r\n".to_vec()).unwrap(), "a: 1\nb: 2\n");
     }
 
     #[test]

@@ -17,15 +17,11 @@ pub struct Theme {
 pub fn load(root: &Path, name: &str) -> Result<Theme> {
     let dir = root.join("themes").join(name);
     if !dir.is_dir() {
-        bail!(
-            "the theme `{name}` was not found: there is no folder themes/{name}/ (set `theme:` in site.yaml)"
-        );
+        bail!("the theme `{name}` was not found: there is no folder themes/{name}/ (set `theme:` in site.yaml)");
     }
     let mut theme = Theme::default();
     for (rel, bytes) in files(&dir.join("templates"))? {
-        theme
-            .templates
-            .insert(rel, text(bytes, &format!("themes/{name}/templates"))?);
+        theme.templates.insert(rel, text(bytes, &format!("themes/{name}/templates"))?);
     }
     for (rel, bytes) in files(&root.join("templates"))? {
         theme.templates.insert(rel, text(bytes, "templates")?);
@@ -35,8 +31,7 @@ pub fn load(root: &Path, name: &str) -> Result<Theme> {
 }
 
 fn text(bytes: Vec<u8>, folder: &str) -> Result<String> {
-    String::from_utf8(bytes)
-        .map_err(|_| anyhow::anyhow!("a template in {folder}/ is not UTF-8 text"))
+    String::from_utf8(bytes).map_err(|_| anyhow::anyhow!("a template in {folder}/ is not UTF-8 text"))
 }
 
 /// Every file under `dir` (absent is empty), keyed by its `/`-separated relative path.
@@ -46,23 +41,14 @@ pub fn files(dir: &Path) -> Result<BTreeMap<String, Vec<u8>>> {
     if !dir.is_dir() {
         return Ok(out);
     }
-    for entry in WalkDir::new(dir)
-        .min_depth(1)
-        .follow_links(false)
-        .sort_by_file_name()
-    {
+    for entry in WalkDir::new(dir).min_depth(1).follow_links(false).sort_by_file_name() {
         let entry = entry.with_context(|| format!("cannot read {}", dir.display()))?;
         if !entry.file_type().is_file() {
             continue;
         }
         let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-        let key = rel
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
-        let bytes = std::fs::read(entry.path())
-            .with_context(|| format!("cannot read {}", entry.path().display()))?;
+        let key = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+        let bytes = std::fs::read(entry.path()).with_context(|| format!("cannot read {}", entry.path().display()))?;
         out.insert(key, bytes);
     }
     Ok(out)

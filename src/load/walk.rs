@@ -41,10 +41,8 @@ pub(crate) fn walk(content: &std::path::Path) -> (Vec<(String, Kind)>, Vec<Diagn
         let entry = match next {
             Ok(entry) => entry,
             Err(e) => {
-                let path = e
-                    .path()
-                    .and_then(|p| p.strip_prefix(content).ok())
-                    .map(|p| format!("content/{}", p.display()));
+                let path =
+                    e.path().and_then(|p| p.strip_prefix(content).ok()).map(|p| format!("content/{}", p.display()));
                 let mut d = Diagnostic::error(format!("cannot read this path: {e}"));
                 d.file = path;
                 diagnostics.push(d);
@@ -60,8 +58,7 @@ pub(crate) fn walk(content: &std::path::Path) -> (Vec<(String, Kind)>, Vec<Diagn
             .collect::<Vec<_>>()
             .join("/");
         let shown = format!("content/{rel}");
-        let error =
-            |message: String, hint: String| Diagnostic::error(message).file(&shown).hint(hint);
+        let error = |message: String, hint: String| Diagnostic::error(message).file(&shown).hint(hint);
         let name = entry.file_name().to_string_lossy().to_string();
         let file_type = entry.file_type();
         if file_type.is_symlink() {
@@ -77,8 +74,7 @@ pub(crate) fn walk(content: &std::path::Path) -> (Vec<(String, Kind)>, Vec<Diagn
                 if parent != "compare" && RESERVED.contains(&name.as_str()) {
                     diagnostics.push(error(
                         format!("`{name}` is reserved for generated pages and cannot be a source"),
-                        "rename the folder, for example to `{name}-errors`"
-                            .replace("{name}", &name),
+                        "rename the folder, for example to `{name}-errors`".replace("{name}", &name),
                     ));
                     it.skip_current_dir();
                 } else if let Some(why) = segment_problem(&name) {
@@ -94,42 +90,28 @@ pub(crate) fn walk(content: &std::path::Path) -> (Vec<(String, Kind)>, Vec<Diagn
             (_, true) => {
                 diagnostics.push(error(
                     "this folder is nested too deep: entries live exactly one folder deep".into(),
-                    format!("move its files into content/{parent}/ or another source folder, as content/<source>/<name>.md"),
+                    format!(
+                        "move its files into content/{parent}/ or another source folder, as content/<source>/<name>.md"
+                    ),
                 ));
                 it.skip_current_dir();
             }
             (_, false) if parent == "compare" => match name.strip_suffix(".md") {
-                Some(stem) if name != "_index.md" => files.push((
-                    rel.clone(),
-                    Kind::CompareProse {
-                        name: stem.to_string(),
-                    },
-                )),
+                Some(stem) if name != "_index.md" => {
+                    files.push((rel.clone(), Kind::CompareProse { name: stem.to_string() }))
+                }
                 _ => diagnostics.push(error(
                     "content/compare/ holds only comparison prose, as `<A>-vs-<B>.md` files".into(),
-                    "name the file after a comparison page, such as `http-502-vs-http-504.md`"
-                        .into(),
+                    "name the file after a comparison page, such as `http-502-vs-http-504.md`".into(),
                 )),
             },
-            (_, false) if name == "_index.md" => {
-                files.push((rel, Kind::SourceIndex { source: parent }))
-            }
+            (_, false) if name == "_index.md" => files.push((rel, Kind::SourceIndex { source: parent })),
             (_, false) => match entry_stem(&name) {
                 Some((stem, yaml)) => match segment_problem(stem) {
-                    None => files.push((
-                        rel,
-                        Kind::Entry {
-                            id: format!("{parent}/{stem}"),
-                            yaml,
-                        },
-                    )),
+                    None => files.push((rel, Kind::Entry { id: format!("{parent}/{stem}"), yaml })),
                     Some(why) => diagnostics.push(error(
                         format!("the file name `{stem}` is not a valid id segment: it {why}"),
-                        format!(
-                            "rename it to `{}{}`",
-                            slug(stem),
-                            if yaml { ".yaml" } else { ".md" }
-                        ),
+                        format!("rename it to `{}{}`", slug(stem), if yaml { ".yaml" } else { ".md" }),
                     )),
                 },
                 None => diagnostics.push(misplaced(&shown, &name, "")),
@@ -140,33 +122,20 @@ pub(crate) fn walk(content: &std::path::Path) -> (Vec<(String, Kind)>, Vec<Diagn
 }
 
 fn entry_stem(name: &str) -> Option<(&str, bool)> {
-    name.strip_suffix(".md")
-        .map(|s| (s, false))
-        .or_else(|| name.strip_suffix(".yaml").map(|s| (s, true)))
+    name.strip_suffix(".md").map(|s| (s, false)).or_else(|| name.strip_suffix(".yaml").map(|s| (s, true)))
 }
 
 /// The error for a file that is not where an entry can be, or not of an entry's type.
 fn misplaced(shown: &str, name: &str, proper_folder: &str) -> Diagnostic {
     let d = Diagnostic::error(String::new()).file(shown);
     if let Some(stem) = name.strip_suffix(".yml") {
-        return Diagnostic {
-            message: "`.yml` files are not read".into(),
-            ..d
-        }
-        .hint(format!("rename it to `{stem}.yaml`"));
+        return Diagnostic { message: "`.yml` files are not read".into(), ..d }
+            .hint(format!("rename it to `{stem}.yaml`"));
     }
     if entry_stem(name).is_some() {
-        return Diagnostic {
-            message: "this entry is not inside a source folder".into(),
-            ..d
-        }
-        .hint(format!(
-            "entries live exactly one folder deep: move it to {proper_folder}{name}"
-        ));
+        return Diagnostic { message: "this entry is not inside a source folder".into(), ..d }
+            .hint(format!("entries live exactly one folder deep: move it to {proper_folder}{name}"));
     }
-    Diagnostic {
-        message: "only `.md` and `.yaml` entries belong under content/".into(),
-        ..d
-    }
-    .hint("put images and other files in static/, which is copied to the site as it is")
+    Diagnostic { message: "only `.md` and `.yaml` entries belong under content/".into(), ..d }
+        .hint("put images and other files in static/, which is copied to the site as it is")
 }

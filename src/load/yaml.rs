@@ -15,11 +15,7 @@ pub struct YamlError {
 
 fn convert(error: serde_yaml::Error, line_offset: usize) -> YamlError {
     let message = strip_location(&error.to_string());
-    let pos = error.location().map(|l| Pos {
-        line: l.line() + line_offset,
-        column: l.column(),
-        len: 1,
-    });
+    let pos = error.location().map(|l| Pos { line: l.line() + line_offset, column: l.column(), len: 1 });
     YamlError { message, pos }
 }
 
@@ -30,8 +26,7 @@ fn strip_location(text: &str) -> String {
     let mut rest = text;
     while let Some(start) = rest.find(" at line ") {
         out.push_str(&rest[..start]);
-        let after =
-            rest[start + " at line ".len()..].trim_start_matches(|c: char| c.is_ascii_digit());
+        let after = rest[start + " at line ".len()..].trim_start_matches(|c: char| c.is_ascii_digit());
         let after = after.strip_prefix(" column ").unwrap_or(after);
         rest = after.trim_start_matches(|c: char| c.is_ascii_digit());
     }
@@ -60,11 +55,7 @@ impl<'a> Finder<'a> {
         let line = before.matches('\n').count() + 1;
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
         let column = before[line_start..].chars().count() + 1;
-        Pos {
-            line: line + self.line_offset,
-            column,
-            len: self.text[byte..byte + len].chars().count(),
-        }
+        Pos { line: line + self.line_offset, column, len: self.text[byte..byte + len].chars().count() }
     }
 
     /// Where a mapping key is written, searching from byte `from`: the key at the start of a
@@ -78,10 +69,7 @@ impl<'a> Finder<'a> {
             let quoted_start = self.text[..i].ends_with(['\'', '"']);
             let boundary = before.is_empty()
                 || before.ends_with(['\n', '{', ',', '-'])
-                || (quoted_start
-                    && before[..before.len() - 1]
-                        .trim_end()
-                        .ends_with(['\n', '{', ',', '-']));
+                || (quoted_start && before[..before.len() - 1].trim_end().ends_with(['\n', '{', ',', '-']));
             if boundary && after.starts_with(':') {
                 return Some(i);
             }
@@ -126,70 +114,25 @@ mod tests {
     #[test]
     fn finds_keys_and_values_with_offsets() {
         let f = Finder::new(FM, 1);
-        assert_eq!(
-            f.key("related"),
-            Some(Pos {
-                line: 3,
-                column: 1,
-                len: 7
-            })
-        );
-        assert_eq!(
-            f.value("related", "http/999"),
-            Some(Pos {
-                line: 3,
-                column: 21,
-                len: 8
-            })
-        );
-        assert_eq!(
-            f.nested_key("causes", "detial"),
-            Some(Pos {
-                line: 5,
-                column: 17,
-                len: 6
-            })
-        );
-        assert_eq!(
-            f.nested_key("causes", "likelyhood"),
-            Some(Pos {
-                line: 7,
-                column: 5,
-                len: 10
-            })
-        );
-        assert_eq!(
-            f.value("tags", "B"),
-            Some(Pos {
-                line: 10,
-                column: 5,
-                len: 1
-            })
-        );
+        assert_eq!(f.key("related"), Some(Pos { line: 3, column: 1, len: 7 }));
+        assert_eq!(f.value("related", "http/999"), Some(Pos { line: 3, column: 21, len: 8 }));
+        assert_eq!(f.nested_key("causes", "detial"), Some(Pos { line: 5, column: 17, len: 6 }));
+        assert_eq!(f.nested_key("causes", "likelyhood"), Some(Pos { line: 7, column: 5, len: 10 }));
+        assert_eq!(f.value("tags", "B"), Some(Pos { line: 10, column: 5, len: 1 }));
         assert_eq!(f.key("missing"), None);
     }
 
     #[test]
     fn a_key_inside_a_value_is_not_a_key() {
         let f = Finder::new("summary: the title: is here\ntitle: real\n", 0);
-        assert_eq!(
-            f.key("title"),
-            Some(Pos {
-                line: 2,
-                column: 1,
-                len: 5
-            })
-        );
+        assert_eq!(f.key("title"), Some(Pos { line: 2, column: 1, len: 5 }));
     }
 
     #[test]
     fn syntax_errors_carry_positions() {
         let err = parse::<Value>("title: x\nbad: [unclosed\n", 1).unwrap_err();
         assert!(err.pos.unwrap().line >= 2, "{err:?}");
-        assert_eq!(
-            err.message,
-            "did not find expected ',' or ']', while parsing a flow sequence"
-        );
+        assert_eq!(err.message, "did not find expected ',' or ']', while parsing a flow sequence");
         assert_eq!(err.pos.unwrap().line, 4);
     }
 }

@@ -125,9 +125,7 @@ pub struct Class(pub u8);
 
 impl Class {
     pub fn of_status(status: u16) -> Option<Class> {
-        (100..=599)
-            .contains(&status)
-            .then_some(Class((status / 100) as u8))
+        (100..=599).contains(&status).then_some(Class((status / 100) as u8))
     }
 
     /// `5xx`
@@ -226,12 +224,7 @@ struct Report<'a> {
 
 impl Report<'_> {
     fn error(&mut self, pos: Option<Pos>, message: String, hint: Option<String>) {
-        self.diagnostics.push(
-            Diagnostic::error(message)
-                .file(self.file)
-                .at(self.text, pos)
-                .hint_opt(hint),
-        );
+        self.diagnostics.push(Diagnostic::error(message).file(self.file).at(self.text, pos).hint_opt(hint));
     }
 }
 
@@ -246,49 +239,25 @@ pub fn parse(id: &str, file: &str, text: &str, is_yaml: bool) -> (Option<Entry>,
             Err(e) => {
                 let d = Diagnostic::error(e.message)
                     .file(file)
-                    .at(
-                        text,
-                        Some(Pos {
-                            line: 1,
-                            column: 1,
-                            len: 3,
-                        }),
-                    )
+                    .at(text, Some(Pos { line: 1, column: 1, len: 3 }))
                     .hint(e.hint);
                 return (None, vec![d]);
             }
         }
     };
-    let mut report = Report {
-        file,
-        text,
-        finder: Finder::new(yaml_text, yaml_offset),
-        diagnostics: Vec::new(),
-    };
+    let mut report = Report { file, text, finder: Finder::new(yaml_text, yaml_offset), diagnostics: Vec::new() };
     let value: Value = match yaml::parse(yaml_text, yaml_offset) {
         Ok(v) => v,
         Err(e) => {
-            report.error(
-                e.pos,
-                format!("invalid YAML: {}", e.message),
-                Some(yaml_hint(&e.message)),
-            );
+            report.error(e.pos, format!("invalid YAML: {}", e.message), Some(yaml_hint(&e.message)));
             return (None, report.diagnostics);
         }
     };
-    let first_line = Some(Pos {
-        line: yaml_offset.max(1),
-        column: 1,
-        len: 3,
-    });
+    let first_line = Some(Pos { line: yaml_offset.max(1), column: 1, len: 3 });
     let map = match &value {
         Value::Mapping(map) => map,
         Value::Null => {
-            let what = if is_yaml {
-                "the file is empty"
-            } else {
-                "the front matter is empty"
-            };
+            let what = if is_yaml { "the file is empty" } else { "the front matter is empty" };
             report.error(
                 first_line,
                 what.to_string(),
@@ -325,17 +294,9 @@ pub fn parse(id: &str, file: &str, text: &str, is_yaml: bool) -> (Option<Entry>,
             _ => &fm.summary,
         };
         if !map.contains_key(key) {
-            report.error(
-                first_line,
-                format!("the required field `{key}` is missing"),
-                Some(required_hint(key)),
-            );
+            report.error(first_line, format!("the required field `{key}` is missing"), Some(required_hint(key)));
         } else if value.trim().is_empty() {
-            report.error(
-                report.finder.key(key),
-                format!("`{key}` is empty"),
-                Some(required_hint(key)),
-            );
+            report.error(report.finder.key(key), format!("`{key}` is empty"), Some(required_hint(key)));
         }
     }
     let class = check_code_and_class(source, name, &fm, &mut report);
@@ -384,11 +345,7 @@ fn required_hint(key: &str) -> String {
 fn check_keys(map: &Mapping, is_yaml: bool, report: &mut Report<'_>) {
     for (key, value) in map {
         let Some(key) = key.as_str() else {
-            report.error(
-                None,
-                format!("the key `{}` is not text", yaml_scalar(key)),
-                None,
-            );
+            report.error(None, format!("the key `{}` is not text", yaml_scalar(key)), None);
             continue;
         };
         if key == "body" && !is_yaml {
@@ -415,11 +372,8 @@ fn check_keys(map: &Mapping, is_yaml: bool, report: &mut Report<'_>) {
                 };
                 for inner_key in inner.keys().filter_map(Value::as_str) {
                     if !allowed.contains(&inner_key) {
-                        let hint =
-                            hint::did_you_mean(hint::similar(inner_key, allowed.iter().copied()))
-                                .unwrap_or_else(|| {
-                                    format!("`{key}` items take: {}", allowed.join(", "))
-                                });
+                        let hint = hint::did_you_mean(hint::similar(inner_key, allowed.iter().copied()))
+                            .unwrap_or_else(|| format!("`{key}` items take: {}", allowed.join(", ")));
                         report.error(
                             report.finder.nested_key(key, inner_key),
                             format!("unknown field `{inner_key}` in `{key}`"),
@@ -442,12 +396,7 @@ fn yaml_scalar(value: &Value) -> String {
 
 /// http entries: the code is the file name and a status from 100 to 599. Others: a class
 /// from `status`.
-fn check_code_and_class(
-    source: &str,
-    name: &str,
-    fm: &FrontMatter,
-    report: &mut Report<'_>,
-) -> Option<Class> {
+fn check_code_and_class(source: &str, name: &str, fm: &FrontMatter, report: &mut Report<'_>) -> Option<Class> {
     if let Some(status) = fm.status {
         if !(100..=599).contains(&status) {
             report.error(
@@ -480,15 +429,16 @@ fn check_code_and_class(
     }
     let number = code.parse::<u16>().ok().filter(|n| (100..=599).contains(n));
     if code != name {
-        report.error(report.finder.value("code", code), format!("the code `{code}` does not match the file name `{name}`"), Some(format!("an http entry's file is named after its code: `code: \"{name}\"` or rename the file")));
+        report.error(
+            report.finder.value("code", code),
+            format!("the code `{code}` does not match the file name `{name}`"),
+            Some(format!("an http entry's file is named after its code: `code: \"{name}\"` or rename the file")),
+        );
     } else if number.is_none() {
         report.error(
             report.finder.value("code", code),
             format!("`{code}` is not an HTTP status from 100 to 599"),
-            Some(
-                "http entries are named after their status code, such as content/http/502.md"
-                    .into(),
-            ),
+            Some("http entries are named after their status code, such as content/http/502.md".into()),
         );
     }
     number.and_then(Class::of_status)
@@ -502,11 +452,7 @@ fn check_fields(fm: &FrontMatter, report: &mut Report<'_>) {
             }
         }
         if let Some(problem) = markdown::url_problem(&spec.url) {
-            report.error(
-                report.finder.value("spec", &spec.url),
-                problem,
-                Some("use an http(s) URL".into()),
-            );
+            report.error(report.finder.value("spec", &spec.url), problem, Some("use an http(s) URL".into()));
         }
     }
     for (i, cause) in fm.causes.iter().enumerate() {
@@ -571,11 +517,7 @@ pub fn is_real_date(date: &str) -> bool {
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return false;
     }
-    let num = |s: &str| {
-        s.parse::<u32>()
-            .ok()
-            .filter(|_| s.bytes().all(|c| c.is_ascii_digit()))
-    };
+    let num = |s: &str| s.parse::<u32>().ok().filter(|_| s.bytes().all(|c| c.is_ascii_digit()));
     let (Some(y), Some(m), Some(d)) = (num(&date[..4]), num(&date[5..7]), num(&date[8..])) else {
         return false;
     };
@@ -602,11 +544,7 @@ fn refs(own: &str, key: &str, ids: &[String], not_self: bool, report: &mut Repor
                 Some("ids are paths under content/ without extension, such as `http/504`".into()),
             );
         } else if not_self && id == own {
-            report.error(
-                pos,
-                format!("`{key}` names the entry itself"),
-                Some("remove it".into()),
-            );
+            report.error(pos, format!("`{key}` names the entry itself"), Some("remove it".into()));
         } else if !not_self && id == own {
             report.error(
                 pos,
@@ -614,30 +552,16 @@ fn refs(own: &str, key: &str, ids: &[String], not_self: bool, report: &mut Repor
                 Some("list only old ids that should lead here".into()),
             );
         } else if out.iter().any(|r| &r.id == id) {
-            report.error(
-                pos,
-                format!("`{key}` lists `{id}` twice"),
-                Some("remove the repeat".into()),
-            );
+            report.error(pos, format!("`{key}` lists `{id}` twice"), Some("remove the repeat".into()));
         } else {
-            out.push(Ref {
-                id: id.clone(),
-                fragment: None,
-                pos,
-            });
+            out.push(Ref { id: id.clone(), fragment: None, pos });
         }
     }
     out
 }
 
 /// Checks every link in the Markdown fields and returns the `@/` ones.
-fn scan_links(
-    fm: &FrontMatter,
-    body: &str,
-    body_offset: usize,
-    is_yaml: bool,
-    report: &mut Report<'_>,
-) -> Vec<Ref> {
+fn scan_links(fm: &FrontMatter, body: &str, body_offset: usize, is_yaml: bool, report: &mut Report<'_>) -> Vec<Ref> {
     let mut fields: Vec<(&str, &str)> = vec![("summary", fm.summary.as_str())];
     fields.extend(fm.client_action.as_deref().map(|t| ("client_action", t)));
     fields.extend(fm.fastest_fix.iter().map(|t| ("fastest_fix", t.as_str())));
@@ -665,11 +589,7 @@ fn scan_links(
             let before = &body[..at];
             let line = before.matches('\n').count() + 1 + body_offset;
             let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
-            Some(Pos {
-                line,
-                column,
-                len: link.dest.chars().count().max(1),
-            })
+            Some(Pos { line, column, len: link.dest.chars().count().max(1) })
         };
         found.push((pos, link.dest));
     }
@@ -688,11 +608,7 @@ fn scan_links(
                     format!("the link `{dest}` names {problem}"),
                     Some("write `@/` links as `@/http/504` or `@/http/504#causes`".into()),
                 ),
-                None => out.push(Ref {
-                    id: id.to_string(),
-                    fragment: fragment.map(str::to_string),
-                    pos,
-                }),
+                None => out.push(Ref { id: id.to_string(), fragment: fragment.map(str::to_string), pos }),
             }
         }
     }
@@ -716,10 +632,7 @@ mod tests {
 
     #[test]
     fn classes() {
-        assert_eq!(
-            Class::of_status(503).map(Class::label).as_deref(),
-            Some("5xx")
-        );
+        assert_eq!(Class::of_status(503).map(Class::label).as_deref(), Some("5xx"));
         assert_eq!(Class::of_status(600), None);
         assert_eq!(Class(4).name(), "Client Error");
     }

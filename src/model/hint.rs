@@ -17,8 +17,7 @@ pub fn closest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -
 pub fn similar<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let best = closest(wrong, candidates)?;
     let limit = (wrong.chars().count().max(best.chars().count()) / 3).max(1);
-    (strsim::levenshtein(wrong, best) <= limit || strsim::jaro_winkler(wrong, best) >= 0.88)
-        .then_some(best)
+    (strsim::levenshtein(wrong, best) <= limit || strsim::jaro_winkler(wrong, best) >= 0.88).then_some(best)
 }
 
 /// `did you mean `x`?`, or `None` when nothing is close.

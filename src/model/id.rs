@@ -21,13 +21,11 @@ pub fn segment_problem(segment: &str) -> Option<&'static str> {
 pub fn id_problem(id: &str) -> Option<String> {
     let segments: Vec<&str> = id.split('/').collect();
     if segments.len() != 2 {
-        return Some(format!(
-            "`{id}` is not an id of the form `<source>/<name>`, such as `http/502`"
-        ));
+        return Some(format!("`{id}` is not an id of the form `<source>/<name>`, such as `http/502`"));
     }
-    segments.iter().find_map(|segment| {
-        segment_problem(segment).map(|why| format!("in id `{id}`, the segment `{segment}` {why}"))
-    })
+    segments
+        .iter()
+        .find_map(|segment| segment_problem(segment).map(|why| format!("in id `{id}`, the segment `{segment}` {why}")))
 }
 
 /// Turns any text into a valid segment, for "rename to" hints.
@@ -108,18 +106,9 @@ mod tests {
 
     #[test]
     fn digit_runs_compare_as_numbers() {
-        assert_eq!(
-            sorted(vec!["acme/e10", "acme/e9", "acme/e100"]),
-            ["acme/e9", "acme/e10", "acme/e100"]
-        );
-        assert_eq!(
-            sorted(vec!["http/500", "heroku/h12", "heroku/h10"]),
-            ["heroku/h10", "heroku/h12", "http/500"]
-        );
-        assert_eq!(
-            sorted(vec!["http/1000", "http/500"]),
-            ["http/500", "http/1000"]
-        );
+        assert_eq!(sorted(vec!["acme/e10", "acme/e9", "acme/e100"]), ["acme/e9", "acme/e10", "acme/e100"]);
+        assert_eq!(sorted(vec!["http/500", "heroku/h12", "heroku/h10"]), ["heroku/h10", "heroku/h12", "http/500"]);
+        assert_eq!(sorted(vec!["http/1000", "http/500"]), ["http/500", "http/1000"]);
     }
 
     #[test]
@@ -137,10 +126,7 @@ mod tests {
 
     #[test]
     fn huge_digit_runs_do_not_overflow() {
-        assert_eq!(
-            natural_cmp("a/99999999999999999999999", "a/100000000000000000000000"),
-            Ordering::Less
-        );
+        assert_eq!(natural_cmp("a/99999999999999999999999", "a/100000000000000000000000"), Ordering::Less);
     }
 
     #[test]

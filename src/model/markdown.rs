@@ -6,21 +6,11 @@ use std::collections::BTreeSet;
 
 /// The pulldown-cmark extensions faultline uses everywhere, so checking and rendering agree.
 pub fn options() -> Options {
-    Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
+    Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS
 }
 
 /// The anchors every entry page has, before those of its body's headings.
-pub const FIXED_ANCHORS: &[&str] = &[
-    "fastest-fix",
-    "causes",
-    "steps",
-    "faq",
-    "compare",
-    "related",
-];
+pub const FIXED_ANCHORS: &[&str] = &["fastest-fix", "causes", "steps", "faq", "compare", "related"];
 
 /// A link target found in Markdown, with its byte offset in the scanned text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,11 +21,7 @@ pub struct FoundLink {
 
 /// A heading's anchor: its text lowercased, spaces turned into `-` (SPEC §2).
 pub fn heading_anchor(text: &str) -> String {
-    text.trim()
-        .to_lowercase()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join("-")
+    text.trim().to_lowercase().split_whitespace().collect::<Vec<_>>().join("-")
 }
 
 /// Hands out anchors, adding `-1`, `-2`, ... to one already taken, so every id on a page
@@ -47,20 +33,14 @@ pub struct AnchorSet {
 
 impl Default for AnchorSet {
     fn default() -> Self {
-        AnchorSet {
-            taken: FIXED_ANCHORS.iter().map(|a| a.to_string()).collect(),
-        }
+        AnchorSet { taken: FIXED_ANCHORS.iter().map(|a| a.to_string()).collect() }
     }
 }
 
 impl AnchorSet {
     pub fn claim(&mut self, text: &str) -> String {
         let base = heading_anchor(text);
-        let base = if base.is_empty() {
-            "section".to_string()
-        } else {
-            base
-        };
+        let base = if base.is_empty() { "section".to_string() } else { base };
         let mut anchor = base.clone();
         let mut n = 0;
         while self.taken.contains(&anchor) {
@@ -82,10 +62,7 @@ pub fn links(text: &str) -> Vec<FoundLink> {
         .into_offset_iter()
         .filter_map(|(event, range)| match event {
             Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
-                Some(FoundLink {
-                    dest: dest_url.to_string(),
-                    offset: range.start,
-                })
+                Some(FoundLink { dest: dest_url.to_string(), offset: range.start })
             }
             _ => None,
         })
@@ -118,21 +95,14 @@ pub fn heading_anchors(body: &str, anchors: &mut AnchorSet) {
 pub fn url_problem(url: &str) -> Option<String> {
     let scheme_end = url.find(':')?;
     let scheme = &url[..scheme_end];
-    let is_scheme = scheme
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic())
-        && scheme
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    let is_scheme = scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
     if !is_scheme {
         return None;
     }
     match scheme.to_ascii_lowercase().as_str() {
         "http" | "https" | "mailto" => None,
-        other => Some(format!(
-            "the link `{url}` uses the scheme `{other}:`, which is not allowed"
-        )),
+        other => Some(format!("the link `{url}` uses the scheme `{other}:`, which is not allowed")),
     }
 }
 
@@ -153,10 +123,7 @@ mod tests {
     fn finds_links_images_and_autolinks() {
         let found = links("See [504](@/http/504#causes), ![x](img.png) and <https://example.com>.");
         let dests: Vec<_> = found.iter().map(|l| l.dest.as_str()).collect();
-        assert_eq!(
-            dests,
-            ["@/http/504#causes", "img.png", "https://example.com"]
-        );
+        assert_eq!(dests, ["@/http/504#causes", "img.png", "https://example.com"]);
         assert_eq!(found[0].offset, 4);
     }
 
@@ -167,11 +134,7 @@ mod tests {
         assert_eq!(url_problem("../x/"), None);
         assert_eq!(url_problem("#causes"), None);
         assert_eq!(url_problem("@/http/502"), None);
-        assert!(
-            url_problem("javascript:alert(1)")
-                .unwrap()
-                .contains("`javascript:`")
-        );
+        assert!(url_problem("javascript:alert(1)").unwrap().contains("`javascript:`"));
         assert!(url_problem("JavaScript:alert(1)").is_some());
         assert!(url_problem("data:text/html,x").is_some());
     }
@@ -179,28 +142,16 @@ mod tests {
     #[test]
     fn heading_anchors_are_lowercased_dashed_and_unique() {
         let mut anchors = AnchorSet::default();
-        heading_anchors(
-            "## What this means\ntext\n## What `502` means\n## Causes\n## What this means\n",
-            &mut anchors,
-        );
+        heading_anchors("## What this means\ntext\n## What `502` means\n## Causes\n## What this means\n", &mut anchors);
         let set = anchors.into_set();
-        for a in [
-            "what-this-means",
-            "what-502-means",
-            "causes-1",
-            "what-this-means-1",
-            "faq",
-        ] {
+        for a in ["what-this-means", "what-502-means", "causes-1", "what-this-means-1", "faq"] {
             assert!(set.contains(a), "{a} missing from {set:?}");
         }
     }
 
     #[test]
     fn internal_targets() {
-        assert_eq!(
-            internal_target("@/http/504#faq"),
-            Some(("http/504", Some("faq")))
-        );
+        assert_eq!(internal_target("@/http/504#faq"), Some(("http/504", Some("faq"))));
         assert_eq!(internal_target("@/http/504"), Some(("http/504", None)));
         assert_eq!(internal_target("http/504"), None);
     }

@@ -44,10 +44,7 @@ pub struct Site {
 impl Site {
     /// Every id that exists, parsed or not.
     pub fn all_ids(&self) -> impl Iterator<Item = &str> {
-        self.entries
-            .iter()
-            .map(|e| e.id.as_str())
-            .chain(self.broken.iter().map(String::as_str))
+        self.entries.iter().map(|e| e.id.as_str()).chain(self.broken.iter().map(String::as_str))
     }
 }
 
@@ -60,11 +57,7 @@ enum Parsed {
 
 /// Parses every loaded file (in parallel) into the site model.
 pub fn build(loaded: Loaded) -> (Site, Vec<Diagnostic>) {
-    let Loaded {
-        config,
-        files,
-        mut diagnostics,
-    } = loaded;
+    let Loaded { config, files, mut diagnostics } = loaded;
     let parsed: Vec<(Option<Parsed>, Vec<Diagnostic>)> = files
         .into_par_iter()
         .map(|file| {
@@ -80,12 +73,8 @@ pub fn build(loaded: Loaded) -> (Site, Vec<Diagnostic>) {
                     (Some(Parsed::Entry(entry.map(Box::new), id)), diagnostics)
                 }
                 Kind::HomeIndex => wrap(parse_page(&file.path, &text), Parsed::Home),
-                Kind::SourceIndex { source } => {
-                    wrap(parse_page(&file.path, &text), |p| Parsed::Source(source, p))
-                }
-                Kind::CompareProse { name } => {
-                    wrap(parse_page(&file.path, &text), |p| Parsed::Prose(name, p))
-                }
+                Kind::SourceIndex { source } => wrap(parse_page(&file.path, &text), |p| Parsed::Source(source, p)),
+                Kind::CompareProse { name } => wrap(parse_page(&file.path, &text), |p| Parsed::Prose(name, p)),
             }
         })
         .collect();
@@ -106,11 +95,9 @@ pub fn build(loaded: Loaded) -> (Site, Vec<Diagnostic>) {
                 if let Some(first) = files_by_id.get(&id) {
                     if !file.is_empty() {
                         diagnostics.push(
-                            Diagnostic::error(format!(
-                                "`{id}` is defined twice, here and in {first}"
-                            ))
-                            .file(&file)
-                            .hint("keep one of the two files"),
+                            Diagnostic::error(format!("`{id}` is defined twice, here and in {first}"))
+                                .file(&file)
+                                .hint("keep one of the two files"),
                         );
                     }
                     continue;
@@ -158,10 +145,7 @@ pub fn parse_page(file: &str, text: &str) -> (Option<Page>, Vec<Diagnostic>) {
         match frontmatter::split(text) {
             Ok(split) => {
                 let front = if split.yaml.trim().is_empty() {
-                    PageFront {
-                        title: None,
-                        summary: None,
-                    }
+                    PageFront { title: None, summary: None }
                 } else {
                     match yaml::parse::<PageFront>(split.yaml, split.yaml_offset) {
                         Ok(front) => front,
@@ -171,10 +155,7 @@ pub fn parse_page(file: &str, text: &str) -> (Option<Page>, Vec<Diagnostic>) {
                             } else {
                                 "check the indentation and quoting around this line"
                             };
-                            let d = Diagnostic::error(e.message)
-                                .file(file)
-                                .at(text, e.pos)
-                                .hint(hint);
+                            let d = Diagnostic::error(e.message).file(file).at(text, e.pos).hint(hint);
                             return (None, vec![d]);
                         }
                     }
@@ -184,27 +165,13 @@ pub fn parse_page(file: &str, text: &str) -> (Option<Page>, Vec<Diagnostic>) {
             Err(e) => {
                 let d = Diagnostic::error(e.message)
                     .file(file)
-                    .at(
-                        text,
-                        Some(Pos {
-                            line: 1,
-                            column: 1,
-                            len: 3,
-                        }),
-                    )
+                    .at(text, Some(Pos { line: 1, column: 1, len: 3 }))
                     .hint(e.hint);
                 return (None, vec![d]);
             }
         }
     } else {
-        (
-            PageFront {
-                title: None,
-                summary: None,
-            },
-            text,
-            0,
-        )
+        (PageFront { title: None, summary: None }, text, 0)
     };
     let finder = Finder::new(body, body_offset);
     let mut links = Vec::new();
@@ -213,19 +180,10 @@ pub fn parse_page(file: &str, text: &str) -> (Option<Page>, Vec<Diagnostic>) {
         if let Some(problem) = markdown::url_problem(&link.dest) {
             diagnostics.push(Diagnostic::error(problem).file(file).at(text, pos));
         } else if let Some((id, fragment)) = markdown::internal_target(&link.dest) {
-            links.push(Ref {
-                id: id.to_string(),
-                fragment: fragment.map(str::to_string),
-                pos,
-            });
+            links.push(Ref { id: id.to_string(), fragment: fragment.map(str::to_string), pos });
         }
     }
-    let page = Page {
-        file: file.to_string(),
-        title: front.title,
-        summary: front.summary,
-        body: body.to_string(),
-        links,
-    };
+    let page =
+        Page { file: file.to_string(), title: front.title, summary: front.summary, body: body.to_string(), links };
     (Some(page), diagnostics)
 }

@@ -2,7 +2,8 @@
 //! to the output root and end in `/` in both link styles.
 
 use super::Renderer;
-use super::markdown::{self, Ctx};
+use super::markdown;
+use super::urls::LinkStyle;
 use crate::model::entry::Class;
 use anyhow::Result;
 use serde_json::{Map, Value, json};
@@ -11,11 +12,8 @@ impl Renderer<'_> {
     /// The keys an entry has in `api/index.json`.
     fn api_item(&self, i: usize) -> Map<String, Value> {
         let e = &self.site.entries[i];
-        let ids = |list: &[usize]| {
-            list.iter()
-                .map(|&j| Value::from(self.site.entries[j].id.clone()))
-                .collect::<Vec<_>>()
-        };
+        let ids =
+            |list: &[usize]| list.iter().map(|&j| Value::from(self.site.entries[j].id.clone())).collect::<Vec<_>>();
         let mut item = Map::new();
         item.insert("id".into(), json!(e.id));
         item.insert("code".into(), json!(e.fm.code));
@@ -54,7 +52,7 @@ impl Renderer<'_> {
         Ok(serde_json::to_vec_pretty(&doc)?)
     }
 
-    pub(super) fn api_entry(&self, i: usize) -> Result<Vec<u8>> {
+    pub(super) fn api_entry(&self, i: usize, body: &str) -> Result<Vec<u8>> {
         let e = &self.site.entries[i];
         let mut item = self.api_item(i);
         if let Value::Object(fields) = serde_json::to_value(&e.fm)? {
@@ -62,20 +60,12 @@ impl Renderer<'_> {
                 item.entry(key).or_insert(value);
             }
         }
-        let folder_url = |id: &str| self.index.contains_key(id).then(|| format!("{id}/"));
-        let ctx = Ctx {
-            root: "",
-            url_of: &folder_url,
-            raw_html: self.site.config.raw_html,
-        };
-        item.insert(
-            "body_html".into(),
-            json!(markdown::block(
-                &e.body,
-                &ctx,
-                Some(&mut Default::default())
-            )),
-        );
+        // API URLs are folder-style in both link styles.
+        let mut body = body.replace(super::pages::ROOT, "");
+        if self.options.style == LinkStyle::File {
+            body = body.replace("/index.html\"", "/\"").replace("/index.html#", "/#");
+        }
+        item.insert("body_html".into(), json!(body));
         Ok(serde_json::to_vec_pretty(&Value::Object(item))?)
     }
 }

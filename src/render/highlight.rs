@@ -38,25 +38,13 @@ fn syntax(lang: &str) -> Option<&'static SyntaxReference> {
 /// The HTML of a code block: `<pre><code>` with highlighted spans where the language is
 /// known, escaped plain text otherwise.
 pub fn code_block(lang: &str, code: &str) -> String {
-    let class = if lang.is_empty() {
-        String::new()
-    } else {
-        format!(" class=\"language-{}\"", escape(lang))
-    };
+    let class = if lang.is_empty() { String::new() } else { format!(" class=\"language-{}\"", escape(lang)) };
     let body = match syntax(lang) {
         Some(syntax) => {
-            let mut generator =
-                ClassedHTMLGenerator::new_with_class_style(syntax, syntaxes(), STYLE);
-            let ok = LinesWithEndings::from(code).all(|line| {
-                generator
-                    .parse_html_for_line_which_includes_newline(line)
-                    .is_ok()
-            });
-            if ok {
-                generator.finalize()
-            } else {
-                escape(code)
-            }
+            let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, syntaxes(), STYLE);
+            let ok = LinesWithEndings::from(code)
+                .all(|line| generator.parse_html_for_line_which_includes_newline(line).is_ok());
+            if ok { generator.finalize() } else { escape(code) }
         }
         None => escape(code),
     };
@@ -83,10 +71,8 @@ pub fn escape(text: &str) -> String {
 /// `prefers-color-scheme: dark`.
 pub fn stylesheet() -> String {
     let themes = ThemeSet::load_defaults();
-    let light =
-        css_for_theme_with_class_style(&themes.themes["InspiredGitHub"], STYLE).unwrap_or_default();
-    let dark = css_for_theme_with_class_style(&themes.themes["base16-ocean.dark"], STYLE)
-        .unwrap_or_default();
+    let light = css_for_theme_with_class_style(&themes.themes["InspiredGitHub"], STYLE).unwrap_or_default();
+    let dark = css_for_theme_with_class_style(&themes.themes["base16-ocean.dark"], STYLE).unwrap_or_default();
     format!(
         "/* Code highlighting (generated from syntect themes) */\n{light}\n@media (prefers-color-scheme: dark) {{\n{dark}\n}}\n"
     )

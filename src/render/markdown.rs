@@ -39,10 +39,7 @@ pub fn block(text: &str, ctx: &Ctx<'_>, anchors: Option<&mut AnchorSet>) -> Stri
 pub fn inline(text: &str, ctx: &Ctx<'_>) -> String {
     let html = block(text, ctx, None);
     let trimmed = html.trim_end();
-    match trimmed
-        .strip_prefix("<p>")
-        .and_then(|s| s.strip_suffix("</p>"))
-    {
+    match trimmed.strip_prefix("<p>").and_then(|s| s.strip_suffix("</p>")) {
         Some(inner) if !inner.contains("<p>") => inner.to_string(),
         _ => trimmed.to_string(),
     }
@@ -55,29 +52,21 @@ pub fn plain(text: &str) -> String {
         match event {
             Event::Text(t) | Event::Code(t) => out.push_str(&t),
             Event::SoftBreak | Event::HardBreak => out.push(' '),
-            Event::End(
-                TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::CodeBlock,
-            ) => out.push(' '),
+            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::CodeBlock) => out.push(' '),
             _ => {}
         }
     }
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn transform<'e>(
-    events: Vec<Event<'e>>,
-    ctx: &Ctx<'_>,
-    mut anchors: Option<&mut AnchorSet>,
-) -> Vec<Event<'e>> {
+fn transform<'e>(events: Vec<Event<'e>>, ctx: &Ctx<'_>, mut anchors: Option<&mut AnchorSet>) -> Vec<Event<'e>> {
     let mut out = Vec::with_capacity(events.len());
     let mut i = 0;
     while i < events.len() {
         match &events[i] {
             Event::Start(Tag::CodeBlock(kind)) => {
                 let lang = match kind {
-                    CodeBlockKind::Fenced(info) => {
-                        info.split_whitespace().next().unwrap_or("").to_string()
-                    }
+                    CodeBlockKind::Fenced(info) => info.split_whitespace().next().unwrap_or("").to_string(),
                     CodeBlockKind::Indented => String::new(),
                 };
                 let mut code = String::new();
@@ -88,16 +77,9 @@ fn transform<'e>(
                     }
                     i += 1;
                 }
-                out.push(Event::Html(CowStr::from(highlight::code_block(
-                    &lang, &code,
-                ))));
+                out.push(Event::Html(CowStr::from(highlight::code_block(&lang, &code))));
             }
-            Event::Start(Tag::Heading {
-                level,
-                classes,
-                attrs,
-                ..
-            }) => {
+            Event::Start(Tag::Heading { level, classes, attrs, .. }) => {
                 let id = anchors.as_deref_mut().map(|set| {
                     let text: String = events[i + 1..]
                         .iter()
@@ -116,15 +98,8 @@ fn transform<'e>(
                     attrs: attrs.clone(),
                 }));
             }
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let dest = ctx
-                    .resolve(dest_url)
-                    .map_or_else(|| dest_url.clone(), CowStr::from);
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                let dest = ctx.resolve(dest_url).map_or_else(|| dest_url.clone(), CowStr::from);
                 out.push(Event::Start(Tag::Link {
                     link_type: *link_type,
                     dest_url: dest,
@@ -132,9 +107,7 @@ fn transform<'e>(
                     id: id.clone(),
                 }));
             }
-            Event::Html(h) | Event::InlineHtml(h) if !ctx.raw_html => {
-                out.push(Event::Text(h.clone()))
-            }
+            Event::Html(h) | Event::InlineHtml(h) if !ctx.raw_html => out.push(Event::Text(h.clone())),
             other => out.push(other.clone()),
         }
         i += 1;
@@ -151,11 +124,7 @@ mod tests {
     }
 
     fn ctx(raw_html: bool) -> Ctx<'static> {
-        Ctx {
-            root: "../../",
-            url_of: &url_of,
-            raw_html,
-        }
+        Ctx { root: "../../", url_of: &url_of, raw_html }
     }
 
     #[test]
@@ -168,36 +137,20 @@ mod tests {
 
     #[test]
     fn raw_html_is_escaped_unless_allowed() {
-        assert_eq!(
-            inline("a <b>bold</b>", &ctx(false)),
-            "a &lt;b&gt;bold&lt;/b&gt;"
-        );
-        assert_eq!(
-            block("<!DOCTYPE html>\n", &ctx(false), None),
-            "&lt;!DOCTYPE html&gt;\n"
-        );
+        assert_eq!(inline("a <b>bold</b>", &ctx(false)), "a &lt;b&gt;bold&lt;/b&gt;");
+        assert_eq!(block("<!DOCTYPE html>\n", &ctx(false), None), "&lt;!DOCTYPE html&gt;\n");
         assert_eq!(inline("a <b>bold</b>", &ctx(true)), "a <b>bold</b>");
     }
 
     #[test]
     fn headings_get_the_model_anchors() {
         let mut anchors = AnchorSet::default();
-        let html = block(
-            "## What this means\n## Causes\n",
-            &ctx(false),
-            Some(&mut anchors),
-        );
-        assert_eq!(
-            html,
-            "<h2 id=\"what-this-means\">What this means</h2>\n<h2 id=\"causes-1\">Causes</h2>\n"
-        );
+        let html = block("## What this means\n## Causes\n", &ctx(false), Some(&mut anchors));
+        assert_eq!(html, "<h2 id=\"what-this-means\">What this means</h2>\n<h2 id=\"causes-1\">Causes</h2>\n");
     }
 
     #[test]
     fn plain_text_drops_markup() {
-        assert_eq!(
-            plain("A *proxy* got `502`\nfrom [up](https://x)."),
-            "A proxy got 502 from up."
-        );
+        assert_eq!(plain("A *proxy* got `502`\nfrom [up](https://x)."), "A proxy got 502 from up.");
     }
 }

@@ -66,7 +66,6 @@ enum Job {
     CompareIndex,
     Redirect(usize),
     NotFound,
-    Api(usize),
     ApiIndex,
     Sitemap,
     Robots,
@@ -90,44 +89,15 @@ pub struct Renderer<'a> {
 }
 
 impl<'a> Renderer<'a> {
-    pub fn new(
-        site: &'a Site,
-        graph: &'a LinkGraph,
-        templates: &'a Templates,
-        options: &'a Options,
-    ) -> Self {
-        let index = site
-            .entries
-            .iter()
-            .enumerate()
-            .map(|(i, e)| (e.id.as_str(), i))
-            .collect();
-        let urls: Vec<String> = site
-            .entries
-            .iter()
-            .map(|e| options.style.page(&e.id))
-            .collect();
-        let cards = site
-            .entries
-            .iter()
-            .zip(&urls)
-            .map(|(e, url)| pages::card(e, url))
-            .collect();
-        let rows = site
-            .entries
-            .iter()
-            .zip(&urls)
-            .map(|(e, url)| pages::row(e, url))
-            .collect();
+    pub fn new(site: &'a Site, graph: &'a LinkGraph, templates: &'a Templates, options: &'a Options) -> Self {
+        let index = site.entries.iter().enumerate().map(|(i, e)| (e.id.as_str(), i)).collect();
+        let urls: Vec<String> = site.entries.iter().map(|e| options.style.page(&e.id)).collect();
+        let cards = site.entries.iter().zip(&urls).map(|(e, url)| pages::card(e, url)).collect();
+        let rows = site.entries.iter().zip(&urls).map(|(e, url)| pages::row(e, url)).collect();
         let mut by_source: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
         let mut by_class: BTreeMap<Class, Vec<usize>> = BTreeMap::new();
         let mut by_tag: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-        for (i, e) in site
-            .entries
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| graph.included[*i])
-        {
+        for (i, e) in site.entries.iter().enumerate().filter(|(i, _)| graph.included[*i]) {
             by_source.entry(&e.source).or_default().push(i);
             if let Some(class) = e.class {
                 by_class.entry(class).or_default().push(i);
@@ -143,28 +113,13 @@ impl<'a> Renderer<'a> {
         for list in by_class.values_mut() {
             list.sort_by_key(|&i| (site.entries[i].source != "http", i));
         }
-        Renderer {
-            site,
-            graph,
-            templates,
-            options,
-            index,
-            urls,
-            cards,
-            rows,
-            by_source,
-            by_class,
-            by_tag,
-        }
+        Renderer { site, graph, templates, options, index, urls, cards, rows, by_source, by_class, by_tag }
     }
 
     fn jobs(&self) -> Vec<Job> {
         let included = |i: &usize| self.graph.included[*i];
         let pages_of = |n: usize| n.div_ceil(PAGE_SIZE).max(1);
-        let mut jobs: Vec<Job> = (0..self.site.entries.len())
-            .filter(included)
-            .map(Job::Entry)
-            .collect();
+        let mut jobs: Vec<Job> = (0..self.site.entries.len()).filter(included).map(Job::Entry).collect();
         jobs.extend((0..self.graph.pairs.len()).map(Job::Pair));
         jobs.push(Job::Home);
         for (source, list) in &self.by_source {
@@ -176,15 +131,8 @@ impl<'a> Renderer<'a> {
         for (tag, list) in &self.by_tag {
             jobs.extend((1..=pages_of(list.len())).map(|p| Job::Tag(tag.to_string(), p)));
         }
-        jobs.extend([
-            Job::TagIndex,
-            Job::CompareIndex,
-            Job::NotFound,
-            Job::ApiIndex,
-            Job::Robots,
-        ]);
+        jobs.extend([Job::TagIndex, Job::CompareIndex, Job::NotFound, Job::ApiIndex, Job::Robots]);
         jobs.extend((0..self.graph.redirects.len()).map(Job::Redirect));
-        jobs.extend((0..self.site.entries.len()).filter(included).map(Job::Api));
         if self.options.base_url.is_some() {
             jobs.push(Job::Sitemap);
         }
@@ -194,7 +142,19 @@ impl<'a> Renderer<'a> {
     /// Every output path this build will write, without rendering anything, so collisions
     /// with static files are found before the work starts.
     pub fn paths(&self) -> Vec<String> {
-        self.jobs().iter().map(|job| self.path_of(job)).collect()
+        self.jobs().iter().flat_map(|job| self.paths_of(job)).collect()
+    }
+
+    /// The files a job writes: an entry writes its page and its API file, which share the
+    /// rendered body; every other job writes one file.
+    fn paths_of(&self, job: &Job) -> Vec<String> {
+        match job {
+            Job::Entry(i) => {
+                let id = &self.site.entries[*i].id;
+                vec![urls::file_of(id), format!("api/{id}.json")]
+            }
+            other => vec![self.path_of(other)],
+        }
     }
 
     fn path_of(&self, job: &Job) -> String {
@@ -209,7 +169,6 @@ impl<'a> Renderer<'a> {
             Job::CompareIndex => urls::file_of("compare"),
             Job::Redirect(r) => urls::file_of(&self.graph.redirects[*r].0),
             Job::NotFound => "404.html".into(),
-            Job::Api(i) => format!("api/{}.json", self.site.entries[*i].id),
             Job::ApiIndex => "api/index.json".into(),
             Job::Sitemap => "sitemap.xml".into(),
             Job::Robots => "robots.txt".into(),
@@ -220,32 +179,30 @@ impl<'a> Renderer<'a> {
         match job {
             Job::Entry(_) => FileKind::Entry,
             Job::Pair(_) => FileKind::Comparison,
-            Job::Api(_) | Job::ApiIndex | Job::Sitemap | Job::Robots => FileKind::Other,
+            Job::ApiIndex | Job::Sitemap | Job::Robots => FileKind::Other,
             _ => FileKind::Page,
         }
     }
 
     /// Renders every file in parallel, handing each to `sink` as it is done. Stops at the
     /// first error (a template error or a failed write).
-    pub fn render_all(
-        &self,
-        sink: &(dyn Fn(OutFile, FileKind) -> Result<()> + Sync),
-    ) -> Result<()> {
+    pub fn render_all(&self, sink: &(dyn Fn(OutFile, FileKind) -> Result<()> + Sync)) -> Result<()> {
         self.jobs().par_iter().try_for_each(|job| {
-            let bytes = self.render(job)?;
-            sink(
-                OutFile {
-                    path: self.path_of(job),
-                    bytes,
-                },
-                Self::kind_of(job),
-            )
+            let files = self.render(job)?;
+            for (n, (path, bytes)) in self.paths_of(job).into_iter().zip(files).enumerate() {
+                let kind = if n == 0 { Self::kind_of(job) } else { FileKind::Other };
+                sink(OutFile { path, bytes }, kind)?;
+            }
+            Ok(())
         })
     }
 
-    fn render(&self, job: &Job) -> Result<Vec<u8>> {
+    fn render(&self, job: &Job) -> Result<Vec<Vec<u8>>> {
         let html = match job {
-            Job::Entry(i) => self.entry_page(*i)?,
+            Job::Entry(i) => {
+                let body = self.body_html(*i);
+                return Ok(vec![self.entry_page(*i, &body)?.into_bytes(), self.api_entry(*i, &body)?]);
+            }
             Job::Pair(p) => self.pair_page(*p)?,
             Job::Home => self.home_page()?,
             Job::Source(s, page) => self.source_page(s, *page)?,
@@ -255,22 +212,17 @@ impl<'a> Renderer<'a> {
             Job::CompareIndex => self.compare_index()?,
             Job::Redirect(r) => self.redirect_page(*r)?,
             Job::NotFound => self.not_found_page()?,
-            Job::Api(i) => return self.api_entry(*i),
-            Job::ApiIndex => return self.api_index(),
+            Job::ApiIndex => return Ok(vec![self.api_index()?]),
             Job::Sitemap => self.sitemap(),
             Job::Robots => self.robots(),
         };
-        Ok(html.into_bytes())
+        Ok(vec![html.into_bytes()])
     }
 }
 
 /// The folder of page `page` of a list whose first page is at `dir`.
 fn paged(dir: &str, page: usize) -> String {
-    if page <= 1 {
-        dir.to_string()
-    } else {
-        format!("{dir}/page/{page}")
-    }
+    if page <= 1 { dir.to_string() } else { format!("{dir}/page/{page}") }
 }
 
 /// `http/5xx`

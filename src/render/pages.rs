@@ -10,6 +10,10 @@ use crate::model::markdown::AnchorSet;
 use anyhow::Result;
 use serde::Serialize;
 
+/// Stands for the page's root prefix in HTML rendered once for several pages. Percent
+/// signs cannot start a URL that Markdown writes, so the marker never meets real content.
+pub(super) const ROOT: &str = "%ROOT%/";
+
 /// What every page's `<head>` and navigation need.
 #[derive(Debug, Serialize)]
 struct Meta<'a> {
@@ -51,10 +55,7 @@ pub(super) fn row(e: &Entry, url: &str) -> Row {
         generated_by: text(&e.fm.generated_by),
         cause: text(&e.fm.typical_cause),
         first_check: text(&e.fm.first_check),
-        class: e.class.map_or_else(
-            || "—".to_string(),
-            |c| format!("{} {}", c.label(), c.name()),
-        ),
+        class: e.class.map_or_else(|| "—".to_string(), |c| format!("{} {}", c.label(), c.name())),
         cacheable: text(&e.fm.cacheable),
         url: url.to_string(),
     }
@@ -140,13 +141,7 @@ impl Renderer<'_> {
         self.options.style.page(dir)
     }
 
-    fn meta(
-        &self,
-        dir: &str,
-        title: String,
-        description: String,
-        og_type: &'static str,
-    ) -> Meta<'_> {
+    fn meta(&self, dir: &str, title: String, description: String, og_type: &'static str) -> Meta<'_> {
         let root = root_of(dir);
         self.meta_with_root(root, Some(dir), title, description, og_type)
     }
@@ -184,21 +179,12 @@ impl Renderer<'_> {
             detail: String::new(),
         });
         let canonical = match (&self.options.base_url, dir) {
-            (Some(base), Some(dir)) => Some(format!(
-                "{base}{}",
-                if dir.is_empty() {
-                    String::new()
-                } else {
-                    format!("{dir}/")
-                }
-            )),
+            (Some(base), Some(dir)) => {
+                Some(format!("{base}{}", if dir.is_empty() { String::new() } else { format!("{dir}/") }))
+            }
             _ => None,
         };
-        let full_title = if title == config.title {
-            title
-        } else {
-            format!("{title} · {}", config.title)
-        };
+        let full_title = if title == config.title { title } else { format!("{title} · {}", config.title) };
         Meta {
             title: full_title,
             description,
@@ -207,13 +193,7 @@ impl Renderer<'_> {
             home: format!("{root}{}", self.page_url("")),
             compare_url: format!("{root}{}", self.page_url("compare")),
             tags_url: format!("{root}{}", self.page_url("tags")),
-            css: format!(
-                "{root}{}",
-                self.options
-                    .assets
-                    .get("style.css")
-                    .map_or("", String::as_str)
-            ),
+            css: format!("{root}{}", self.options.assets.get("style.css").map_or("", String::as_str)),
             canonical,
             og_type,
             nav,
@@ -222,50 +202,33 @@ impl Renderer<'_> {
     }
 
     fn source_title(&self, source: &str) -> String {
-        self.site
-            .source_pages
-            .get(source)
-            .and_then(|p| p.title.clone())
-            .unwrap_or_else(|| source.to_string())
+        self.site.source_pages.get(source).and_then(|p| p.title.clone()).unwrap_or_else(|| source.to_string())
     }
 
-    fn ctx<'c>(
-        &'c self,
-        root: &'c str,
-        url_of: &'c (dyn Fn(&str) -> Option<String> + Sync),
-    ) -> Ctx<'c> {
-        Ctx {
-            root,
-            url_of,
-            raw_html: self.site.config.raw_html,
-        }
+    fn ctx<'c>(&'c self, root: &'c str, url_of: &'c (dyn Fn(&str) -> Option<String> + Sync)) -> Ctx<'c> {
+        Ctx { root, url_of, raw_html: self.site.config.raw_html }
     }
 
     fn url_of_id(&self, id: &str) -> Option<String> {
         self.index.get(id).map(|&i| self.urls[i].clone())
     }
 
-    /// The view of entry `i` for a page in folder depth 2; `with_body` renders the body.
-    fn entry_view(&self, i: usize, with_body: bool) -> EntryView {
+    /// The body of entry `i` as HTML, rendered once for its page and its API file: links
+    /// to other entries start with [`ROOT`], which each use replaces with its own prefix.
+    pub(super) fn body_html(&self, i: usize) -> String {
+        let url_of = |id: &str| self.url_of_id(id);
+        markdown::block(&self.site.entries[i].body, &self.ctx(ROOT, &url_of), Some(&mut AnchorSet::default()))
+    }
+
+    /// The view of entry `i` for a page two folders deep, with `body` as its body's HTML.
+    fn entry_view(&self, i: usize, body: String) -> EntryView {
         let e = &self.site.entries[i];
         let root = "../../";
         let url_of = |id: &str| self.url_of_id(id);
         let ctx = self.ctx(root, &url_of);
         let fm = &e.fm;
-        let block = |t: &Option<String>| {
-            t.as_deref()
-                .map(|t| markdown::block(t, &ctx, None))
-                .unwrap_or_default()
-        };
-        let body = if with_body {
-            markdown::block(&e.body, &ctx, Some(&mut AnchorSet::default()))
-        } else {
-            String::new()
-        };
-        let status_url = fm
-            .status
-            .and_then(|s| self.url_of_id(&format!("http/{s}")))
-            .map(|u| format!("{root}{u}"));
+        let block = |t: &Option<String>| t.as_deref().map(|t| markdown::block(t, &ctx, None)).unwrap_or_default();
+        let status_url = fm.status.and_then(|s| self.url_of_id(&format!("http/{s}"))).map(|u| format!("{root}{u}"));
         EntryView {
             id: e.id.clone(),
             code: fm.code.clone(),
@@ -285,16 +248,8 @@ impl Renderer<'_> {
             spec: fm.spec.as_ref().map(|s| (s.label.clone(), s.url.clone())),
             iana: fm.iana.map(iana),
             cacheable: fm.cacheable.clone(),
-            client_action: fm
-                .client_action
-                .as_deref()
-                .map(|t| markdown::inline(t, &ctx))
-                .unwrap_or_default(),
-            fastest_fix: fm
-                .fastest_fix
-                .iter()
-                .map(|t| markdown::inline(t, &ctx))
-                .collect(),
+            client_action: fm.client_action.as_deref().map(|t| markdown::inline(t, &ctx)).unwrap_or_default(),
+            fastest_fix: fm.fastest_fix.iter().map(|t| markdown::inline(t, &ctx)).collect(),
             causes: fm
                 .causes
                 .iter()
@@ -307,21 +262,10 @@ impl Renderer<'_> {
             steps: fm
                 .steps
                 .iter()
-                .map(|s| Step {
-                    title: markdown::inline(&s.title, &ctx),
-                    detail: block(&s.detail),
-                    tip: block(&s.tip),
-                })
+                .map(|s| Step { title: markdown::inline(&s.title, &ctx), detail: block(&s.detail), tip: block(&s.tip) })
                 .collect(),
             estimated_time: fm.estimated_time.clone(),
-            faq: fm
-                .faq
-                .iter()
-                .map(|f| Faq {
-                    q: f.q.clone(),
-                    a: markdown::block(&f.a, &ctx, None),
-                })
-                .collect(),
+            faq: fm.faq.iter().map(|f| Faq { q: f.q.clone(), a: markdown::block(&f.a, &ctx, None) }).collect(),
             messages: fm.messages.clone(),
             tags: fm
                 .tags
@@ -351,9 +295,9 @@ impl Renderer<'_> {
         }
     }
 
-    pub(super) fn entry_page(&self, i: usize) -> Result<String> {
+    pub(super) fn entry_page(&self, i: usize, body: &str) -> Result<String> {
         let e = &self.site.entries[i];
-        let entry = self.entry_view(i, true);
+        let entry = self.entry_view(i, body.replace(ROOT, "../../"));
         let description = entry.summary_text.clone();
         let compare = self.graph.partners[i]
             .iter()
@@ -369,10 +313,7 @@ impl Renderer<'_> {
         let page = EntryPage {
             meta: self.meta(&e.id, e.fm.title.clone(), description, "article"),
             entry,
-            related: self.graph.related[i]
-                .iter()
-                .map(|&r| &self.cards[r])
-                .collect(),
+            related: self.graph.related[i].iter().map(|&r| &self.cards[r]).collect(),
             own_row: &self.rows[i],
             compare,
         };
@@ -399,14 +340,8 @@ impl Renderer<'_> {
         let page = PairPage {
             meta: self.meta(&dir, title, description, "article"),
             sides: [
-                Side {
-                    entry: self.entry_view(pair.a, false),
-                    row: &self.rows[pair.a],
-                },
-                Side {
-                    entry: self.entry_view(pair.b, false),
-                    row: &self.rows[pair.b],
-                },
+                Side { entry: self.entry_view(pair.a, String::new()), row: &self.rows[pair.a] },
+                Side { entry: self.entry_view(pair.b, String::new()), row: &self.rows[pair.b] },
             ],
             prose,
         };
@@ -415,8 +350,7 @@ impl Renderer<'_> {
 
     fn prose(&self, page: Option<&Page>, root: &str) -> String {
         let url_of = |id: &str| self.url_of_id(id);
-        page.map(|p| markdown::block(&p.body, &self.ctx(root, &url_of), None))
-            .unwrap_or_default()
+        page.map(|p| markdown::block(&p.body, &self.ctx(root, &url_of), None)).unwrap_or_default()
     }
 
     fn list_page(
@@ -438,24 +372,10 @@ impl Renderer<'_> {
             prev: (page > 1).then(|| link(page - 1)),
             next: (page < total).then(|| link(page + 1)),
         };
-        let title = if page > 1 {
-            format!("{heading} (page {page} of {total})")
-        } else {
-            heading.clone()
-        };
-        let entries = list
-            .iter()
-            .skip((page - 1) * PAGE_SIZE)
-            .take(PAGE_SIZE)
-            .map(|&i| &self.cards[i])
-            .collect();
-        let data = ListPage {
-            meta: self.meta(&here, title, description, "website"),
-            heading,
-            intro,
-            entries,
-            pagination,
-        };
+        let title = if page > 1 { format!("{heading} (page {page} of {total})") } else { heading.clone() };
+        let entries = list.iter().skip((page - 1) * PAGE_SIZE).take(PAGE_SIZE).map(|&i| &self.cards[i]).collect();
+        let data =
+            ListPage { meta: self.meta(&here, title, description, "website"), heading, intro, entries, pagination };
         self.templates.render("list.html", &data)
     }
 
@@ -465,61 +385,28 @@ impl Renderer<'_> {
         let description = prose
             .and_then(|p| p.summary.clone())
             .unwrap_or_else(|| format!("Every {heading} error, with its fastest fix."));
-        let intro = if page == 1 {
-            self.prose(prose, &root_of(source))
-        } else {
-            String::new()
-        };
-        self.list_page(
-            source,
-            page,
-            heading,
-            description,
-            intro,
-            &self.by_source[source],
-        )
+        let intro = if page == 1 { self.prose(prose, &root_of(source)) } else { String::new() };
+        self.list_page(source, page, heading, description, intro, &self.by_source[source])
     }
 
     pub(super) fn class_page(&self, class: Class, page: usize) -> Result<String> {
         let heading = format!("{} {}", class.label(), class.name());
-        let description = format!(
-            "HTTP {} status codes, and the platform errors that produce them.",
-            class.label()
-        );
-        self.list_page(
-            &class_dir(class),
-            page,
-            heading,
-            description,
-            String::new(),
-            &self.by_class[&class],
-        )
+        let description = format!("HTTP {} status codes, and the platform errors that produce them.", class.label());
+        self.list_page(&class_dir(class), page, heading, description, String::new(), &self.by_class[&class])
     }
 
     pub(super) fn tag_page(&self, tag: &str, page: usize) -> Result<String> {
         let heading = format!("Tagged “{tag}”");
         let description = format!("Errors tagged {tag}.");
-        self.list_page(
-            &format!("tags/{tag}"),
-            page,
-            heading,
-            description,
-            String::new(),
-            &self.by_tag[tag],
-        )
+        self.list_page(&format!("tags/{tag}"), page, heading, description, String::new(), &self.by_tag[tag])
     }
 
     pub(super) fn home_page(&self) -> Result<String> {
         let home = self.site.home.as_ref();
-        let heading = home
-            .and_then(|h| h.title.clone())
-            .unwrap_or_else(|| self.site.config.title.clone());
-        let description = home.and_then(|h| h.summary.clone()).unwrap_or_else(|| {
-            format!(
-                "{}: error pages with their fastest fix.",
-                self.site.config.title
-            )
-        });
+        let heading = home.and_then(|h| h.title.clone()).unwrap_or_else(|| self.site.config.title.clone());
+        let description = home
+            .and_then(|h| h.summary.clone())
+            .unwrap_or_else(|| format!("{}: error pages with their fastest fix.", self.site.config.title));
         let classes = self
             .by_class
             .iter()
@@ -537,36 +424,19 @@ impl Renderer<'_> {
                 text: self.source_title(s),
                 url: self.page_url(s),
                 count: list.len(),
-                detail: self
-                    .site
-                    .source_pages
-                    .get(*s)
-                    .and_then(|p| p.summary.clone())
-                    .unwrap_or_default(),
+                detail: self.site.source_pages.get(*s).and_then(|p| p.summary.clone()).unwrap_or_default(),
             })
             .collect();
-        let mut recent: Vec<usize> = (0..self.site.entries.len())
-            .filter(|&i| self.graph.included[i])
-            .collect();
+        let mut recent: Vec<usize> = (0..self.site.entries.len()).filter(|&i| self.graph.included[i]).collect();
         // Newest first; entries without a date last; ties in natural id order.
-        recent.sort_by(|&a, &b| {
-            self.site.entries[b]
-                .fm
-                .updated
-                .cmp(&self.site.entries[a].fm.updated)
-                .then(a.cmp(&b))
-        });
+        recent.sort_by(|&a, &b| self.site.entries[b].fm.updated.cmp(&self.site.entries[a].fm.updated).then(a.cmp(&b)));
         let data = HomePage {
             meta: self.meta("", self.site.config.title.clone(), description, "website"),
             heading,
             intro: self.prose(home, ""),
             classes,
             sources,
-            recent: recent
-                .into_iter()
-                .take(10)
-                .map(|i| &self.cards[i])
-                .collect(),
+            recent: recent.into_iter().take(10).map(|i| &self.cards[i]).collect(),
             entry_count: self.graph.included.iter().filter(|&&x| x).count(),
             pair_count: self.graph.pairs.len(),
         };
@@ -586,12 +456,7 @@ impl Renderer<'_> {
             })
             .collect();
         let data = IndexPage {
-            meta: self.meta(
-                "tags",
-                "Tags".into(),
-                "Every tag, with its number of errors.".into(),
-                "website",
-            ),
+            meta: self.meta("tags", "Tags".into(), "Every tag, with its number of errors.".into(), "website"),
             heading: "Tags".into(),
             links,
         };
@@ -614,8 +479,7 @@ impl Renderer<'_> {
                 }
             })
             .collect();
-        let description =
-            "Side-by-side comparisons of errors that are easy to confuse.".to_string();
+        let description = "Side-by-side comparisons of errors that are easy to confuse.".to_string();
         let data = IndexPage {
             meta: self.meta("compare", "Comparisons".into(), description, "website"),
             heading: "Comparisons".into(),
@@ -627,48 +491,19 @@ impl Renderer<'_> {
     pub(super) fn redirect_page(&self, r: usize) -> Result<String> {
         let (old, i) = &self.graph.redirects[r];
         let e = &self.site.entries[*i];
-        let mut meta = self.meta(
-            old,
-            e.fm.title.clone(),
-            markdown::plain(&e.fm.summary),
-            "website",
-        );
+        let mut meta = self.meta(old, e.fm.title.clone(), markdown::plain(&e.fm.summary), "website");
         // The canonical URL of a redirect is its target's.
-        meta.canonical = self
-            .options
-            .base_url
-            .as_ref()
-            .map(|base| format!("{base}{}/", e.id));
+        meta.canonical = self.options.base_url.as_ref().map(|base| format!("{base}{}/", e.id));
         let target = format!("{}{}", root_of(old), self.urls[*i]);
-        self.templates.render(
-            "redirect.html",
-            &RedirectPage {
-                meta,
-                target,
-                target_title: e.fm.title.clone(),
-            },
-        )
+        self.templates.render("redirect.html", &RedirectPage { meta, target, target_title: e.fm.title.clone() })
     }
 
     /// 404.html is shown by servers at any path, so its links are absolute.
     pub(super) fn not_found_page(&self) -> Result<String> {
-        let root = self
-            .options
-            .base_url
-            .clone()
-            .unwrap_or_else(|| "/".to_string());
-        let meta = self.meta_with_root(
-            root,
-            None,
-            "Page not found".into(),
-            "This page does not exist.".into(),
-            "website",
-        );
-        let data = IndexPage {
-            meta,
-            heading: "Page not found".into(),
-            links: Vec::new(),
-        };
+        let root = self.options.base_url.clone().unwrap_or_else(|| "/".to_string());
+        let meta =
+            self.meta_with_root(root, None, "Page not found".into(), "This page does not exist.".into(), "website");
+        let data = IndexPage { meta, heading: "Page not found".into(), links: Vec::new() };
         self.templates.render("404.html", &data)
     }
 
@@ -678,35 +513,18 @@ impl Renderer<'_> {
         dirs.extend(self.by_source.keys().map(|s| s.to_string()));
         dirs.extend(self.by_class.keys().map(|c| class_dir(*c)));
         dirs.extend(
-            self.site
-                .entries
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| self.graph.included[*i])
-                .map(|(_, e)| e.id.clone()),
+            self.site.entries.iter().enumerate().filter(|(i, _)| self.graph.included[*i]).map(|(_, e)| e.id.clone()),
         );
         dirs.push("compare".into());
-        dirs.extend(
-            self.graph
-                .pairs
-                .iter()
-                .map(|p| format!("compare/{}", p.name)),
-        );
+        dirs.extend(self.graph.pairs.iter().map(|p| format!("compare/{}", p.name)));
         dirs.push("tags".into());
         dirs.extend(self.by_tag.keys().map(|t| format!("tags/{t}")));
         let mut out = String::from(
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
         );
         for dir in dirs {
-            let path = if dir.is_empty() {
-                String::new()
-            } else {
-                format!("{dir}/")
-            };
-            out.push_str(&format!(
-                "  <url><loc>{}</loc></url>\n",
-                super::highlight::escape(&format!("{base}{path}"))
-            ));
+            let path = if dir.is_empty() { String::new() } else { format!("{dir}/") };
+            out.push_str(&format!("  <url><loc>{}</loc></url>\n", super::highlight::escape(&format!("{base}{path}"))));
         }
         out.push_str("</urlset>\n");
         out

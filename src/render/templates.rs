@@ -30,13 +30,8 @@ impl Templates {
         // Tera's own escaper also turns `/` into `&#x2F;`, which makes every URL unreadable
         // in the page source; `/` needs no escaping in HTML text or quoted attributes.
         tera.set_escape_fn(escape);
-        tera.add_raw_templates(
-            theme
-                .templates
-                .iter()
-                .map(|(name, source)| (name.as_str(), source.as_str())),
-        )
-        .map_err(|e| anyhow!("{}", chain(&e)))?;
+        tera.add_raw_templates(theme.templates.iter().map(|(name, source)| (name.as_str(), source.as_str())))
+            .map_err(|e| anyhow!("{}", chain(&e)))?;
         for name in REQUIRED {
             if !theme.templates.contains_key(*name) {
                 return Err(anyhow!("the theme has no template `{name}`"));
@@ -48,9 +43,7 @@ impl Templates {
     /// Renders `name` with `data` (a serializable struct whose fields become variables).
     pub fn render(&self, name: &str, data: &impl Serialize) -> Result<String> {
         let context = Context::from_serialize(data).map_err(|e| anyhow!("{}", chain(&e)))?;
-        self.tera
-            .render(name, &context)
-            .map_err(|e| anyhow!("{}", chain(&e)))
+        self.tera.render(name, &context).map_err(|e| anyhow!("{}", chain(&e)))
     }
 }
 
