@@ -13,6 +13,10 @@
 #   BENCH_DIR=DIR  work here instead of a fresh temp dir (kept afterwards)
 #   KEEP=1         keep the temp dir
 #
+# Reported per size: wall time, CPU time (user + system) and peak resident memory, medians
+# over the runs. CPU time is there because wall time on a shared or busy machine swings a
+# lot; CPU time swings much less and shows the work itself.
+#
 # Not part of CI: nothing under scripts/ or tests/ calls this.
 set -euo pipefail
 
@@ -72,19 +76,21 @@ else
 fi
 say "working in $work"
 
-# Runs a command under GNU time with the time limit and sets w (wall seconds) and m (peak
-# resident KiB), or w=timeout when the limit stopped it. Not run in a subshell, so that a
+# Runs a command under GNU time with the time limit and sets w (wall seconds), m (peak
+# resident KiB) and c (CPU seconds, user + system), or w=timeout when the limit stopped it. Not run in a subshell, so that a
 # failed build stops the whole benchmark. The command's output goes to $work/last.log.
 measure() {
   local t="$work/time.txt" rc=0
-  /usr/bin/time -f "%e %M" -o "$t" timeout "$LIMIT" "$@" >"$work/last.log" 2>&1 || rc=$?
-  if [ "$rc" -eq 124 ]; then w=timeout; m=0; return 0; fi
+  /usr/bin/time -f "%e %M %U %S" -o "$t" timeout "$LIMIT" "$@" >"$work/last.log" 2>&1 || rc=$?
+  if [ "$rc" -eq 124 ]; then w=timeout; m=0; c=0; return 0; fi
   if [ "$rc" -ne 0 ]; then
     say "error: command failed (exit $rc): $*"; tail -n 20 "$work/last.log" >&2; exit 1
   fi
   # GNU time writes "Command exited..." lines first when the command failed; the figures
   # are always the last line.
-  read -r w m < <(tail -n 1 "$t")
+  local u s
+  read -r w m u s < <(tail -n 1 "$t")
+  c=$(awk -v u="$u" -v s="$s" 'BEGIN {printf "%.2f", u+s}')
 }
 
 # The middle value of the arguments (the lower middle for an even count).
@@ -92,6 +98,7 @@ median() { printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END {print v[int((NR+1
 
 mib() { awk -v k="$1" 'BEGIN {printf "%.0f", k/1024}'; }
 mb() { awk -v b="$1" 'BEGIN {printf "%.1f", b/1e6}'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a/b}'; }
 
 rows=()      # table rows, printed at the end
 notes=()     # sizes skipped, time-outs
@@ -132,32 +139,32 @@ for n in "${sizes[@]}"; do
     else hugo_ok=1; fi
   fi
 
-  f_wall=(); f_mem=(); h_wall=(); h_mem=()
+  f_wall=(); f_mem=(); f_cpu=(); h_wall=(); h_mem=(); h_cpu=()
   for ((i = 1; i <= runs; i++)); do
     # Alternate the two tools, so drift in machine load hits both alike.
     measure "$faultline" --root "$site" build --out "$fout"
     [ "$w" = timeout ] && { notes+=("$n entries: a faultline run took over ${LIMIT} s."); break; }
-    f_wall+=("$w"); f_mem+=("$m")
-    say "   run $i: faultline ${w} s, $(mib "$m") MiB"
+    f_wall+=("$w"); f_mem+=("$m"); f_cpu+=("$c")
+    say "   run $i: faultline ${w} s wall, ${c} s CPU, $(mib "$m") MiB"
     if [ -n "$hugo_ok" ]; then
       measure hugo --quiet --source "$hsite" --cleanDestinationDir -d "$hout"
       [ "$w" = timeout ] && { hugo_ok=""; notes+=("$n entries: a Hugo run took over ${LIMIT} s."); continue; }
-      h_wall+=("$w"); h_mem+=("$m")
-      say "   run $i: hugo      ${w} s, $(mib "$m") MiB"
+      h_wall+=("$w"); h_mem+=("$m"); h_cpu+=("$c")
+      say "   run $i: hugo      ${w} s wall, ${c} s CPU, $(mib "$m") MiB"
     fi
   done
   [ ${#f_wall[@]} -eq 0 ] && continue
 
-  fw=$(median "${f_wall[@]}"); fm=$(median "${f_mem[@]}")
+  fw=$(median "${f_wall[@]}"); fm=$(median "${f_mem[@]}"); fcpu=$(median "${f_cpu[@]}")
   read -r fe fc ff <<<"$(python3 "$repo/bench/gen.py" count --out "$fout")"
   fb=$(du -sb "$fout" | cut -f1)
-  rows+=("| $n | faultline | ${#f_wall[@]} | $fw | $(mib "$fm") | $fe | $fc | $ff | $(mb "$fb") | ${f_wall[*]} |")
+  rows+=("| $n | faultline | ${#f_wall[@]} | $fw | $fcpu | $(mib "$fm") | $fe | $fc | $ff | $(mb "$fb") | ${f_wall[*]} |")
   if [ -n "$hugo_ok" ] && [ ${#h_wall[@]} -gt 0 ]; then
-    hw=$(median "${h_wall[@]}"); hm=$(median "${h_mem[@]}")
+    hw=$(median "${h_wall[@]}"); hm=$(median "${h_mem[@]}"); hcpu=$(median "${h_cpu[@]}")
     read -r he hc hf <<<"$(python3 "$repo/bench/gen.py" count --out "$hout")"
     hb=$(du -sb "$hout" | cut -f1)
-    rows+=("| $n | hugo $hugo_version | ${#h_wall[@]} | $hw | $(mib "$hm") | $he | $hc | $hf | $(mb "$hb") | ${h_wall[*]} |")
-    ratios+=("| $n | $(awk -v a="$fw" -v b="$hw" 'BEGIN {printf "%.2f", a/b}') | $(awk -v a="$fm" -v b="$hm" 'BEGIN {printf "%.2f", a/b}') |")
+    rows+=("| $n | hugo $hugo_version | ${#h_wall[@]} | $hw | $hcpu | $(mib "$hm") | $he | $hc | $hf | $(mb "$hb") | ${h_wall[*]} |")
+    ratios+=("| $n | $(ratio "$fw" "$hw") | $(ratio "$fcpu" "$hcpu") | $(ratio "$fm" "$hm") |")
   fi
   # Free the disk before the next size: 100000 entries take several GB.
   [ -z "${KEEP:-}${BENCH_DIR:-}" ] && rm -rf "$site" "$hsite" "$fout" "$hout"
@@ -166,13 +173,13 @@ done
 echo
 echo "faultline $("$faultline" --version 2>/dev/null | awk '{print $2}') ($(cd "$repo" && git rev-parse --short HEAD 2>/dev/null || echo '?')), seed $SEED, $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 echo
-echo "| entries | tool | runs | wall s (median) | peak MiB (median) | entry pages | comparison pages | files | output MB | wall s, each run |"
-echo "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
+echo "| entries | tool | runs | wall s (median) | CPU s (median) | peak MiB (median) | entry pages | comparison pages | files | output MB | wall s, each run |"
+echo "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
 printf '%s\n' "${rows[@]}"
 if [ ${#ratios[@]} -gt 0 ]; then
   echo
-  echo "| entries | faultline/hugo wall time | faultline/hugo peak memory |"
-  echo "| ---: | ---: | ---: |"
+  echo "| entries | faultline/hugo wall time | faultline/hugo CPU time | faultline/hugo peak memory |"
+  echo "| ---: | ---: | ---: | ---: |"
   printf '%s\n' "${ratios[@]}"
 fi
 [ -n "$hugo_note" ] && { echo; echo "$hugo_note"; }

@@ -63,6 +63,10 @@ pub fn report(diagnostics: &[Diagnostic], format: Format, what: &str) {
 pub fn describe(checked: &Checked) -> String {
     let entries = checked.site.entries.len() + checked.site.broken.len();
     let drafts = checked.site.entries.iter().filter(|e| e.fm.draft).count();
-    let drafts = if drafts > 0 { format!(" ({drafts} drafts)") } else { String::new() };
+    let drafts = match drafts {
+        0 => String::new(),
+        1 => " (1 draft)".to_string(),
+        n => format!(" ({n} drafts)"),
+    };
     format!("checked {entries} entries{drafts} and {} comparison pages", checked.graph.pairs.len())
 }

@@ -86,7 +86,11 @@ fn run_check(root: &std::path::Path, format: Format) -> u8 {
             if checked.has_errors() { FAILED } else { OK }
         }
         Err(e) => {
-            eprintln!("error: {e:#}");
+            match format {
+                // The JSON form stays a JSON array whatever happens, for the tools that read it.
+                Format::Json => check::report(&[crate::diag::Diagnostic::error(format!("{e:#}"))], format, ""),
+                Format::Text => eprintln!("error: {e:#}"),
+            }
             FAILED
         }
     }

@@ -65,7 +65,15 @@ pub fn parse(text: &str) -> (SiteConfig, Vec<Diagnostic>) {
         Value::Null => return (SiteConfig::default(), diagnostics),
         Value::Mapping(map) => {
             for key in map.keys() {
-                let name = key.as_str().unwrap_or_default();
+                let Some(name) = key.as_str() else {
+                    let shown = yaml::scalar_text(key);
+                    diagnostics.push(
+                        error(format!("the setting name `{shown}` is not text"))
+                            .at(&text, finder.anywhere(&format!("{shown}:")).or_else(|| finder.anywhere("?")))
+                            .hint(format!("the settings are: {}", KEYS.join(", "))),
+                    );
+                    continue;
+                };
                 if !KEYS.contains(&name) {
                     diagnostics.push(
                         error(format!("unknown setting `{name}`")).at(&text, finder.key(name)).hint(

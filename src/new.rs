@@ -23,7 +23,7 @@ pub fn create(root: &Path, id: &str, today: &str) -> Result<PathBuf, NewError> {
     if RESERVED.contains(&source) {
         return Err(NewError::BadId(format!("`{source}` is reserved for generated pages and cannot be a source")));
     }
-    if source == "http" && !name.parse::<u16>().is_ok_and(|n| (100..=599).contains(&n)) {
+    if source == "http" && crate::model::entry::http_status(name).is_none() {
         return Err(NewError::BadId(format!("http entries are named after their status code (100-599), not `{name}`")));
     }
     let content = root.join("content");

@@ -78,8 +78,8 @@ pub fn read_text(path: &Path) -> Result<String, Diagnostic> {
     let meta = std::fs::metadata(path).map_err(|e| Diagnostic::error(format!("cannot read the file: {e}")))?;
     if meta.len() > MAX_FILE_BYTES {
         return Err(Diagnostic::error(format!(
-            "the file is {:.1} MB; files under content/ may be at most 1 MB",
-            meta.len() as f64 / 1_048_576.0
+            "the file is {} bytes; files under content/ may be at most 1 MB ({MAX_FILE_BYTES} bytes)",
+            meta.len()
         ))
         .hint("split the entry, or move large assets to static/"));
     }

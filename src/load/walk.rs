@@ -2,7 +2,8 @@
 //! are layout errors (SPEC §1). Symlinks are reported, never followed.
 
 use crate::diag::Diagnostic;
-use crate::model::id::{segment_problem, slug};
+use crate::model::entry::rename_hint;
+use crate::model::id::segment_problem;
 use walkdir::{DirEntry, WalkDir};
 
 /// Folder names under `content/` that are not sources.
@@ -68,6 +69,14 @@ pub(crate) fn walk(content: &std::path::Path) -> (Vec<(String, Kind)>, Vec<Diagn
             ));
             continue;
         }
+        if !file_type.is_dir() && !file_type.is_file() {
+            // A named pipe or device would block or never end when read.
+            diagnostics.push(error(
+                "this is not a regular file (a pipe, socket or device), so it is not read".into(),
+                "remove it from content/".into(),
+            ));
+            continue;
+        }
         let parent = rel.split('/').next().unwrap_or_default().to_string();
         match (entry.depth(), file_type.is_dir()) {
             (1, true) => {
@@ -80,7 +89,7 @@ pub(crate) fn walk(content: &std::path::Path) -> (Vec<(String, Kind)>, Vec<Diagn
                 } else if let Some(why) = segment_problem(&name) {
                     diagnostics.push(error(
                         format!("the source folder name `{name}` {why}"),
-                        format!("rename it to `{}`", slug(&name)),
+                        rename_hint("rename it to", &name, ""),
                     ));
                     it.skip_current_dir();
                 }
@@ -111,7 +120,7 @@ pub(crate) fn walk(content: &std::path::Path) -> (Vec<(String, Kind)>, Vec<Diagn
                     None => files.push((rel, Kind::Entry { id: format!("{parent}/{stem}"), yaml })),
                     Some(why) => diagnostics.push(error(
                         format!("the file name `{stem}` is not a valid id segment: it {why}"),
-                        format!("rename it to `{}{}`", slug(stem), if yaml { ".yaml" } else { ".md" }),
+                        rename_hint("rename it to", stem, if yaml { ".yaml" } else { ".md" }),
                     )),
                 },
                 None => diagnostics.push(misplaced(&shown, &name, "")),
@@ -131,6 +140,11 @@ fn misplaced(shown: &str, name: &str, proper_folder: &str) -> Diagnostic {
     if let Some(stem) = name.strip_suffix(".yml") {
         return Diagnostic { message: "`.yml` files are not read".into(), ..d }
             .hint(format!("rename it to `{stem}.yaml`"));
+    }
+    let lower = name.to_ascii_lowercase();
+    if entry_stem(&lower).is_some() && lower != name {
+        return Diagnostic { message: "file extensions are lowercase: `.md` or `.yaml`".into(), ..d }
+            .hint(format!("rename it to `{lower}`"));
     }
     if entry_stem(name).is_some() {
         return Diagnostic { message: "this entry is not inside a source folder".into(), ..d }

@@ -6,6 +6,16 @@ use serde::de::DeserializeOwned;
 
 pub use serde_yaml::{Mapping, Value};
 
+/// How a non-text mapping key (`1`, `true`) is written, to find and name it.
+pub fn scalar_text(value: &Value) -> String {
+    match value {
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => n.to_string(),
+        Value::Null => "~".to_string(),
+        _ => "?".to_string(),
+    }
+}
+
 /// A YAML problem with its message and, where the parser knows it, its position.
 #[derive(Debug)]
 pub struct YamlError {
@@ -61,6 +71,9 @@ impl<'a> Finder<'a> {
     /// Where a mapping key is written, searching from byte `from`: the key at the start of a
     /// line (after indentation or `- `), or after `{` or `,` in a flow mapping.
     fn key_at(&self, key: &str, from: usize) -> Option<usize> {
+        if key.is_empty() {
+            return None;
+        }
         let mut start = from;
         while let Some(found) = self.text[start..].find(key) {
             let i = start + found;
@@ -99,6 +112,34 @@ impl<'a> Finder<'a> {
         }
     }
 
+    /// The positions of the items of the list under the top-level key `key`, in order: each
+    /// is searched after the previous one, as a whole token, so a repeated or a prefixed
+    /// item (`http/50` after `http/502`) is found where it is written.
+    pub fn items(&self, key: &str, items: &[String]) -> Vec<Option<Pos>> {
+        let Some(mut from) = self.key_at(key, 0).map(|i| i + key.len()) else {
+            return vec![None; items.len()];
+        };
+        let is_token = |c: char| c.is_alphanumeric() || matches!(c, '-' | '_' | '/' | '.');
+        items
+            .iter()
+            .map(|item| {
+                let mut start = from;
+                while !item.is_empty() {
+                    let i = start + self.text[start..].find(item.as_str())?;
+                    let end = i + item.len();
+                    let before = self.text[..i].chars().next_back();
+                    let after = self.text[end..].chars().next();
+                    if !before.is_some_and(is_token) && !after.is_some_and(is_token) {
+                        from = end;
+                        return Some(self.pos_of(i, item.len()));
+                    }
+                    start = end;
+                }
+                None
+            })
+            .collect()
+    }
+
     /// The first position of `needle` anywhere in the text.
     pub fn anywhere(&self, needle: &str) -> Option<Pos> {
         self.text.find(needle).map(|i| self.pos_of(i, needle.len()))
@@ -120,6 +161,17 @@ mod tests {
         assert_eq!(f.nested_key("causes", "likelyhood"), Some(Pos { line: 7, column: 5, len: 10 }));
         assert_eq!(f.value("tags", "B"), Some(Pos { line: 10, column: 5, len: 1 }));
         assert_eq!(f.key("missing"), None);
+    }
+
+    #[test]
+    fn list_items_are_found_in_order_as_whole_tokens() {
+        let f = Finder::new("tags: [proxy, upstream, upstream]\nrelated: [http/502, http/50]\n", 0);
+        let tags = ["proxy", "upstream", "upstream"].map(String::from);
+        let cols: Vec<usize> = f.items("tags", &tags).iter().map(|p| p.unwrap().column).collect();
+        assert_eq!(cols, [8, 15, 25]);
+        let related = ["http/502", "http/50"].map(String::from);
+        assert_eq!(f.items("related", &related)[1].unwrap().column, 21);
+        assert_eq!(f.key(""), None);
     }
 
     #[test]

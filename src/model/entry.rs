@@ -22,8 +22,9 @@ pub struct FrontMatter {
     pub name: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub also_known_as: Vec<String>,
+    /// Read as any integer, so an out-of-range value gets faultline's message, not serde's.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<u16>,
+    pub status: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub spec: Option<Spec>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -124,7 +125,7 @@ pub struct Faq {
 pub struct Class(pub u8);
 
 impl Class {
-    pub fn of_status(status: u16) -> Option<Class> {
+    pub fn of_status(status: i64) -> Option<Class> {
         (100..=599).contains(&status).then_some(Class((status / 100) as u8))
     }
 
@@ -278,7 +279,8 @@ pub fn parse(id: &str, file: &str, text: &str, is_yaml: bool) -> (Option<Entry>,
     let fm: FrontMatter = match yaml::parse(yaml_text, yaml_offset) {
         Ok(fm) => fm,
         Err(e) => {
-            report.error(e.pos, e.message.replace("u16", "a whole number"), None);
+            let (message, hint) = typed_error(&e.message);
+            report.error(e.pos, message, Some(hint));
             return (None, report.diagnostics);
         }
     };
@@ -323,6 +325,38 @@ pub fn parse(id: &str, file: &str, text: &str, is_yaml: bool) -> (Option<Entry>,
     (Some(entry), report.diagnostics)
 }
 
+/// Rewords serde's message for a value of the wrong type or an unknown variant, such as
+/// "causes[0].likelihood: unknown variant `often`, expected one of `high`, `medium`, `low`".
+fn typed_error(message: &str) -> (String, String) {
+    let (path, rest) = match message.split_once(": ") {
+        Some((path, rest)) if !path.contains(' ') => (path, rest),
+        _ => ("", message),
+    };
+    let field = match path.split_once('[') {
+        Some((list, rest)) => {
+            let (index, tail) = rest.split_once(']').unwrap_or((rest, ""));
+            let n = index.parse::<usize>().map_or(0, |i| i + 1);
+            let item = match list {
+                "causes" => "cause",
+                "steps" => "step",
+                "faq" => "FAQ item",
+                other => other,
+            };
+            format!("`{}` of {item} {n}", tail.trim_start_matches('.'))
+        }
+        None => format!("`{path}`"),
+    };
+    if let Some(rest) = rest.strip_prefix("unknown variant ") {
+        let (value, expected) = rest.split_once(", expected one of ").unwrap_or((rest, ""));
+        let expected = expected.replace('`', "");
+        return (format!("{field} is {value}; it must be one of {expected}"), format!("write one of: {expected}"));
+    }
+    let rest =
+        rest.replace("expected u16", "expected a whole number").replace("expected i64", "expected a whole number");
+    let hint = "SPEC §2 gives each field's type: text, a number, a list, or a mapping".to_string();
+    if path.is_empty() { (rest, hint) } else { (format!("{field}: {rest}"), hint) }
+}
+
 fn yaml_hint(message: &str) -> String {
     if message.contains("mapping values are not allowed") {
         "a value that contains `: ` must be quoted, for example `summary: \"Error: the upstream closed\"`".into()
@@ -330,6 +364,14 @@ fn yaml_hint(message: &str) -> String {
         "values starting with `@`, `` ` `` or `%` must be quoted".into()
     } else {
         "check the indentation and quoting around this line".into()
+    }
+}
+
+/// A "rename" hint with the slug of `text`, or the rule when nothing of it can be kept.
+pub fn rename_hint(verb: &str, text: &str, ext: &str) -> String {
+    match crate::model::id::slug(text) {
+        slug if slug.is_empty() => "use only lowercase letters, digits and `-`".to_string(),
+        slug => format!("{verb} `{slug}{ext}`"),
     }
 }
 
@@ -345,10 +387,19 @@ fn required_hint(key: &str) -> String {
 fn check_keys(map: &Mapping, is_yaml: bool, report: &mut Report<'_>) {
     for (key, value) in map {
         let Some(key) = key.as_str() else {
-            report.error(None, format!("the key `{}` is not text", yaml_scalar(key)), None);
+            let shown = yaml::scalar_text(key);
+            let pos = report.finder.anywhere(&format!("{shown}:"));
+            report.error(
+                pos,
+                format!("the key `{shown}` is not text"),
+                Some("field names are words such as `title`; see SPEC §2".to_string()),
+            );
             continue;
         };
-        if key == "body" && !is_yaml {
+        if key.is_empty() {
+            let pos = report.finder.anywhere("\"\":").or_else(|| report.finder.anywhere("'':"));
+            report.error(pos, "a field name is empty".into(), Some("write the field's name before the colon".into()));
+        } else if key == "body" && !is_yaml {
             report.error(
                 report.finder.key(key),
                 "`body` is not a front-matter field in a Markdown entry".into(),
@@ -386,12 +437,11 @@ fn check_keys(map: &Mapping, is_yaml: bool, report: &mut Report<'_>) {
     }
 }
 
-fn yaml_scalar(value: &Value) -> String {
-    match value {
-        Value::Bool(b) => b.to_string(),
-        Value::Number(n) => n.to_string(),
-        _ => "?".into(),
-    }
+/// The status an http code names: three digits from 100 to 599, no leading zero, so each
+/// status has exactly one spelling and one entry.
+pub fn http_status(code: &str) -> Option<i64> {
+    let digits = code.len() == 3 && code.bytes().all(|b| b.is_ascii_digit());
+    code.parse::<i64>().ok().filter(|n| digits && (100..=599).contains(n))
 }
 
 /// http entries: the code is the file name and a status from 100 to 599. Others: a class
@@ -402,7 +452,7 @@ fn check_code_and_class(source: &str, name: &str, fm: &FrontMatter, report: &mut
             report.error(
                 report.finder.value("status", &status.to_string()),
                 format!("`status` {status} is not an HTTP status from 100 to 599"),
-                None,
+                Some("write the status the client receives, such as `status: 503`".into()),
             );
         }
     }
@@ -427,7 +477,7 @@ fn check_code_and_class(source: &str, name: &str, fm: &FrontMatter, report: &mut
     if code.is_empty() {
         return None;
     }
-    let number = code.parse::<u16>().ok().filter(|n| (100..=599).contains(n));
+    let number = http_status(code);
     if code != name {
         report.error(
             report.finder.value("code", code),
@@ -485,19 +535,12 @@ fn check_fields(fm: &FrontMatter, report: &mut Report<'_>) {
         }
     }
     let mut seen = BTreeSet::new();
-    for tag in &fm.tags {
+    let positions = report.finder.items("tags", &fm.tags);
+    for (tag, pos) in fm.tags.iter().zip(positions) {
         if let Some(why) = segment_problem(tag) {
-            report.error(
-                report.finder.value("tags", tag),
-                format!("the tag `{tag}` {why}"),
-                Some(format!("write it as `{}`", crate::model::id::slug(tag))),
-            );
+            report.error(pos, format!("the tag `{tag}` {why}"), Some(rename_hint("write it as", tag, "")));
         } else if !seen.insert(tag) {
-            report.error(
-                report.finder.value("tags", tag),
-                format!("the tag `{tag}` is listed twice"),
-                Some("remove the repeat".into()),
-            );
+            report.error(pos, format!("the tag `{tag}` is listed twice"), Some("remove the repeat".into()));
         }
     }
     if let Some(date) = &fm.updated {
@@ -535,8 +578,8 @@ pub fn is_real_date(date: &str) -> bool {
 /// Checks the syntax of ids in a list and turns them into positioned references.
 fn refs(own: &str, key: &str, ids: &[String], not_self: bool, report: &mut Report<'_>) -> Vec<Ref> {
     let mut out: Vec<Ref> = Vec::new();
-    for id in ids {
-        let pos = report.finder.value(key, id);
+    let positions = report.finder.items(key, ids);
+    for (id, pos) in ids.iter().zip(positions) {
         if let Some(problem) = id_problem(id) {
             report.error(
                 pos,

@@ -49,7 +49,8 @@ impl Site {
 }
 
 enum Parsed {
-    Entry(Option<Box<Entry>>, String),
+    /// An entry (or `None` when it did not parse), its id, and its file.
+    Entry(Option<Box<Entry>>, String, String),
     Home(Page),
     Source(String, Page),
     Prose(String, Page),
@@ -63,14 +64,14 @@ pub fn build(loaded: Loaded) -> (Site, Vec<Diagnostic>) {
         .map(|file| {
             let Some(text) = file.text else {
                 return match file.kind {
-                    Kind::Entry { id, .. } => (Some(Parsed::Entry(None, id)), Vec::new()),
+                    Kind::Entry { id, .. } => (Some(Parsed::Entry(None, id, file.path)), Vec::new()),
                     _ => (None, Vec::new()),
                 };
             };
             match file.kind {
                 Kind::Entry { id, yaml } => {
                     let (entry, diagnostics) = entry::parse(&id, &file.path, &text, yaml);
-                    (Some(Parsed::Entry(entry.map(Box::new), id)), diagnostics)
+                    (Some(Parsed::Entry(entry.map(Box::new), id, file.path)), diagnostics)
                 }
                 Kind::HomeIndex => wrap(parse_page(&file.path, &text), Parsed::Home),
                 Kind::SourceIndex { source } => wrap(parse_page(&file.path, &text), |p| Parsed::Source(source, p)),
@@ -90,16 +91,13 @@ pub fn build(loaded: Loaded) -> (Site, Vec<Diagnostic>) {
     for (item, found) in parsed {
         diagnostics.extend(found);
         match item {
-            Some(Parsed::Entry(entry, id)) => {
-                let file = entry.as_ref().map(|e| e.file.clone()).unwrap_or_default();
+            Some(Parsed::Entry(entry, id, file)) => {
                 if let Some(first) = files_by_id.get(&id) {
-                    if !file.is_empty() {
-                        diagnostics.push(
-                            Diagnostic::error(format!("`{id}` is defined twice, here and in {first}"))
-                                .file(&file)
-                                .hint("keep one of the two files"),
-                        );
-                    }
+                    diagnostics.push(
+                        Diagnostic::error(format!("`{id}` is defined twice, here and in {first}"))
+                            .file(&file)
+                            .hint("keep one of the two files"),
+                    );
                     continue;
                 }
                 files_by_id.insert(id.clone(), file);

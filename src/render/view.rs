@@ -73,7 +73,7 @@ pub struct EntryView {
     pub name: Option<String>,
     pub also_known_as: Vec<String>,
     pub class: Option<Link>,
-    pub status: Option<u16>,
+    pub status: Option<i64>,
     pub status_url: Option<String>,
     pub spec: Option<(String, String)>,
     pub iana: Option<&'static str>,

@@ -37,11 +37,7 @@ fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
             if path.is_dir() {
                 stack.push(path);
             } else {
-                let rel = path
-                    .strip_prefix(dir)
-                    .unwrap()
-                    .to_string_lossy()
-                    .replace('\\', "/");
+                let rel = path.strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
                 out.insert(rel, std::fs::read(&path).unwrap());
             }
         }
@@ -57,8 +53,7 @@ fn build(site: &Site, extra: &[&str]) -> PathBuf {
 }
 
 fn json(out: &Path, rel: &str) -> Value {
-    serde_json::from_slice(&std::fs::read(out.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}")))
-        .unwrap()
+    serde_json::from_slice(&std::fs::read(out.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))).unwrap()
 }
 
 /// The values of `attr="..."` in an HTML page.
@@ -78,32 +73,19 @@ fn attributes<'a>(html: &'a str, attr: &str) -> Vec<&'a str> {
 fn broken_links(out: &Path, offline: bool) -> Vec<String> {
     let files = tree(out);
     let mut broken = Vec::new();
-    for (page, bytes) in files
-        .iter()
-        .filter(|(p, _)| p.ends_with(".html") && p.as_str() != "404.html")
-    {
+    for (page, bytes) in files.iter().filter(|(p, _)| p.ends_with(".html") && p.as_str() != "404.html") {
         let html = String::from_utf8_lossy(bytes);
         let folder = Path::new(page).parent().unwrap_or(Path::new(""));
-        for link in attributes(&html, "href")
-            .into_iter()
-            .chain(attributes(&html, "src"))
-        {
-            if link.starts_with("http://")
-                || link.starts_with("https://")
-                || link.starts_with("mailto:")
-            {
+        for link in attributes(&html, "href").into_iter().chain(attributes(&html, "src")) {
+            if link.starts_with("http://") || link.starts_with("https://") || link.starts_with("mailto:") {
                 continue;
             }
-            let (path, fragment) = link
-                .split_once('#')
-                .map_or((link, None), |(p, f)| (p, Some(f)));
+            let (path, fragment) = link.split_once('#').map_or((link, None), |(p, f)| (p, Some(f)));
             let target = if path.is_empty() {
                 page.clone()
             } else {
-                let mut parts: Vec<String> = folder
-                    .components()
-                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                    .collect();
+                let mut parts: Vec<String> =
+                    folder.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
                 for segment in path.split('/') {
                     match segment {
                         "" | "." => {}
@@ -118,15 +100,9 @@ fn broken_links(out: &Path, offline: bool) -> Vec<String> {
                 let joined = parts.join("/");
                 if path.ends_with('/') || path == "." || path == "./" {
                     if offline {
-                        broken.push(format!(
-                            "{page}: {link} links to a folder in an offline build"
-                        ));
+                        broken.push(format!("{page}: {link} links to a folder in an offline build"));
                     }
-                    if joined.is_empty() {
-                        "index.html".to_string()
-                    } else {
-                        format!("{joined}/index.html")
-                    }
+                    if joined.is_empty() { "index.html".to_string() } else { format!("{joined}/index.html") }
                 } else {
                     joined
                 }
@@ -151,28 +127,12 @@ fn writes_every_page_and_api_file() {
     let site = site();
     let run = site.run(&["build"]);
     run.assert_exit(0);
-    assert!(
-        run.stderr
-            .contains("built 8 entry pages, 3 comparison pages"),
-        "{run}"
-    );
+    assert!(run.stderr.contains("built 8 entry pages, 3 comparison pages"), "{run}");
     let out = site.path().join("public");
     let files = tree(&out);
-    for id in [
-        "acme/e9",
-        "acme/e10",
-        "acme/e100",
-        "heroku/h10",
-        "http/404",
-        "http/502",
-        "http/503",
-        "http/504",
-    ] {
+    for id in ["acme/e9", "acme/e10", "acme/e100", "heroku/h10", "http/404", "http/502", "http/503", "http/504"] {
         assert!(files.contains_key(&format!("{id}/index.html")), "{id} page");
-        assert!(
-            files.contains_key(&format!("api/{id}.json")),
-            "{id} API file"
-        );
+        assert!(files.contains_key(&format!("api/{id}.json")), "{id} API file");
     }
     for page in [
         "index.html",
@@ -190,16 +150,9 @@ fn writes_every_page_and_api_file() {
         "heroku/app-crashed/index.html",
         ".faultline-output",
     ] {
-        assert!(
-            files.contains_key(page),
-            "{page} missing from {:?}",
-            files.keys().collect::<Vec<_>>()
-        );
+        assert!(files.contains_key(page), "{page} missing from {:?}", files.keys().collect::<Vec<_>>());
     }
-    let css: Vec<_> = files
-        .keys()
-        .filter(|p| p.starts_with("style.") && p.ends_with(".css"))
-        .collect();
+    let css: Vec<_> = files.keys().filter(|p| p.starts_with("style.") && p.ends_with(".css")).collect();
     assert_eq!(css.len(), 1, "one hashed stylesheet: {css:?}");
     assert_ne!(css[0], "style.css");
 }
@@ -209,101 +162,42 @@ fn api_index_matches_the_link_rules() {
     let site = site();
     let out = build(&site, &[]);
     let index = json(&out, "api/index.json");
-    assert_eq!(
-        index["generator"],
-        format!("faultline {}", env!("CARGO_PKG_VERSION"))
-    );
+    assert_eq!(index["generator"], format!("faultline {}", env!("CARGO_PKG_VERSION")));
     let entries = index["entries"].as_array().unwrap();
     let ids: Vec<&str> = entries.iter().map(|e| e["id"].as_str().unwrap()).collect();
-    assert_eq!(
-        ids,
-        [
-            "acme/e9",
-            "acme/e10",
-            "acme/e100",
-            "heroku/h10",
-            "http/404",
-            "http/502",
-            "http/503",
-            "http/504"
-        ]
-    );
+    assert_eq!(ids, ["acme/e9", "acme/e10", "acme/e100", "heroku/h10", "http/404", "http/502", "http/503", "http/504"]);
     let checked = faultline::check::run(site.path(), false).unwrap();
-    for (i, entry) in checked
-        .site
-        .entries
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| checked.graph.included[*i])
-    {
-        let api = entries
-            .iter()
-            .find(|e| e["id"] == entry.id.as_str())
-            .unwrap();
-        let related: Vec<&str> = checked.graph.related[i]
-            .iter()
-            .map(|&r| checked.site.entries[r].id.as_str())
-            .collect();
-        assert_eq!(
-            api["related"],
-            serde_json::json!(related),
-            "related of {}",
-            entry.id
-        );
+    for (i, entry) in checked.site.entries.iter().enumerate().filter(|(i, _)| checked.graph.included[*i]) {
+        let api = entries.iter().find(|e| e["id"] == entry.id.as_str()).unwrap();
+        let related: Vec<&str> =
+            checked.graph.related[i].iter().map(|&r| checked.site.entries[r].id.as_str()).collect();
+        assert_eq!(api["related"], serde_json::json!(related), "related of {}", entry.id);
         assert_eq!(api["url"], format!("{}/", entry.id));
     }
     let pairs: Vec<(String, String)> = index["comparisons"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|c| {
-            (
-                c["ids"][0].as_str().unwrap().to_string(),
-                c["url"].as_str().unwrap().to_string(),
-            )
-        })
+        .map(|c| (c["ids"][0].as_str().unwrap().to_string(), c["url"].as_str().unwrap().to_string()))
         .collect();
     assert_eq!(pairs.len(), 3);
-    assert!(
-        pairs
-            .iter()
-            .all(|(_, url)| url.starts_with("compare/") && url.ends_with('/'))
-    );
+    assert!(pairs.iter().all(|(_, url)| url.starts_with("compare/") && url.ends_with('/')));
     let one = json(&out, "api/http/502.json");
     assert_eq!(one["id"], "http/502");
-    assert!(
-        one["body_html"].as_str().unwrap().contains("<h2"),
-        "{}",
-        one["body_html"]
-    );
-    assert!(
-        !one["body_html"].as_str().unwrap().contains("@/"),
-        "@/ links are resolved in body_html"
-    );
+    assert!(one["body_html"].as_str().unwrap().contains("<h2"), "{}", one["body_html"]);
+    assert!(!one["body_html"].as_str().unwrap().contains("@/"), "@/ links are resolved in body_html");
 }
 
 #[test]
 fn drafts_appear_nowhere_unless_asked_for() {
     let site = site();
     let checked = faultline::check::run(site.path(), true).unwrap();
-    let draft = checked
-        .site
-        .entries
-        .iter()
-        .find(|e| e.fm.draft)
-        .expect("the fixture has a draft");
+    let draft = checked.site.entries.iter().find(|e| e.fm.draft).expect("the fixture has a draft");
     let out = build(&site, &[]);
     for (path, bytes) in tree(&out) {
         let text = String::from_utf8_lossy(&bytes);
-        assert!(
-            !text.contains(&draft.id),
-            "{path} mentions the draft {}",
-            draft.id
-        );
-        assert!(
-            !text.contains(&draft.fm.title),
-            "{path} shows the draft's title"
-        );
+        assert!(!text.contains(&draft.id), "{path} mentions the draft {}", draft.id);
+        assert!(!text.contains(&draft.fm.title), "{path} shows the draft's title");
     }
     let out = build(&site, &["--drafts"]);
     assert!(out.join(&draft.id).join("index.html").is_file());
@@ -317,10 +211,7 @@ fn every_internal_link_resolves_in_both_link_styles() {
     let out = build(&site, &["--offline"]);
     assert_eq!(broken_links(&out, true), Vec::<String>::new());
     let home = String::from_utf8(std::fs::read(out.join("index.html")).unwrap()).unwrap();
-    assert!(
-        home.contains("href=\"http/index.html\""),
-        "offline links name files"
-    );
+    assert!(home.contains("href=\"http/index.html\""), "offline links name files");
 }
 
 #[test]
@@ -328,22 +219,13 @@ fn not_found_page_links_absolutely() {
     let site = site();
     let out = build(&site, &[]);
     let page = String::from_utf8(std::fs::read(out.join("404.html")).unwrap()).unwrap();
-    for href in attributes(&page, "href")
-        .into_iter()
-        .filter(|h| !h.starts_with('#'))
-    {
-        assert!(
-            href.starts_with("https://errors.example.com/"),
-            "404.html links {href}"
-        );
+    for href in attributes(&page, "href").into_iter().filter(|h| !h.starts_with('#')) {
+        assert!(href.starts_with("https://errors.example.com/"), "404.html links {href}");
     }
     let site = site_without_base_url();
     let out = build(&site, &[]);
     let page = String::from_utf8(std::fs::read(out.join("404.html")).unwrap()).unwrap();
-    for href in attributes(&page, "href")
-        .into_iter()
-        .filter(|h| !h.starts_with('#'))
-    {
+    for href in attributes(&page, "href").into_iter().filter(|h| !h.starts_with('#')) {
         assert!(href.starts_with('/'), "404.html links {href}");
     }
     assert!(!out.join("sitemap.xml").exists());
@@ -360,11 +242,7 @@ fn warns_once_without_base_url() {
     let site = site_without_base_url();
     let run = site.run(&["build"]);
     run.assert_exit(0);
-    assert_eq!(
-        run.stderr.matches("warning: no base_url is set").count(),
-        1,
-        "{run}"
-    );
+    assert_eq!(run.stderr.matches("warning: no base_url is set").count(), 1, "{run}");
 }
 
 #[test]
@@ -373,15 +251,10 @@ fn base_url_gives_canonical_and_sitemap() {
     let out = build(&site, &["--base-url", "https://hub.example.org"]);
     let page = String::from_utf8(std::fs::read(out.join("http/502/index.html")).unwrap()).unwrap();
     assert!(page.contains("<link rel=\"canonical\" href=\"https://hub.example.org/http/502/\">"));
-    assert!(
-        page.contains("<meta property=\"og:url\" content=\"https://hub.example.org/http/502/\">")
-    );
+    assert!(page.contains("<meta property=\"og:url\" content=\"https://hub.example.org/http/502/\">"));
     let sitemap = String::from_utf8(std::fs::read(out.join("sitemap.xml")).unwrap()).unwrap();
     assert!(sitemap.contains("<loc>https://hub.example.org/http/502/</loc>"));
-    assert!(
-        !sitemap.contains("app-crashed"),
-        "redirects are not in the sitemap"
-    );
+    assert!(!sitemap.contains("app-crashed"), "redirects are not in the sitemap");
 }
 
 #[test]
@@ -389,10 +262,7 @@ fn two_builds_are_byte_identical() {
     let site = site();
     let first = tree(&build(&site, &[]));
     let second = tree(&build(&site, &[]));
-    assert_eq!(
-        first.keys().collect::<Vec<_>>(),
-        second.keys().collect::<Vec<_>>()
-    );
+    assert_eq!(first.keys().collect::<Vec<_>>(), second.keys().collect::<Vec<_>>());
     for (path, bytes) in &first {
         assert!(bytes == &second[path], "{path} differs between two builds");
     }
@@ -424,15 +294,8 @@ fn a_broken_entry_fails_the_build_and_keeps_the_old_output() {
     site.write("content/http/502.md", "---\ntitle: [unclosed\n---\n");
     let run = site.run(&["build"]);
     run.assert_exit(1);
-    assert!(
-        run.stderr
-            .contains("content/http/502.md:3:1: error: invalid YAML"),
-        "{run}"
-    );
-    assert!(
-        !run.stderr.contains("no entry forms"),
-        "a broken file does not cascade: {run}"
-    );
+    assert!(run.stderr.contains("content/http/502.md:3:1: error: invalid YAML"), "{run}");
+    assert!(!run.stderr.contains("no entry forms"), "a broken file does not cascade: {run}");
     assert!(run.stderr.contains("nothing was written"), "{run}");
     assert!(tree(&out) == before, "the old output is untouched");
     let leftovers: Vec<_> = std::fs::read_dir(site.path())
@@ -440,19 +303,13 @@ fn a_broken_entry_fails_the_build_and_keeps_the_old_output() {
         .map(|e| e.unwrap().file_name())
         .filter(|n| n.to_string_lossy().contains("faultline-"))
         .collect();
-    assert!(
-        leftovers.is_empty(),
-        "no staging folder left: {leftovers:?}"
-    );
+    assert!(leftovers.is_empty(), "no staging folder left: {leftovers:?}");
 }
 
 #[test]
 fn leftovers_of_a_killed_build_are_cleaned_up() {
     let site = site();
-    site.write(
-        ".public.faultline-staging-99999/http/502/index.html",
-        "half a page",
-    );
+    site.write(".public.faultline-staging-99999/http/502/index.html", "half a page");
     build(&site, &[]);
     assert!(!site.exists(".public.faultline-staging-99999"));
 }
@@ -461,17 +318,9 @@ fn leftovers_of_a_killed_build_are_cleaned_up() {
 fn a_foreign_output_folder_is_refused_and_left_alone() {
     let site = site();
     site.write("elsewhere/notes.txt", "mine");
-    let run = site.run(&[
-        "build",
-        "--out",
-        site.path().join("elsewhere").to_str().unwrap(),
-    ]);
+    let run = site.run(&["build", "--out", site.path().join("elsewhere").to_str().unwrap()]);
     run.assert_exit(1);
-    assert!(
-        run.stderr
-            .contains("is not empty and is not an earlier faultline output"),
-        "{run}"
-    );
+    assert!(run.stderr.contains("is not empty and is not an earlier faultline output"), "{run}");
     assert_eq!(site.read("elsewhere/notes.txt"), b"mine");
     assert_eq!(tree(&site.path().join("elsewhere")).len(), 1);
 }
@@ -483,10 +332,7 @@ fn the_site_folders_are_refused_as_output() {
         let target = site.path().join(folder);
         let run = site.run(&["build", "--out", target.to_str().unwrap()]);
         run.assert_exit(1);
-        assert!(
-            run.stderr.contains("refusing to write the build into"),
-            "{folder}: {run}"
-        );
+        assert!(run.stderr.contains("refusing to write the build into"), "{folder}: {run}");
     }
     site.run(&["check"]).assert_exit(0);
 }
@@ -498,7 +344,11 @@ fn a_static_file_colliding_with_a_page_is_an_error() {
     site.write("static/favicon.ico", "icon");
     let run = site.run(&["build"]);
     run.assert_exit(1);
-    assert!(run.stderr.contains("static/robots.txt: error: static/robots.txt has the same path as a file the build generates"), "{run}");
+    assert!(
+        run.stderr
+            .contains("static/robots.txt: error: static/robots.txt has the same path as a file the build generates"),
+        "{run}"
+    );
     site.write("static/robots.txt", "");
     std::fs::remove_file(site.path().join("static/robots.txt")).unwrap();
     let out = build(&site, &[]);
@@ -517,7 +367,10 @@ fn head_extra_reaches_every_page() {
 #[test]
 fn a_site_template_overrides_the_theme() {
     let site = site();
-    site.write("templates/404.html", "{% extends \"base.html\" %}{% block content %}<p>Custom lost page</p>{% endblock content %}");
+    site.write(
+        "templates/404.html",
+        "{% extends \"base.html\" %}{% block content %}<p>Custom lost page</p>{% endblock content %}",
+    );
     let out = build(&site, &[]);
     let page = String::from_utf8(std::fs::read(out.join("404.html")).unwrap()).unwrap();
     assert!(page.contains("Custom lost page"));
@@ -541,12 +394,7 @@ fn every_page_passes_the_nu_html_checker() {
     for mode in [&[][..], &["--offline"][..]] {
         let out = build(&site, mode);
         let result = std::process::Command::new("java")
-            .args([
-                "-jar",
-                jar.to_str().unwrap(),
-                "--errors-only",
-                "--skip-non-html",
-            ])
+            .args(["-jar", jar.to_str().unwrap(), "--errors-only", "--skip-non-html"])
             .arg(&out)
             .output()
             .expect("run java");

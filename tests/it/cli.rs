@@ -64,7 +64,10 @@ fn a_missing_content_folder_fails_with_a_clear_message() {
     let shown = site.path().canonicalize().expect("a real path");
     assert_eq!(
         run.stderr,
-        format!("error: {} has no content/ folder; run faultline in a site folder or pass --root DIR\n", shown.display())
+        format!(
+            "error: {} has no content/ folder; run faultline in a site folder or pass --root DIR\n",
+            shown.display()
+        )
     );
     assert_eq!(run.stdout, "");
 }

@@ -27,12 +27,7 @@ impl Site {
 
     /// A site holding nothing, not even `content/`.
     pub(crate) fn empty() -> Site {
-        Site {
-            dir: tempfile::Builder::new()
-                .prefix("faultline-it-")
-                .tempdir()
-                .expect("a temporary folder"),
-        }
+        Site { dir: tempfile::Builder::new().prefix("faultline-it-").tempdir().expect("a temporary folder") }
     }
 
     pub(crate) fn path(&self) -> &Path {
@@ -47,8 +42,7 @@ impl Site {
 
     /// Removes the file `rel`.
     pub(crate) fn without(self, rel: &str) -> Site {
-        std::fs::remove_file(self.path().join(rel))
-            .unwrap_or_else(|e| panic!("cannot remove {rel}: {e}"));
+        std::fs::remove_file(self.path().join(rel)).unwrap_or_else(|e| panic!("cannot remove {rel}: {e}"));
         self
     }
 
@@ -56,17 +50,14 @@ impl Site {
     /// are relative to the link's folder).
     pub(crate) fn with_symlink(self, rel: &str, target: &str) -> Site {
         let link = self.path().join(rel);
-        std::fs::create_dir_all(link.parent().expect("a parent"))
-            .expect("create the link's folder");
-        std::os::unix::fs::symlink(target, &link)
-            .unwrap_or_else(|e| panic!("cannot link {rel}: {e}"));
+        std::fs::create_dir_all(link.parent().expect("a parent")).expect("create the link's folder");
+        std::os::unix::fs::symlink(target, &link).unwrap_or_else(|e| panic!("cannot link {rel}: {e}"));
         self
     }
 
     pub(crate) fn write(&self, rel: &str, contents: impl AsRef<[u8]>) {
         let path = self.path().join(rel);
-        std::fs::create_dir_all(path.parent().expect("a parent"))
-            .expect("create the file's folder");
+        std::fs::create_dir_all(path.parent().expect("a parent")).expect("create the file's folder");
         std::fs::write(&path, contents).unwrap_or_else(|e| panic!("cannot write {rel}: {e}"));
     }
 
@@ -101,15 +92,8 @@ impl Site {
         let run = self.run(&["check", "--format", "json"]);
         let diagnostics: Vec<Diag> = serde_json::from_str(&run.stdout)
             .unwrap_or_else(|e| panic!("check --format json printed no JSON array ({e}):\n{run}"));
-        let expected = if diagnostics.iter().any(|d| d.severity == "error") {
-            1
-        } else {
-            0
-        };
-        assert_eq!(
-            run.code, expected,
-            "exit status of check --format json\n{run}"
-        );
+        let expected = if diagnostics.iter().any(|d| d.severity == "error") { 1 } else { 0 };
+        assert_eq!(run.code, expected, "exit status of check --format json\n{run}");
         diagnostics
     }
 
@@ -123,43 +107,26 @@ impl Site {
         let mut rest = run.stderr.as_str();
         for d in expected {
             let first = d.first_line();
-            let at = rest.find(&first).unwrap_or_else(|| {
-                panic!("no line `{first}` (in order) in the text output:\n{run}")
-            });
+            let at =
+                rest.find(&first).unwrap_or_else(|| panic!("no line `{first}` (in order) in the text output:\n{run}"));
             rest = &rest[at + first.len()..];
             // The diagnostic's block runs to the blank line that ends it, newline included.
             let block_end = rest.find("\n\n").map_or(rest.len(), |i| i + 1);
             let block = &rest[..block_end];
             match &d.hint {
-                Some(hint) => assert!(
-                    block.contains(&format!("\n  hint: {hint}\n")),
-                    "no hint `{hint}` after `{first}`:\n{run}"
-                ),
-                None => assert!(
-                    !block.contains("\n  hint: "),
-                    "a hint after `{first}`, none expected:\n{run}"
-                ),
+                Some(hint) => {
+                    assert!(block.contains(&format!("\n  hint: {hint}\n")), "no hint `{hint}` after `{first}`:\n{run}")
+                }
+                None => assert!(!block.contains("\n  hint: "), "a hint after `{first}`, none expected:\n{run}"),
             }
         }
         if errors > 0 {
-            let files: std::collections::BTreeSet<_> =
-                expected.iter().filter_map(|d| d.file.as_deref()).collect();
+            let files: std::collections::BTreeSet<_> = expected.iter().filter_map(|d| d.file.as_deref()).collect();
             let plural = |n: usize, word: &str| {
-                if n == 1 {
-                    format!("1 {word}")
-                } else {
-                    format!("{n} {word}s")
-                }
+                if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
             };
-            let count = format!(
-                "error: {} in {}\n",
-                plural(errors, "error"),
-                plural(files.len().max(1), "file")
-            );
-            assert!(
-                run.stderr.ends_with(&count),
-                "the text output does not end with `{count}`:\n{run}"
-            );
+            let count = format!("error: {} in {}\n", plural(errors, "error"), plural(files.len().max(1), "file"));
+            assert!(run.stderr.ends_with(&count), "the text output does not end with `{count}`:\n{run}");
         }
     }
 
@@ -186,17 +153,8 @@ pub(crate) struct Diag {
 
 impl Diag {
     /// An error in `file` at `(line, column)`, with an optional hint.
-    pub(crate) fn error(
-        file: &str,
-        (line, column): (usize, usize),
-        message: &str,
-        hint: Option<&str>,
-    ) -> Diag {
-        Diag {
-            line: Some(line),
-            column: Some(column),
-            ..Diag::file_error(file, message, hint)
-        }
+    pub(crate) fn error(file: &str, (line, column): (usize, usize), message: &str, hint: Option<&str>) -> Diag {
+        Diag { line: Some(line), column: Some(column), ..Diag::file_error(file, message, hint) }
     }
 
     /// An error about the whole of `file`, with no position.
@@ -223,12 +181,7 @@ impl Diag {
         if location.is_empty() {
             format!("{}: {}", self.severity, self.message)
         } else {
-            format!(
-                "{}: {}: {}",
-                location.join(":"),
-                self.severity,
-                self.message
-            )
+            format!("{}: {}: {}", location.join(":"), self.severity, self.message)
         }
     }
 }
@@ -243,11 +196,7 @@ pub(crate) struct Run {
 
 impl std::fmt::Display for Run {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "exit {}\n--- stdout\n{}--- stderr\n{}---",
-            self.code, self.stdout, self.stderr
-        )
+        write!(f, "exit {}\n--- stdout\n{}--- stderr\n{}---", self.code, self.stdout, self.stderr)
     }
 }
 
@@ -255,11 +204,6 @@ impl Run {
     pub(crate) fn assert_exit(&self, code: i32) -> &Run {
         assert_eq!(self.code, code, "exit status\n{self}");
         self
-    }
-
-    /// The first line of stderr.
-    pub(crate) fn first_error_line(&self) -> &str {
-        self.stderr.lines().next().unwrap_or_default()
     }
 }
 
@@ -302,19 +246,10 @@ fn run_in(dir: &Path, args: &[&str]) -> Run {
         stderr: stderr.join().expect("read stderr"),
         elapsed: started.elapsed(),
     };
-    assert!(
-        status.is_some(),
-        "faultline did not finish within {TIMEOUT:?}: {args:?}\n{run}"
-    );
+    assert!(status.is_some(), "faultline did not finish within {TIMEOUT:?}: {args:?}\n{run}");
     assert_ne!(run.code, 101, "faultline panicked: {args:?}\n{run}");
-    assert_ne!(
-        run.code, -1,
-        "faultline was killed by a signal: {args:?}\n{run}"
-    );
-    assert!(
-        !run.stderr.contains("panicked"),
-        "faultline panicked: {args:?}\n{run}"
-    );
+    assert_ne!(run.code, -1, "faultline was killed by a signal: {args:?}\n{run}");
+    assert!(!run.stderr.contains("panicked"), "faultline panicked: {args:?}\n{run}");
     run
 }
 
@@ -329,9 +264,7 @@ fn drain(mut pipe: impl Read + Send + 'static) -> std::thread::JoinHandle<String
 
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).expect("create a folder in the copy");
-    for entry in
-        std::fs::read_dir(from).unwrap_or_else(|e| panic!("cannot read {}: {e}", from.display()))
-    {
+    for entry in std::fs::read_dir(from).unwrap_or_else(|e| panic!("cannot read {}: {e}", from.display())) {
         let entry = entry.expect("a folder entry");
         let target = to.join(entry.file_name());
         if entry.file_type().expect("a file type").is_dir() {

@@ -42,7 +42,7 @@ fn hub() -> Vec<Entry> {
     checked.site.entries
 }
 
-fn http<'a>(entries: &'a [Entry], code: u16) -> Option<&'a Entry> {
+fn http(entries: &[Entry], code: u16) -> Option<&Entry> {
     entries.iter().find(|e| e.id == format!("http/{code}"))
 }
 
@@ -67,7 +67,12 @@ fn common_codes_have_full_pages() {
     for &code in COMMON {
         let e = http(&entries, code).unwrap_or_else(|| panic!("{code} missing"));
         let fm = &e.fm;
-        let depth = [("causes", fm.causes.len()), ("steps", fm.steps.len()), ("faq", fm.faq.len()), ("messages", fm.messages.len())];
+        let depth = [
+            ("causes", fm.causes.len()),
+            ("steps", fm.steps.len()),
+            ("faq", fm.faq.len()),
+            ("messages", fm.messages.len()),
+        ];
         for (field, n) in depth {
             assert!(n >= 3, "{} has {n} {field}; full pages have at least 3", e.id);
         }

@@ -27,7 +27,7 @@ fn new_writes_a_commented_draft_and_the_site_still_checks_clean() {
     assert_eq!(
         run.stderr,
         "created content/heroku/h12.md (a draft: remove `draft: true` to publish it)\n\
-         checked 9 entries (1 drafts) and 3 comparison pages: no problems found\n"
+         checked 9 entries (1 draft) and 3 comparison pages: no problems found\n"
     );
     let t = text(&site, "content/heroku/h12.md");
     assert!(t.starts_with("---\n"), "{t}");
@@ -35,10 +35,22 @@ fn new_writes_a_commented_draft_and_the_site_still_checks_clean() {
     assert!(line(&t, "code: \"H12\"").contains("# required"), "{t}");
     assert!(line(&t, "summary: ").contains("# required"), "{t}");
     assert!(line(&t, "draft: true").contains('#'), "{t}");
-    for commented in ["# name:", "# status:", "# spec:", "# client_action:", "# generated_by:", "# typical_cause:", "# first_check:"] {
+    for commented in
+        ["# name:", "# status:", "# spec:", "# client_action:", "# generated_by:", "# typical_cause:", "# first_check:"]
+    {
         line(&t, commented);
     }
-    for empty in ["also_known_as: []", "fastest_fix: []", "causes: []", "steps: []", "faq: []", "messages: []", "related: []", "compare: []", "tags: []"] {
+    for empty in [
+        "also_known_as: []",
+        "fastest_fix: []",
+        "causes: []",
+        "steps: []",
+        "faq: []",
+        "messages: []",
+        "related: []",
+        "compare: []",
+        "tags: []",
+    ] {
         line(&t, empty);
     }
     assert!(!t.contains("iana"), "iana applies only to http entries:\n{t}");
@@ -90,6 +102,13 @@ fn new_http_with_a_name_that_is_no_status_is_bad_usage() {
 }
 
 #[test]
+fn new_http_with_a_leading_zero_is_bad_usage() {
+    let site = site();
+    site.run(&["new", "http/0502"]).assert_exit(2);
+    assert!(!site.exists("content/http/0502.md"), "new wrote a second entry for status 502");
+}
+
+#[test]
 fn new_with_an_invalid_id_is_bad_usage() {
     let site = site();
     let run = site.run(&["new", "Bad/Id"]);
@@ -111,7 +130,10 @@ fn new_http_writes_the_http_template() {
     let site = site();
     let run = site.run(&["new", "http/418"]);
     run.assert_exit(0);
-    assert!(run.stderr.starts_with("created content/http/418.md (a draft: remove `draft: true` to publish it)\n"), "{run}");
+    assert!(
+        run.stderr.starts_with("created content/http/418.md (a draft: remove `draft: true` to publish it)\n"),
+        "{run}"
+    );
     let t = text(&site, "content/http/418.md");
     line(&t, "title: \"418\"");
     line(&t, "code: \"418\"");

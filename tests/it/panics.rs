@@ -11,7 +11,9 @@ const HEAD: &str = "---\ntitle: T\ncode: \"500\"\nsummary: S.\n";
 /// Every kind of bad input, each with the file its first diagnostic names. The paths differ,
 /// so that all of them fit in one site.
 const BAD_INPUTS: &[(&str, Setup)] = &[
-    ("content/http/500.md", |s| s.with("content/http/500.md", "---\ntitle: 500\ncode: \"500\"\nsummary: Error: x\n---\n")),
+    ("content/http/500.md", |s| {
+        s.with("content/http/500.md", "---\ntitle: 500\ncode: \"500\"\nsummary: Error: x\n---\n")
+    }),
     ("content/http/501.md", |s| s.with("content/http/501.md", "")),
     ("content/acme/e1.yaml", |s| s.with("content/acme/e1.yaml", "")),
     ("content/http/505.md", |s| s.with("content/http/505.md", "title: x\n")),
@@ -24,17 +26,41 @@ const BAD_INPUTS: &[(&str, Setup)] = &[
         s
     }),
     ("content/http/511.md", |s| s.with("content/http/511.md", "---\ntitel: x\ncode: \"511\"\nsummary: s\n---\n")),
-    ("content/http/400.md", |s| s.with("content/http/400.md", "---\ntitle: x\ncode: \"400\"\nsummary: s\ncauses:\n  - { title: a, detial: b }\n---\n")),
-    ("content/http/401.md", |s| s.with("content/http/401.md", "---\ntitle: x\ncode: \"401\"\nsummary: s\nbody: x\n---\n")),
+    ("content/http/400.md", |s| {
+        s.with(
+            "content/http/400.md",
+            "---\ntitle: x\ncode: \"400\"\nsummary: s\ncauses:\n  - { title: a, detial: b }\n---\n",
+        )
+    }),
+    ("content/http/401.md", |s| {
+        s.with("content/http/401.md", "---\ntitle: x\ncode: \"401\"\nsummary: s\nbody: x\n---\n")
+    }),
     ("content/http/402.md", |s| s.with("content/http/402.md", "---\ntitle: x\ncode: \"402\"\n---\n")),
-    ("content/http/403.md", |s| s.with("content/http/403.md", "---\ntitle: x\ncode: \"403\"\nsummary: s\ncauses: [{ title: a, likelihood: often }]\n---\n")),
-    ("content/http/405.md", |s| s.with("content/http/405.md", "---\ntitle: x\ncode: \"405\"\nsummary: s\nupdated: 2026-02-30\n---\n")),
-    ("content/acme/e2.md", |s| s.with("content/acme/e2.md", "---\ntitle: x\ncode: E2\nsummary: s\nstatus: 70000\n---\n")),
-    ("content/acme/e3.md", |s| s.with("content/acme/e3.md", "---\ntitle: x\ncode: E3\nsummary: s\niana: assigned\n---\n")),
+    ("content/http/403.md", |s| {
+        s.with(
+            "content/http/403.md",
+            "---\ntitle: x\ncode: \"403\"\nsummary: s\ncauses: [{ title: a, likelihood: often }]\n---\n",
+        )
+    }),
+    ("content/http/405.md", |s| {
+        s.with("content/http/405.md", "---\ntitle: x\ncode: \"405\"\nsummary: s\nupdated: 2026-02-30\n---\n")
+    }),
+    ("content/acme/e2.md", |s| {
+        s.with("content/acme/e2.md", "---\ntitle: x\ncode: E2\nsummary: s\nstatus: 70000\n---\n")
+    }),
+    ("content/acme/e3.md", |s| {
+        s.with("content/acme/e3.md", "---\ntitle: x\ncode: E3\nsummary: s\niana: assigned\n---\n")
+    }),
     ("content/http/406.md", |s| s.with("content/http/406.md", "---\ntitle: x\ncode: \"407\"\nsummary: s\n---\n")),
-    ("content/http/408.md", |s| s.with("content/http/408.md", "---\ntitle: x\ncode: \"408\"\nsummary: s\ntags: [Up, a, a]\n---\n")),
-    ("content/http/409.md", |s| s.with("content/http/409.md", "---\ntitle: x\ncode: \"409\"\nsummary: s\nrelated: [http/9999, http/409]\n---\n")),
-    ("content/http/410.md", |s| s.with("content/http/410.md", "---\ntitle: x\ncode: \"410\"\nsummary: s\nrelated: [heroku/h12]\n---\n[a](@/heroku/h12) [b](@/http/504#nope) [c](javascript:x) [d](@/Bad)\n")),
+    ("content/http/408.md", |s| {
+        s.with("content/http/408.md", "---\ntitle: x\ncode: \"408\"\nsummary: s\ntags: [Up, a, a]\n---\n")
+    }),
+    ("content/http/409.md", |s| {
+        s.with("content/http/409.md", "---\ntitle: x\ncode: \"409\"\nsummary: s\nrelated: [http/9999, http/409]\n---\n")
+    }),
+    ("content/http/410.md", |s| {
+        s.with("content/http/410.md", "---\ntitle: x\ncode: \"410\"\nsummary: s\nrelated: [heroku/h12]\n---\n[a](@/heroku/h12) [b](@/http/504#nope) [c](javascript:x) [d](@/Bad)\n")
+    }),
     ("content/http/411.yml", |s| s.with("content/http/411.yml", "x")),
     ("content/http/logo.png", |s| s.with("content/http/logo.png", b"\x89PNG")),
     ("content/412.md", |s| s.with("content/412.md", "x")),
@@ -45,12 +71,21 @@ const BAD_INPUTS: &[(&str, Setup)] = &[
     ("content/heroku/H14.md", |s| s.with("content/heroku/H14.md", "x")),
     ("content/tags", |s| s.with("content/tags/x.md", "x")),
     ("content/compare/http-404-vs-http-502.md", |s| s.with("content/compare/http-404-vs-http-502.md", "x")),
-    ("content/compare/http-503-vs-http-502.md", |s| s.with("content/compare/http-503-vs-http-502.md", "---\nbad: [\n---\n")),
+    ("content/compare/http-503-vs-http-502.md", |s| {
+        s.with("content/compare/http-503-vs-http-502.md", "---\nbad: [\n---\n")
+    }),
     ("content/http/502.yaml", |s| s.with("content/http/502.yaml", "title: x\ncode: \"502\"\nsummary: s\n")),
     ("site.yaml", |s| s.with("site.yaml", "title: [\nrelated_limt: x\n")),
-    ("content/http/414.md", |s| s.with("content/http/414.md", "---\ntitle: x\ncode: \"414\"\nsummary: s\nredirect_from: [heroku/app-crashed, http/414, Bad]\n---\n")),
+    ("content/http/414.md", |s| {
+        s.with(
+            "content/http/414.md",
+            "---\ntitle: x\ncode: \"414\"\nsummary: s\nredirect_from: [heroku/app-crashed, http/414, Bad]\n---\n",
+        )
+    }),
     ("content/_index.md", |s| s.with("content/_index.md", "---\nfoo: [\n---\n")),
-    ("content/http/_index.md", |s| s.with("content/http/_index.md", "---\ntitle: x\n---\n[x](@/nope/nope#x) [y](data:x)\n")),
+    ("content/http/_index.md", |s| {
+        s.with("content/http/_index.md", "---\ntitle: x\n---\n[x](@/nope/nope#x) [y](data:x)\n")
+    }),
     ("content/http/415.md", |s| {
         let mut text = String::from("---\ntitle: x\ncode: \"415\"\nsummary: s\n");
         text.push_str("a0: &a0 [x, x, x, x, x, x, x, x, x]\n");
@@ -59,8 +94,15 @@ const BAD_INPUTS: &[(&str, Setup)] = &[
         }
         s.with("content/http/415.md", format!("{text}---\n"))
     }),
-    ("content/http/416.md", |s| s.with("content/http/416.md", format!("---\ntitle: {}{}\n---\n", "[".repeat(5000), "]".repeat(5000)))),
-    ("content/http/417.md", |s| s.with("content/http/417.md", "---\ntitle: x\ncode: 417\nsummary: s\nstatus: [1]\nspec: 3\ncauses: x\nfaq: [{}]\nsteps: [[]]\n---\n")),
+    ("content/http/416.md", |s| {
+        s.with("content/http/416.md", format!("---\ntitle: {}{}\n---\n", "[".repeat(5000), "]".repeat(5000)))
+    }),
+    ("content/http/417.md", |s| {
+        s.with(
+            "content/http/417.md",
+            "---\ntitle: x\ncode: 417\nsummary: s\nstatus: [1]\nspec: 3\ncauses: x\nfaq: [{}]\nsteps: [[]]\n---\n",
+        )
+    }),
     ("content/http/421.md", |s| s.with("content/http/421.md", "---\n? [a, b]\n: c\n1: 2\ntitle: x\n---\n")),
 ];
 
@@ -93,7 +135,21 @@ fn every_bad_input_at_once_is_reported_in_one_run() {
 #[test]
 fn bad_ids_never_make_new_panic() {
     let site = Site::fixture("clean");
-    for id in ["", "/", "//", "a/", "/a", "a/b/c", "../x", "http/..", "http/-1", "http/99999999999999999999", "ü/ü", "a b/c", "http/502\n"] {
+    for id in [
+        "",
+        "/",
+        "//",
+        "a/",
+        "/a",
+        "a/b/c",
+        "../x",
+        "http/..",
+        "http/-1",
+        "http/99999999999999999999",
+        "ü/ü",
+        "a b/c",
+        "http/502\n",
+    ] {
         let run = site.run(&["new", id]);
         assert_eq!(run.code, 2, "new {id:?}\n{run}");
     }
@@ -101,12 +157,82 @@ fn bad_ids_never_make_new_panic() {
 
 /// Small pieces of entry syntax, valid and not, for generated files.
 const PIECES: &[&str] = &[
-    "---\n", "---\r\n", "\u{feff}", "title: ", "code: ", "summary: ", "status: ", "iana: ", "related: ", "compare: ",
-    "tags: ", "redirect_from: ", "updated: ", "draft: ", "causes:\n", "steps:\n", "faq:\n", "spec: ", "body: |\n  ",
-    "  - ", "{ title: ", "detail: ", "likelihood: ", "q: ", "a: ", "label: ", "url: ", "}", "[", "]", ", ", ": ", "\"",
-    "'", "\n", "\n", "\n", "  ", "http/502", "http/504#causes", "heroku/h12", "acme/e9", "@/", "[x](", ")", "](@/http/",
-    "javascript:", "data:", "#", "## Heading\n", "`", "*", "&a ", "*a", "!!str ", "|", ">", "?", "%", "@", "\t", "\r",
-    "2026-02-30", "70000", "-1", "502", "true", "null", "~", "é", "€", "\u{0}", "<script>", "\\", "H10", "Proxy",
+    "---\n",
+    "---\r\n",
+    "\u{feff}",
+    "title: ",
+    "code: ",
+    "summary: ",
+    "status: ",
+    "iana: ",
+    "related: ",
+    "compare: ",
+    "tags: ",
+    "redirect_from: ",
+    "updated: ",
+    "draft: ",
+    "causes:\n",
+    "steps:\n",
+    "faq:\n",
+    "spec: ",
+    "body: |\n  ",
+    "  - ",
+    "{ title: ",
+    "detail: ",
+    "likelihood: ",
+    "q: ",
+    "a: ",
+    "label: ",
+    "url: ",
+    "}",
+    "[",
+    "]",
+    ", ",
+    ": ",
+    "\"",
+    "'",
+    "\n",
+    "\n",
+    "\n",
+    "  ",
+    "http/502",
+    "http/504#causes",
+    "heroku/h12",
+    "acme/e9",
+    "@/",
+    "[x](",
+    ")",
+    "](@/http/",
+    "javascript:",
+    "data:",
+    "#",
+    "## Heading\n",
+    "`",
+    "*",
+    "&a ",
+    "*a",
+    "!!str ",
+    "|",
+    ">",
+    "?",
+    "%",
+    "@",
+    "\t",
+    "\r",
+    "2026-02-30",
+    "70000",
+    "-1",
+    "502",
+    "true",
+    "null",
+    "~",
+    "é",
+    "€",
+    "\u{0}",
+    "<script>",
+    "\\",
+    "H10",
+    "Proxy",
 ];
 
 /// A small deterministic generator (xorshift), so a failure can be replayed.
@@ -137,7 +263,14 @@ impl Noise {
 #[test]
 fn generated_noise_never_makes_check_panic() {
     let mut noise = Noise(0x9e37_79b9_7f4a_7c15);
-    let paths = ["content/http/500.md", "content/acme/e5.yaml", "content/_index.md", "content/http/_index.md", "content/compare/http-502-vs-http-503.md", "site.yaml"];
+    let paths = [
+        "content/http/500.md",
+        "content/acme/e5.yaml",
+        "content/_index.md",
+        "content/http/_index.md",
+        "content/compare/http-502-vs-http-503.md",
+        "site.yaml",
+    ];
     // Many runs with one noisy file each, to reach each file's deepest checks.
     for round in 0..120 {
         let site = Site::fixture("clean");
@@ -146,6 +279,8 @@ fn generated_noise_never_makes_check_panic() {
         let length = 5 + noise.next() as usize % 80;
         text.extend(noise.text(length));
         site.write(path, &text);
+        // Shown only when the test fails, to replay the input.
+        eprintln!("round {round}: {path} <- {:?}", String::from_utf8_lossy(&text));
         let run = site.check();
         assert!(run.code == 0 || run.code == 1, "round {round}, {path}: {:?}\n{run}", String::from_utf8_lossy(&text));
     }
