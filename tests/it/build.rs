@@ -406,3 +406,24 @@ fn every_page_passes_the_nu_html_checker() {
         );
     }
 }
+
+#[test]
+fn long_lists_are_split_into_pages_of_200() {
+    let site = site();
+    for n in 0..205 {
+        site.write(
+            &format!("content/bulk/e{n}.md"),
+            format!("---\ntitle: Bulk {n}\ncode: E{n}\nsummary: Entry {n} of many.\ntags: [bulk]\n---\n"),
+        );
+    }
+    let out = build(&site, &[]);
+    for page in ["bulk/index.html", "bulk/page/2/index.html", "tags/bulk/index.html", "tags/bulk/page/2/index.html"] {
+        assert!(out.join(page).is_file(), "{page}");
+    }
+    assert!(!out.join("bulk/page/3/index.html").exists());
+    let second = String::from_utf8(std::fs::read(out.join("bulk/page/2/index.html")).unwrap()).unwrap();
+    assert_eq!(second.matches("<li><a href=\"../../../bulk/e").count(), 5, "the last 5 entries on page 2");
+    assert!(second.contains("Bulk 204") && !second.contains("Bulk 199<"), "natural order: e200..e204 last");
+    assert!(second.contains("rel=\"prev\" href=\"../../../bulk/\""));
+    assert_eq!(broken_links(&out, false), Vec::<String>::new());
+}
