@@ -77,8 +77,9 @@ fi
 say "working in $work"
 
 # Runs a command under GNU time with the time limit and sets w (wall seconds), m (peak
-# resident KiB) and c (CPU seconds, user + system), or w=timeout when the limit stopped it. Not run in a subshell, so that a
-# failed build stops the whole benchmark. The command's output goes to $work/last.log.
+# resident KiB) and c (CPU seconds, user + system), or w=timeout when the limit stopped
+# it. Called directly, not in $(...), so that a failed build stops the whole benchmark.
+# The command's output goes to $work/last.log.
 measure() {
   local t="$work/time.txt" rc=0
   /usr/bin/time -f "%e %M %U %S" -o "$t" timeout "$LIMIT" "$@" >"$work/last.log" 2>&1 || rc=$?
@@ -171,7 +172,10 @@ for n in "${sizes[@]}"; do
 done
 
 echo
-echo "faultline $("$faultline" --version 2>/dev/null | awk '{print $2}') ($(cd "$repo" && git rev-parse --short HEAD 2>/dev/null || echo '?')), seed $SEED, $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+# Which code was measured: the commit, marked when the sources differ from it.
+rev="$(cd "$repo" && git rev-parse --short HEAD 2>/dev/null || echo '?')"
+(cd "$repo" && git diff --quiet HEAD -- src Cargo.toml Cargo.lock themes 2>/dev/null) || rev="$rev + uncommitted changes"
+echo "faultline $("$faultline" --version 2>/dev/null | awk '{print $2}') ($rev), seed $SEED, $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), work dir on $(df --output=fstype "$work" | tail -n 1)"
 echo
 echo "| entries | tool | runs | wall s (median) | CPU s (median) | peak MiB (median) | entry pages | comparison pages | files | output MB | wall s, each run |"
 echo "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
