@@ -13,6 +13,8 @@ use rayon::prelude::*;
 use std::collections::HashMap;
 
 struct Postings<'a> {
+    /// Each entry's source as a small number, so scoring compares integers, not strings.
+    source_of: Vec<u32>,
     tags: HashMap<&'a str, Vec<usize>>,
     source: HashMap<&'a str, Vec<usize>>,
     class: HashMap<Class, Vec<usize>>,
@@ -31,8 +33,22 @@ fn tags_of(site: &Site, i: usize) -> Vec<&str> {
 }
 
 fn postings<'a>(site: &'a Site, included: &[bool]) -> Postings<'a> {
-    let mut p =
-        Postings { tags: HashMap::new(), source: HashMap::new(), class: HashMap::new(), source_class: HashMap::new() };
+    let mut numbers: HashMap<&str, u32> = HashMap::new();
+    let source_of = site
+        .entries
+        .iter()
+        .map(|e| {
+            let next = numbers.len() as u32;
+            *numbers.entry(&e.source).or_insert(next)
+        })
+        .collect();
+    let mut p = Postings {
+        source_of,
+        tags: HashMap::new(),
+        source: HashMap::new(),
+        class: HashMap::new(),
+        source_class: HashMap::new(),
+    };
     for (i, e) in site.entries.iter().enumerate().filter(|(i, _)| included[*i]) {
         for tag in tags_of(site, i) {
             p.tags.entry(tag).or_default().push(i);
@@ -97,7 +113,7 @@ pub(crate) fn compute(site: &Site, index: &HashMap<&str, usize>, included: &[boo
 /// Appends the best-scoring entries to `out` until it holds `limit`.
 fn scored(site: &Site, p: &Postings<'_>, i: usize, limit: usize, counts: &mut [u16], out: &mut Vec<usize>) {
     let me = &site.entries[i];
-    let same_source = |x: usize| site.entries[x].source == me.source;
+    let same_source = |x: usize| p.source_of[x] == p.source_of[i];
     let same_class = |x: usize| me.class.is_some() && site.entries[x].class == me.class;
     let mut touched: Vec<usize> = Vec::new();
     for tag in tags_of(site, i) {
@@ -112,7 +128,15 @@ fn scored(site: &Site, p: &Postings<'_>, i: usize, limit: usize, counts: &mut [u
         |x: usize, shared: u16| 3 * u32::from(shared) + 2 * u32::from(same_source(x)) + u32::from(same_class(x));
     let mut tagged: Vec<(u32, usize)> =
         touched.iter().filter(|&&x| x != i && !out.contains(&x)).map(|&x| (score(x, counts[x]), x)).collect();
-    tagged.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    // Only the best `need` tagged candidates can make the list, whatever the untagged ones
+    // score, so select them in linear time instead of sorting every candidate.
+    let need = limit.saturating_sub(out.len());
+    let best_first = |a: &(u32, usize), b: &(u32, usize)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
+    if tagged.len() > need && need > 0 {
+        tagged.select_nth_unstable_by(need - 1, best_first);
+        tagged.truncate(need);
+    }
+    tagged.sort_unstable_by(best_first);
 
     let mut levels: Vec<u32> = tagged.iter().map(|t| t.0).chain([3, 2, 1]).collect();
     levels.sort_unstable_by(|a, b| b.cmp(a));

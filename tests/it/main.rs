@@ -10,3 +10,4 @@ mod harness;
 mod hub;
 mod new;
 mod panics;
+mod related;
