@@ -1,7 +1,7 @@
 //! `faultline build`: the output tree, its links in both link styles, the API, drafts,
 //! determinism, the atomic swap and the output-folder rules.
 
-use crate::harness::Site;
+use crate::harness::{Site, copy_dir};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -10,21 +10,8 @@ use std::path::{Path, PathBuf};
 fn site() -> Site {
     let site = Site::fixture("clean");
     let theme = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes");
-    copy(&theme, &site.path().join("themes"));
+    copy_dir(&theme, &site.path().join("themes"));
     site
-}
-
-fn copy(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 /// Every file under `dir`, by `/`-separated relative path.
