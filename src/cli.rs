@@ -40,7 +40,7 @@ enum Command {
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
     },
-    /// Write a new draft entry, content/<id>.md, then check the site.
+    /// Write a new draft entry, `content/<id>.md`, then check the site.
     New {
         /// The new entry's id, such as `heroku/h12`.
         id: String,

@@ -40,7 +40,7 @@ impl LinkGraph {
 /// Resolves every reference and computes the graph. With `drafts` false, drafts take no
 /// part and a published entry or page that links to one is an error.
 pub fn build(site: &Site, drafts: bool) -> (LinkGraph, Vec<Diagnostic>) {
-    let index: HashMap<&str, usize> = site.entries.iter().enumerate().map(|(i, e)| (e.id.as_str(), i)).collect();
+    let index = site.index_by_id();
     let included: Vec<bool> = site.entries.iter().map(|e| drafts || !e.fm.draft).collect();
     let mut diagnostics = Vec::new();
     let checker = RefChecker { site, index: &index, drafts };
@@ -72,7 +72,8 @@ struct RefChecker<'a> {
 
 impl RefChecker<'_> {
     fn check(&self, file: &str, field: &str, r: &Ref, from_published: bool) -> Option<Diagnostic> {
-        let what = match field {
+        // Named only when something is wrong: this runs for every reference of every entry.
+        let what = || match field {
             "link" => {
                 format!("the link `@/{}{}`", r.id, r.fragment.as_ref().map(|f| format!("#{f}")).unwrap_or_default())
             }
@@ -86,19 +87,22 @@ impl RefChecker<'_> {
                 return None;
             }
             let closest = hint::closest(&r.id, self.site.all_ids());
-            return error(format!("{what} names `{}`, which does not exist", r.id), hint::did_you_mean(closest));
+            return error(format!("{} names `{}`, which does not exist", what(), r.id), hint::did_you_mean(closest));
         };
         let target = &self.site.entries[target];
         if from_published && target.fm.draft && !self.drafts {
             return error(
-                format!("{what} names `{}`, which is a draft", r.id),
+                format!("{} names `{}`, which is a draft", what(), r.id),
                 Some(format!("publish {} (remove `draft: true`) or build with --drafts", target.file)),
             );
         }
         if let Some(fragment) = &r.fragment {
             if !target.anchors.contains(fragment) {
                 let closest = hint::closest(fragment, target.anchors.iter().map(String::as_str));
-                return error(format!("{what}: `{}` has no anchor `#{fragment}`", r.id), hint::did_you_mean(closest));
+                return error(
+                    format!("{}: `{}` has no anchor `#{fragment}`", what(), r.id),
+                    hint::did_you_mean(closest),
+                );
             }
         }
         None

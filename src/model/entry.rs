@@ -325,8 +325,8 @@ pub fn parse(id: &str, file: &str, text: &str, is_yaml: bool) -> (Option<Entry>,
     (Some(entry), report.diagnostics)
 }
 
-/// Rewords serde's message for a value of the wrong type or an unknown variant, such as
-/// "causes[0].likelihood: unknown variant `often`, expected one of `high`, `medium`, `low`".
+/// Rewords serde's message for a value of the wrong type or an unknown variant (a path
+/// such as `causes[0].likelihood`, then "unknown variant ..., expected one of ...").
 fn typed_error(message: &str) -> (String, String) {
     let (path, rest) = match message.split_once(": ") {
         Some((path, rest)) if !path.contains(' ') => (path, rest),

@@ -42,6 +42,11 @@ pub struct Site {
 }
 
 impl Site {
+    /// Each parsed entry's position in `entries`, by id.
+    pub fn index_by_id(&self) -> std::collections::HashMap<&str, usize> {
+        self.entries.iter().enumerate().map(|(i, e)| (e.id.as_str(), i)).collect()
+    }
+
     /// Every id that exists, parsed or not.
     pub fn all_ids(&self) -> impl Iterator<Item = &str> {
         self.entries.iter().map(|e| e.id.as_str()).chain(self.broken.iter().map(String::as_str))

@@ -3,7 +3,6 @@
 
 use super::Renderer;
 use super::markdown;
-use super::urls::LinkStyle;
 use crate::model::entry::Class;
 use anyhow::Result;
 use serde_json::{Map, Value, json};
@@ -60,12 +59,7 @@ impl Renderer<'_> {
                 item.entry(key).or_insert(value);
             }
         }
-        // API URLs are folder-style in both link styles.
-        let mut body = body.replace(super::pages::ROOT, "");
-        if self.options.style == LinkStyle::File {
-            body = body.replace("/index.html\"", "/\"").replace("/index.html#", "/#");
-        }
-        item.insert("body_html".into(), json!(body));
+        item.insert("body_html".into(), json!(self.fill_links(body, "", true)));
         Ok(serde_json::to_vec_pretty(&Value::Object(item))?)
     }
 }

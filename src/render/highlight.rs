@@ -7,6 +7,8 @@ use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_s
 use syntect::parsing::{SyntaxReference, SyntaxSet};
 use syntect::util::LinesWithEndings;
 
+use super::escape;
+
 const STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 
 fn syntaxes() -> &'static SyntaxSet {
@@ -49,22 +51,6 @@ pub fn code_block(lang: &str, code: &str) -> String {
         None => escape(code),
     };
     format!("<pre class=\"code\"><code{class}>{body}</code></pre>\n")
-}
-
-/// Minimal HTML escaping for text and attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// The stylesheet for highlighted code: a light theme, and a dark one under

@@ -86,11 +86,13 @@ pub struct Renderer<'a> {
     by_source: BTreeMap<&'a str, Vec<usize>>,
     by_class: BTreeMap<Class, Vec<usize>>,
     by_tag: BTreeMap<&'a str, Vec<usize>>,
+    /// The navigation every page shows, computed once.
+    nav: Vec<view::Link>,
 }
 
 impl<'a> Renderer<'a> {
     pub fn new(site: &'a Site, graph: &'a LinkGraph, templates: &'a Templates, options: &'a Options) -> Self {
-        let index = site.entries.iter().enumerate().map(|(i, e)| (e.id.as_str(), i)).collect();
+        let index = site.index_by_id();
         let urls: Vec<String> = site.entries.iter().map(|e| options.style.page(&e.id)).collect();
         let cards = site.entries.iter().zip(&urls).map(|(e, url)| pages::card(e, url)).collect();
         let rows = site.entries.iter().zip(&urls).map(|(e, url)| pages::row(e, url)).collect();
@@ -113,7 +115,22 @@ impl<'a> Renderer<'a> {
         for list in by_class.values_mut() {
             list.sort_by_key(|&i| (site.entries[i].source != "http", i));
         }
-        Renderer { site, graph, templates, options, index, urls, cards, rows, by_source, by_class, by_tag }
+        let mut renderer = Renderer {
+            site,
+            graph,
+            templates,
+            options,
+            index,
+            urls,
+            cards,
+            rows,
+            by_source,
+            by_class,
+            by_tag,
+            nav: Vec::new(),
+        };
+        renderer.nav = renderer.navigation();
+        renderer
     }
 
     fn jobs(&self) -> Vec<Job> {
@@ -218,6 +235,22 @@ impl<'a> Renderer<'a> {
         };
         Ok(vec![html.into_bytes()])
     }
+}
+
+/// Minimal HTML escaping for text and attribute values.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// The folder of page `page` of a list whose first page is at `dir`.

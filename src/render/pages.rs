@@ -1,7 +1,7 @@
 //! The HTML pages (and sitemap, robots.txt): building each page's view and rendering it.
 
 use super::markdown::{self, Ctx};
-use super::urls::root_of;
+use super::urls::{LinkStyle, root_of};
 use super::view::{Card, Cause, EntryView, Faq, Link, Pagination, PairLink, Row, Step};
 use super::{PAGE_SIZE, Renderer, class_dir, paged};
 use crate::model::Page;
@@ -12,7 +12,9 @@ use serde::Serialize;
 
 /// Stands for the page's root prefix in HTML rendered once for several pages. Percent
 /// signs cannot start a URL that Markdown writes, so the marker never meets real content.
-pub(super) const ROOT: &str = "%ROOT%/";
+const ROOT: &str = "%ROOT%/";
+/// Stands for `index.html` or nothing after an entry's folder, like [`ROOT`].
+const PAGE: &str = "%PAGE%";
 
 /// What every page's `<head>` and navigation need.
 #[derive(Debug, Serialize)]
@@ -29,7 +31,8 @@ struct Meta<'a> {
     css: String,
     canonical: Option<String>,
     og_type: &'static str,
-    nav: Vec<Link>,
+    /// Root-relative: templates write `{{ meta.root }}{{ link.url }}`.
+    nav: &'a [Link],
 }
 
 pub(super) fn card(e: &Entry, url: &str) -> Card {
@@ -156,28 +159,6 @@ impl Renderer<'_> {
         og_type: &'static str,
     ) -> Meta<'_> {
         let config = &self.site.config;
-        let mut nav: Vec<Link> = self
-            .by_source
-            .iter()
-            .map(|(source, list)| Link {
-                text: self.source_title(source),
-                url: format!("{root}{}", self.page_url(source)),
-                count: list.len(),
-                detail: String::new(),
-            })
-            .collect();
-        nav.push(Link {
-            text: "Comparisons".into(),
-            url: format!("{root}{}", self.page_url("compare")),
-            count: self.graph.pairs.len(),
-            detail: String::new(),
-        });
-        nav.push(Link {
-            text: "Tags".into(),
-            url: format!("{root}{}", self.page_url("tags")),
-            count: self.by_tag.len(),
-            detail: String::new(),
-        });
         let canonical = match (&self.options.base_url, dir) {
             (Some(base), Some(dir)) => {
                 Some(format!("{base}{}", if dir.is_empty() { String::new() } else { format!("{dir}/") }))
@@ -196,12 +177,28 @@ impl Renderer<'_> {
             css: format!("{root}{}", self.options.assets.get("style.css").map_or("", String::as_str)),
             canonical,
             og_type,
-            nav,
+            nav: &self.nav,
             root,
         }
     }
 
-    fn source_title(&self, source: &str) -> String {
+    /// The site navigation: the sources, then Comparisons and Tags, with root-relative URLs,
+    /// so one list serves every page.
+    pub(super) fn navigation(&self) -> Vec<Link> {
+        let link = |text: String, dir: &str, count: usize| Link {
+            text,
+            url: self.page_url(dir),
+            count,
+            detail: String::new(),
+        };
+        let mut nav: Vec<Link> =
+            self.by_source.iter().map(|(source, list)| link(self.source_title(source), source, list.len())).collect();
+        nav.push(link("Comparisons".into(), "compare", self.graph.pairs.len()));
+        nav.push(link("Tags".into(), "tags", self.by_tag.len()));
+        nav
+    }
+
+    pub(super) fn source_title(&self, source: &str) -> String {
         self.site.source_pages.get(source).and_then(|p| p.title.clone()).unwrap_or_else(|| source.to_string())
     }
 
@@ -213,11 +210,19 @@ impl Renderer<'_> {
         self.index.get(id).map(|&i| self.urls[i].clone())
     }
 
-    /// The body of entry `i` as HTML, rendered once for its page and its API file: links
-    /// to other entries start with [`ROOT`], which each use replaces with its own prefix.
+    /// The body of entry `i` as HTML, rendered once for its page and its API file, which
+    /// link differently: links to other entries are written `{ROOT}<id>/{PAGE}`, and each
+    /// use fills in the markers with [`Self::fill_links`].
     pub(super) fn body_html(&self, i: usize) -> String {
-        let url_of = |id: &str| self.url_of_id(id);
+        let url_of = |id: &str| self.index.contains_key(id).then(|| format!("{id}/{PAGE}"));
         markdown::block(&self.site.entries[i].body, &self.ctx(ROOT, &url_of), Some(&mut AnchorSet::default()))
+    }
+
+    /// Fills the markers of [`Self::body_html`] for a page at `root`, linking in this build's
+    /// style (`api` links to folders whatever the style, as SPEC §6 wants).
+    pub(super) fn fill_links(&self, html: &str, root: &str, api: bool) -> String {
+        let page = if !api && self.options.style == LinkStyle::File { "index.html" } else { "" };
+        html.replace(ROOT, root).replace(PAGE, page)
     }
 
     /// The view of entry `i` for a page two folders deep, with `body` as its body's HTML.
@@ -297,7 +302,7 @@ impl Renderer<'_> {
 
     pub(super) fn entry_page(&self, i: usize, body: &str) -> Result<String> {
         let e = &self.site.entries[i];
-        let entry = self.entry_view(i, body.replace(ROOT, "../../"));
+        let entry = self.entry_view(i, self.fill_links(body, "../../", false));
         let description = entry.summary_text.clone();
         let compare = self.graph.partners[i]
             .iter()
@@ -524,7 +529,7 @@ impl Renderer<'_> {
         );
         for dir in dirs {
             let path = if dir.is_empty() { String::new() } else { format!("{dir}/") };
-            out.push_str(&format!("  <url><loc>{}</loc></url>\n", super::highlight::escape(&format!("{base}{path}"))));
+            out.push_str(&format!("  <url><loc>{}</loc></url>\n", super::escape(&format!("{base}{path}"))));
         }
         out.push_str("</urlset>\n");
         out

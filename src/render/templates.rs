@@ -29,7 +29,7 @@ impl Templates {
         tera.autoescape_on(vec![".html"]);
         // Tera's own escaper also turns `/` into `&#x2F;`, which makes every URL unreadable
         // in the page source; `/` needs no escaping in HTML text or quoted attributes.
-        tera.set_escape_fn(escape);
+        tera.set_escape_fn(super::escape);
         tera.add_raw_templates(theme.templates.iter().map(|(name, source)| (name.as_str(), source.as_str())))
             .map_err(|e| anyhow!("{}", chain(&e)))?;
         for name in REQUIRED {
@@ -45,10 +45,6 @@ impl Templates {
         let context = Context::from_serialize(data).map_err(|e| anyhow!("{}", chain(&e)))?;
         self.tera.render(name, &context).map_err(|e| anyhow!("{}", chain(&e)))
     }
-}
-
-fn escape(text: &str) -> String {
-    crate::render::highlight::escape(text)
 }
 
 /// Tera's error with its causes, which hold the useful part ("Variable `x` not found").
