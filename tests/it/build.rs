@@ -414,3 +414,15 @@ fn long_lists_are_split_into_pages_of_200() {
     assert!(second.contains("rel=\"prev\" href=\"../../../bulk/\""));
     assert_eq!(broken_links(&out, false), Vec::<String>::new());
 }
+
+#[test]
+fn api_body_links_are_folder_urls_from_the_root_in_both_link_styles() {
+    let site = site();
+    for mode in [&[][..], &["--offline"][..]] {
+        let out = build(&site, mode);
+        let body = json(&out, "api/http/502.json")["body_html"].as_str().unwrap().to_string();
+        let hrefs = attributes(&body, "href");
+        assert!(hrefs.contains(&"http/504/#causes"), "{mode:?}: {hrefs:?}");
+        assert!(hrefs.iter().all(|h| !h.contains("index.html") && !h.starts_with("../")), "{mode:?}: {hrefs:?}");
+    }
+}
