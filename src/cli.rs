@@ -4,6 +4,7 @@ use crate::build;
 use crate::check::{self, Format};
 use crate::new;
 use clap::{Parser, Subcommand};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -40,6 +41,18 @@ enum Command {
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
     },
+    /// Search the entries (reading content/, no build needed), best first: id, tab, title.
+    Search {
+        /// How many results to print.
+        #[arg(long, default_value_t = 10, value_name = "N")]
+        limit: usize,
+        /// Include draft entries.
+        #[arg(long)]
+        drafts: bool,
+        /// The query: a code, words, or a pasted error line.
+        #[arg(required = true, num_args = 1.., allow_hyphen_values = true, value_name = "QUERY")]
+        query: Vec<String>,
+    },
     /// Write a new draft entry, `content/<id>.md`, then check the site.
     New {
         /// The new entry's id, such as `heroku/h12`.
@@ -60,6 +73,7 @@ pub fn run() -> ExitCode {
             run_build(&cli.root, &build::BuildOptions { out, offline, drafts, base_url })
         }
         Command::Check { format } => run_check(&cli.root, format),
+        Command::Search { limit, drafts, query } => run_search(&cli.root, &query.join(" "), limit, drafts),
         Command::New { id } => match new::create(&cli.root, &id, &new::today()) {
             Ok(path) => {
                 let shown = path.strip_prefix(&cli.root).unwrap_or(&path).display().to_string();
@@ -94,6 +108,33 @@ fn run_check(root: &std::path::Path, format: Format) -> u8 {
             FAILED
         }
     }
+}
+
+fn run_search(root: &std::path::Path, query: &str, limit: usize, drafts: bool) -> u8 {
+    let checked = match check::run(root, drafts) {
+        Ok(checked) => checked,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            return FAILED;
+        }
+    };
+    // Search what could be read; a broken file should not hide every other entry.
+    if checked.has_errors() {
+        eprintln!(
+            "warning: {}; entries that could not be read are not searched (run `faultline check`)",
+            crate::diag::summary(&checked.diagnostics)
+        );
+    }
+    let index = crate::search::Index::build(&checked.site, &checked.graph.included);
+    let mut out = std::io::stdout().lock();
+    for hit in index.search(query).into_iter().take(limit) {
+        let doc = &index.docs[hit.doc as usize];
+        if writeln!(out, "{}\t{}", doc.id, doc.title).is_err() {
+            // A closed pipe (`| head`) is the reader saying it has enough.
+            break;
+        }
+    }
+    OK
 }
 
 fn run_build(root: &std::path::Path, options: &build::BuildOptions) -> u8 {

@@ -23,3 +23,4 @@ pub mod model;
 pub mod new;
 pub mod output;
 pub mod render;
+pub mod search;

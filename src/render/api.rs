@@ -2,7 +2,7 @@
 //! to the output root and end in `/` in both link styles.
 
 use super::Renderer;
-use super::markdown;
+use crate::model::markdown;
 use crate::model::entry::Class;
 use anyhow::Result;
 use serde_json::{Map, Value, json};

@@ -45,19 +45,6 @@ pub fn inline(text: &str, ctx: &Ctx<'_>) -> String {
     }
 }
 
-/// The text of Markdown without markup, for lists, meta descriptions and search.
-pub fn plain(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for event in Parser::new_ext(text, options()) {
-        match event {
-            Event::Text(t) | Event::Code(t) => out.push_str(&t),
-            Event::SoftBreak | Event::HardBreak => out.push(' '),
-            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::CodeBlock) => out.push(' '),
-            _ => {}
-        }
-    }
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
-}
 
 fn transform<'e>(events: Vec<Event<'e>>, ctx: &Ctx<'_>, mut anchors: Option<&mut AnchorSet>) -> Vec<Event<'e>> {
     let mut out = Vec::with_capacity(events.len());
@@ -149,8 +136,4 @@ mod tests {
         assert_eq!(html, "<h2 id=\"what-this-means\">What this means</h2>\n<h2 id=\"causes-1\">Causes</h2>\n");
     }
 
-    #[test]
-    fn plain_text_drops_markup() {
-        assert_eq!(plain("A *proxy* got `502`\nfrom [up](https://x)."), "A proxy got 502 from up.");
-    }
 }

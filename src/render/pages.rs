@@ -6,7 +6,7 @@ use super::view::{Card, Cause, EntryView, Faq, Link, Pagination, PairLink, Row, 
 use super::{PAGE_SIZE, Renderer, class_dir, paged};
 use crate::model::Page;
 use crate::model::entry::{Class, Entry, Iana, Likelihood};
-use crate::model::markdown::AnchorSet;
+use crate::model::markdown::{AnchorSet, plain};
 use anyhow::Result;
 use serde::Serialize;
 
@@ -40,7 +40,7 @@ pub(super) fn card(e: &Entry, url: &str) -> Card {
         id: e.id.clone(),
         code: e.fm.code.clone(),
         title: e.fm.title.clone(),
-        summary: markdown::plain(&e.fm.summary),
+        summary: plain(&e.fm.summary),
         url: url.to_string(),
         source: e.source.clone(),
         class: e.class.map(Class::label),
@@ -239,7 +239,7 @@ impl Renderer<'_> {
             code: fm.code.clone(),
             title: fm.title.clone(),
             summary: markdown::inline(&fm.summary, &ctx),
-            summary_text: markdown::plain(&fm.summary),
+            summary_text: plain(&fm.summary),
             name: fm.name.clone(),
             also_known_as: fm.also_known_as.clone(),
             class: e.class.map(|c| Link {
@@ -338,9 +338,9 @@ impl Renderer<'_> {
         let description = format!(
             "{}: {} {}: {}",
             a.fm.code,
-            markdown::plain(&a.fm.summary),
+            plain(&a.fm.summary),
             b.fm.code,
-            markdown::plain(&b.fm.summary)
+            plain(&b.fm.summary)
         );
         let page = PairPage {
             meta: self.meta(&dir, title, description, "article"),
@@ -496,7 +496,7 @@ impl Renderer<'_> {
     pub(super) fn redirect_page(&self, r: usize) -> Result<String> {
         let (old, i) = &self.graph.redirects[r];
         let e = &self.site.entries[*i];
-        let mut meta = self.meta(old, e.fm.title.clone(), markdown::plain(&e.fm.summary), "website");
+        let mut meta = self.meta(old, e.fm.title.clone(), plain(&e.fm.summary), "website");
         // The canonical URL of a redirect is its target's.
         meta.canonical = self.options.base_url.as_ref().map(|base| format!("{base}{}/", e.id));
         let target = format!("{}{}", root_of(old), self.urls[*i]);

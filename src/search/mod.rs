@@ -1,0 +1,15 @@
+//! Search (SPEC §7, SEARCH.md): the index the build ships to the page, and the same ranking
+//! for `faultline search`.
+//!
+//! - [`words`] splits text into parts and terms;
+//! - [`reduce`] strips a pasted log line down to what names the error;
+//! - [`index`] weighs every entry's terms at build time;
+//! - [`rank`] scores a query against the index.
+
+pub mod index;
+pub mod rank;
+pub mod reduce;
+pub mod words;
+
+pub use index::{Doc, Index};
+pub use rank::Hit;
