@@ -2,8 +2,8 @@
 //! to the output root and end in `/` in both link styles.
 
 use super::Renderer;
-use crate::model::markdown;
 use crate::model::entry::Class;
+use crate::model::markdown;
 use anyhow::Result;
 use serde_json::{Map, Value, json};
 

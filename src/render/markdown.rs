@@ -45,7 +45,6 @@ pub fn inline(text: &str, ctx: &Ctx<'_>) -> String {
     }
 }
 
-
 fn transform<'e>(events: Vec<Event<'e>>, ctx: &Ctx<'_>, mut anchors: Option<&mut AnchorSet>) -> Vec<Event<'e>> {
     let mut out = Vec::with_capacity(events.len());
     let mut i = 0;
@@ -135,5 +134,4 @@ mod tests {
         let html = block("## What this means\n## Causes\n", &ctx(false), Some(&mut anchors));
         assert_eq!(html, "<h2 id=\"what-this-means\">What this means</h2>\n<h2 id=\"causes-1\">Causes</h2>\n");
     }
-
 }

@@ -10,6 +10,7 @@ mod api;
 pub mod highlight;
 pub mod markdown;
 mod pages;
+mod search;
 pub mod templates;
 pub mod urls;
 pub mod view;
@@ -66,6 +67,9 @@ enum Job {
     CompareIndex,
     Redirect(usize),
     NotFound,
+    SearchPage,
+    SearchIndex,
+    SearchShard(usize),
     ApiIndex,
     Sitemap,
     Robots,
@@ -88,6 +92,8 @@ pub struct Renderer<'a> {
     by_tag: BTreeMap<&'a str, Vec<usize>>,
     /// The navigation every page shows, computed once.
     nav: Vec<view::Link>,
+    search: crate::search::Index,
+    shards: search::Shards,
 }
 
 impl<'a> Renderer<'a> {
@@ -115,6 +121,8 @@ impl<'a> Renderer<'a> {
         for list in by_class.values_mut() {
             list.sort_by_key(|&i| (site.entries[i].source != "http", i));
         }
+        let search_index = crate::search::Index::build(site, &graph.included);
+        let shards = search::Shards::plan(&search_index);
         let mut renderer = Renderer {
             site,
             graph,
@@ -128,6 +136,8 @@ impl<'a> Renderer<'a> {
             by_class,
             by_tag,
             nav: Vec::new(),
+            search: search_index,
+            shards,
         };
         renderer.nav = renderer.navigation();
         renderer
@@ -149,6 +159,8 @@ impl<'a> Renderer<'a> {
             jobs.extend((1..=pages_of(list.len())).map(|p| Job::Tag(tag.to_string(), p)));
         }
         jobs.extend([Job::TagIndex, Job::CompareIndex, Job::NotFound, Job::ApiIndex, Job::Robots]);
+        jobs.extend([Job::SearchPage, Job::SearchIndex]);
+        jobs.extend((0..self.shards.count()).map(Job::SearchShard));
         jobs.extend((0..self.graph.redirects.len()).map(Job::Redirect));
         if self.options.base_url.is_some() {
             jobs.push(Job::Sitemap);
@@ -186,6 +198,9 @@ impl<'a> Renderer<'a> {
             Job::CompareIndex => urls::file_of("compare"),
             Job::Redirect(r) => urls::file_of(&self.graph.redirects[*r].0),
             Job::NotFound => "404.html".into(),
+            Job::SearchPage => urls::file_of("search"),
+            Job::SearchIndex => "search/index.js".into(),
+            Job::SearchShard(k) => search::Shards::path(*k),
             Job::ApiIndex => "api/index.json".into(),
             Job::Sitemap => "sitemap.xml".into(),
             Job::Robots => "robots.txt".into(),
@@ -196,7 +211,7 @@ impl<'a> Renderer<'a> {
         match job {
             Job::Entry(_) => FileKind::Entry,
             Job::Pair(_) => FileKind::Comparison,
-            Job::ApiIndex | Job::Sitemap | Job::Robots => FileKind::Other,
+            Job::ApiIndex | Job::Sitemap | Job::Robots | Job::SearchIndex | Job::SearchShard(_) => FileKind::Other,
             _ => FileKind::Page,
         }
     }
@@ -229,6 +244,9 @@ impl<'a> Renderer<'a> {
             Job::CompareIndex => self.compare_index()?,
             Job::Redirect(r) => self.redirect_page(*r)?,
             Job::NotFound => self.not_found_page()?,
+            Job::SearchPage => self.search_page()?,
+            Job::SearchIndex => return Ok(vec![self.shards.head(&self.search)]),
+            Job::SearchShard(k) => return Ok(vec![self.shards.shard(&self.search, *k)]),
             Job::ApiIndex => return Ok(vec![self.api_index()?]),
             Job::Sitemap => self.sitemap(),
             Job::Robots => self.robots(),

@@ -29,6 +29,11 @@ struct Meta<'a> {
     compare_url: String,
     tags_url: String,
     css: String,
+    /// The search page, and the script that runs the search box.
+    search_url: String,
+    search_js: String,
+    /// `folder` or `file`: how the search script links to results.
+    style: &'static str,
     canonical: Option<String>,
     og_type: &'static str,
     /// Root-relative: templates write `{{ meta.root }}{{ link.url }}`.
@@ -133,6 +138,14 @@ struct IndexPage<'a> {
 }
 
 #[derive(Serialize)]
+struct SearchPage<'a> {
+    meta: Meta<'a>,
+    /// The pages to browse from, for readers without JavaScript or without a result:
+    /// the sources, the HTTP classes, comparisons and tags. Root-relative.
+    hubs: Vec<Link>,
+}
+
+#[derive(Serialize)]
 struct RedirectPage<'a> {
     meta: Meta<'a>,
     target: String,
@@ -175,6 +188,12 @@ impl Renderer<'_> {
             compare_url: format!("{root}{}", self.page_url("compare")),
             tags_url: format!("{root}{}", self.page_url("tags")),
             css: format!("{root}{}", self.options.assets.get("style.css").map_or("", String::as_str)),
+            search_url: format!("{root}{}", self.page_url("search")),
+            search_js: format!("{root}{}", self.options.assets.get("search.js").map_or("", String::as_str)),
+            style: match self.options.style {
+                LinkStyle::Folder => "folder",
+                LinkStyle::File => "file",
+            },
             canonical,
             og_type,
             nav: &self.nav,
@@ -335,13 +354,7 @@ impl Renderer<'_> {
             None => String::new(),
         };
         let title = format!("{} vs {}", a.fm.title, b.fm.title);
-        let description = format!(
-            "{}: {} {}: {}",
-            a.fm.code,
-            plain(&a.fm.summary),
-            b.fm.code,
-            plain(&b.fm.summary)
-        );
+        let description = format!("{}: {} {}: {}", a.fm.code, plain(&a.fm.summary), b.fm.code, plain(&b.fm.summary));
         let page = PairPage {
             meta: self.meta(&dir, title, description, "article"),
             sides: [
@@ -501,6 +514,23 @@ impl Renderer<'_> {
         meta.canonical = self.options.base_url.as_ref().map(|base| format!("{base}{}/", e.id));
         let target = format!("{}{}", root_of(old), self.urls[*i]);
         self.templates.render("redirect.html", &RedirectPage { meta, target, target_title: e.fm.title.clone() })
+    }
+
+    pub(super) fn search_page(&self) -> Result<String> {
+        let classes = self.by_class.iter().map(|(c, list)| Link {
+            text: format!("{} {}", c.label(), c.name()),
+            url: self.page_url(&class_dir(*c)),
+            count: list.len(),
+            detail: String::new(),
+        });
+        let hubs = self.nav.iter().cloned().chain(classes).collect();
+        let meta = self.meta(
+            "search",
+            "Search".into(),
+            "Search every error by code, message or pasted log line.".into(),
+            "website",
+        );
+        self.templates.render("search.html", &SearchPage { meta, hubs })
     }
 
     /// 404.html is shown by servers at any path, so its links are absolute.

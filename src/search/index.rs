@@ -2,12 +2,12 @@
 //! terms, computed once at build time so that ranking only looks terms up and adds.
 
 use super::reduce::reduce;
-use super::words::{code_key, scores, split};
+use super::words::{code_key, scores, split, walk};
 use crate::model::Site;
 use crate::model::entry::Entry;
 use crate::model::markdown::plain;
 use rayon::prelude::*;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 /// Field weights, best first (SEARCH.md §3).
 const CODE: u32 = 10;
@@ -61,18 +61,25 @@ pub struct Index {
 struct Extract {
     doc: Doc,
     /// Each scoring term with the best field weight it has in this entry.
-    terms: BTreeMap<String, u32>,
+    terms: HashMap<String, u32>,
     phrases: Vec<String>,
 }
 
 fn extract(entry_index: usize, e: &Entry) -> Extract {
     let fm = &e.fm;
-    let mut terms: BTreeMap<String, u32> = BTreeMap::new();
+    let mut terms: HashMap<String, u32> = HashMap::with_capacity(256);
     let mut add = |text: &str, weight: u32| {
-        for term in split(text).terms.into_iter().filter(|t| scores(t)) {
-            let best = terms.entry(term).or_insert(0);
-            *best = (*best).max(weight);
-        }
+        walk(text, &mut |_, term| {
+            if !scores(term) {
+                return;
+            }
+            match terms.get_mut(term) {
+                Some(best) => *best = (*best).max(weight),
+                None => {
+                    terms.insert(term.to_string(), weight);
+                }
+            }
+        });
     };
     add(&fm.code, CODE);
     add(&fm.title, TITLE);
@@ -91,7 +98,11 @@ fn extract(entry_index: usize, e: &Entry) -> Extract {
     }
     let summary = plain(&fm.summary);
     add(&summary, SUMMARY);
-    for text in fm.fastest_fix.iter().chain([&fm.typical_cause, &fm.first_check, &fm.generated_by, &fm.client_action].into_iter().flatten()) {
+    for text in fm
+        .fastest_fix
+        .iter()
+        .chain([&fm.typical_cause, &fm.first_check, &fm.generated_by, &fm.client_action].into_iter().flatten())
+    {
         add(&plain(text), TEXT);
     }
     for cause in &fm.causes {
@@ -120,13 +131,8 @@ fn extract(entry_index: usize, e: &Entry) -> Extract {
         .collect();
     phrases.sort();
     phrases.dedup();
-    let doc = Doc {
-        entry: entry_index,
-        id: e.id.clone(),
-        title: fm.title.clone(),
-        summary,
-        code_key: code_key(&fm.code),
-    };
+    let doc =
+        Doc { entry: entry_index, id: e.id.clone(), title: fm.title.clone(), summary, code_key: code_key(&fm.code) };
     Extract { doc, terms, phrases }
 }
 
@@ -142,13 +148,8 @@ fn rarity(n: usize, df: usize) -> u32 {
 impl Index {
     /// Indexes the entries for which `included` is true, in their (natural) order.
     pub fn build(site: &Site, included: &[bool]) -> Index {
-        let extracts: Vec<Extract> = site
-            .entries
-            .par_iter()
-            .enumerate()
-            .filter(|(i, _)| included[*i])
-            .map(|(i, e)| extract(i, e))
-            .collect();
+        let extracts: Vec<Extract> =
+            site.entries.par_iter().enumerate().filter(|(i, _)| included[*i]).map(|(i, e)| extract(i, e)).collect();
         let mut df: HashMap<&str, usize> = HashMap::new();
         for x in &extracts {
             for term in x.terms.keys() {

@@ -66,7 +66,8 @@ fn value_end(text: &str, start: usize, comma: bool) -> usize {
     {
         return start + close + 2;
     }
-    if !comma && let Some(inner) = rest.strip_prefix('\'')
+    if !comma
+        && let Some(inner) = rest.strip_prefix('\'')
         && let Some(close) = inner.find('\'')
     {
         return start + close + 2;

@@ -20,34 +20,79 @@ pub struct Words {
     pub tail: usize,
 }
 
+/// What [`walk`] hands out: a part (also a term), or a joined form (a term only).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Piece {
+    Part,
+    Joined,
+}
+
 /// Splits `text` into parts and terms.
 pub fn split(text: &str) -> Words {
     let mut words = Words::default();
+    words.tail = walk(text, &mut |piece, s| {
+        if piece == Piece::Part {
+            words.parts.push(s.to_string());
+        }
+        words.terms.push(s.to_string());
+    });
+    words
+}
+
+/// Hands every part and joined term of `text` to `emit`, lowercased, in order, without
+/// allocating per word (the index walks megabytes of text). Returns the `tail` count of
+/// [`Words`].
+pub fn walk(text: &str, emit: &mut dyn FnMut(Piece, &str)) -> usize {
+    let mut lower = String::new();
+    let mut compound = String::new();
+    let mut chunks_in_compound = 0;
     // The terms that end where the last chunk ends: its last piece, the chunk itself
     // when it was split by case, and its compound.
     let mut ending = 0;
+    let flush = |compound: &mut String, chunks: &mut usize, emit: &mut dyn FnMut(Piece, &str)| {
+        let joined = *chunks > 1;
+        if joined {
+            emit(Piece::Joined, compound);
+        }
+        compound.clear();
+        *chunks = 0;
+        joined
+    };
     for word in text.split_whitespace() {
-        for compound in compounds(word) {
-            for chunk in &compound {
-                let pieces = camel_pieces(chunk);
-                words.parts.extend(pieces.iter().map(|p| p.to_lowercase()));
-                words.terms.extend(pieces.iter().map(|p| p.to_lowercase()));
-                ending = 1;
-                if pieces.len() > 1 {
-                    words.terms.push(chunk.to_lowercase());
-                    ending += 1;
-                }
+        for (chunk, joined) in chunks(word) {
+            if !joined {
+                flush(&mut compound, &mut chunks_in_compound, emit);
             }
-            if compound.len() > 1 {
-                words.terms.push(compound.concat().to_lowercase());
+            let mut pieces = 0;
+            for piece in camel_pieces(chunk) {
+                lowercase_into(&mut lower, piece);
+                emit(Piece::Part, &lower);
+                pieces += 1;
+            }
+            ending = 1;
+            lowercase_into(&mut lower, chunk);
+            if pieces > 1 {
+                emit(Piece::Joined, &lower);
                 ending += 1;
             }
+            compound.push_str(&lower);
+            chunks_in_compound += 1;
+        }
+        if flush(&mut compound, &mut chunks_in_compound, emit) {
+            ending += 1;
         }
     }
-    if text.chars().last().is_some_and(char::is_alphanumeric) {
-        words.tail = ending;
+    if text.chars().last().is_some_and(char::is_alphanumeric) { ending } else { 0 }
+}
+
+fn lowercase_into(out: &mut String, s: &str) {
+    out.clear();
+    if s.is_ascii() {
+        out.extend(s.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+    } else {
+        // The whole string at once: Greek final sigma depends on its neighbours.
+        out.push_str(&s.to_lowercase());
     }
-    words
 }
 
 /// Whether a term is worth scoring: not a stop word, longer than one character.
@@ -55,48 +100,44 @@ pub fn scores(term: &str) -> bool {
     term.chars().nth(1).is_some() && !STOP_WORDS.contains(&term)
 }
 
-/// A word's runs of letters and digits, grouped into compounds: chunks joined by exactly
-/// one `-` or `_` belong together (`Back-off`, `ERR_TOO_MANY_REDIRECTS`).
-fn compounds(word: &str) -> Vec<Vec<&str>> {
-    let mut out: Vec<Vec<&str>> = Vec::new();
-    let mut chunk_start: Option<usize> = None;
-    let mut last_end = 0;
-    let mut joined = false;
-    for (i, c) in word.char_indices().chain([(word.len(), ' ')]) {
-        match (c.is_alphanumeric(), chunk_start) {
-            (true, None) => {
-                joined = !out.is_empty() && matches!(&word[last_end..i], "-" | "_");
-                chunk_start = Some(i);
-            }
-            (false, Some(start)) => {
-                match out.last_mut() {
-                    Some(compound) if joined => compound.push(&word[start..i]),
-                    _ => out.push(vec![&word[start..i]]),
-                }
-                chunk_start = None;
-                last_end = i;
-            }
-            _ => {}
-        }
-    }
-    out
+/// A word's runs of letters and digits, each with whether exactly one `-` or `_` joins it
+/// to the run before it (`Back-off`, `ERR_TOO_MANY_REDIRECTS`).
+fn chunks(word: &str) -> impl Iterator<Item = (&str, bool)> {
+    let mut rest = word;
+    let mut first = true;
+    std::iter::from_fn(move || {
+        let start = rest.find(char::is_alphanumeric)?;
+        let gap = &rest[..start];
+        let joined = !first && (gap == "-" || gap == "_");
+        first = false;
+        let after = &rest[start..];
+        let len = after.find(|c: char| !c.is_alphanumeric()).unwrap_or(after.len());
+        rest = &after[len..];
+        Some((&after[..len], joined))
+    })
 }
 
 /// `CrashLoopBackOff` -> `Crash`, `Loop`, `Back`, `Off`: a split wherever a lowercase
 /// letter is followed by an uppercase one.
-fn camel_pieces(chunk: &str) -> Vec<&str> {
-    let mut pieces = Vec::new();
-    let mut start = 0;
-    let mut previous_lower = false;
-    for (i, c) in chunk.char_indices() {
-        if previous_lower && c.is_uppercase() {
-            pieces.push(&chunk[start..i]);
-            start = i;
+fn camel_pieces(chunk: &str) -> impl Iterator<Item = &str> {
+    let mut rest = chunk;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
         }
-        previous_lower = c.is_lowercase();
-    }
-    pieces.push(&chunk[start..]);
-    pieces
+        let mut previous_lower = false;
+        let mut end = rest.len();
+        for (i, c) in rest.char_indices() {
+            if previous_lower && c.is_uppercase() {
+                end = i;
+                break;
+            }
+            previous_lower = c.is_lowercase();
+        }
+        let (piece, after) = rest.split_at(end);
+        rest = after;
+        Some(piece)
+    })
 }
 
 /// A code as the index keys it: lowercase letters and digits only.

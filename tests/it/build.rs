@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// The clean fixture with the repository's default theme, ready to build.
-fn site() -> Site {
+pub(crate) fn site() -> Site {
     let site = Site::fixture("clean");
     let theme = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes");
     copy_dir(&theme, &site.path().join("themes"));

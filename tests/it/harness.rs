@@ -69,11 +69,12 @@ impl Site {
         self.path().join(rel).exists()
     }
 
-    /// Runs `faultline <args> --root <site>`.
+    /// Runs `faultline --root <site> <args>` (the root first, so a `--` in `args` ends
+    /// only the command's options).
     pub(crate) fn run(&self, args: &[&str]) -> Run {
         let root = self.path().to_str().expect("a UTF-8 temporary path");
-        let mut all: Vec<&str> = args.to_vec();
-        all.extend(["--root", root]);
+        let mut all: Vec<&str> = vec!["--root", root];
+        all.extend(args);
         faultline(&all)
     }
 

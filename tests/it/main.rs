@@ -11,3 +11,4 @@ mod hub;
 mod new;
 mod panics;
 mod related;
+mod search;

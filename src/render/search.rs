@@ -1,0 +1,139 @@
+//! The search index as scripts (SEARCH.md §5): `search/index.js` with the documents and
+//! the term list, and `search/shard-<n>.js` files with postings and phrases by term range,
+//! so a page loads only the shards its query needs. Scripts, not JSON, because `fetch`
+//! cannot read files from `file://`.
+
+use crate::search::Index;
+use serde_json::json;
+
+/// Roughly how many bytes of postings and phrases go into one shard: small enough that a
+/// query's few shards stay far below the first-result budget, large enough that the hub
+/// needs only a handful.
+const SHARD_BYTES: usize = 32 * 1024;
+
+/// Digits of a posting number: every digit but the last from `MORE`, the last from `END`,
+/// big-endian base 32. Neither alphabet needs escaping in a JSON string.
+const MORE: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ@$*+-.";
+const END: &[u8; 32] = b"0123456789abcdefghijklmnopqrstuv";
+
+fn push_number(out: &mut String, mut n: u32) {
+    let mut digits = [0u8; 7];
+    let mut len = 0;
+    loop {
+        digits[len] = (n % 32) as u8;
+        len += 1;
+        n /= 32;
+        if n == 0 {
+            break;
+        }
+    }
+    for (i, &d) in digits[..len].iter().enumerate().rev() {
+        out.push(if i == 0 { END[d as usize] } else { MORE[d as usize] } as char);
+    }
+}
+
+/// A term's postings: `(doc delta, weight)` pairs, the first delta counted from 0.
+fn encode(postings: &[(u32, u32)]) -> String {
+    let mut out = String::with_capacity(postings.len() * 3);
+    let mut previous = 0;
+    for &(doc, weight) in postings {
+        push_number(&mut out, doc - previous);
+        push_number(&mut out, weight);
+        previous = doc;
+    }
+    out
+}
+
+/// The index split into shards: where each starts in the term list, and which phrases
+/// each holds.
+pub(super) struct Shards {
+    /// Term number of each shard's first term; shard k ends where k + 1 starts.
+    starts: Vec<usize>,
+    /// For each phrase (by its number in `Index::phrases`), its shard.
+    phrase_shard: Vec<usize>,
+}
+
+impl Shards {
+    pub(super) fn plan(index: &Index) -> Shards {
+        // A phrase goes with the last term not after its first part (shard 0 for any
+        // earlier), so a page finds it by comparing strings against shard starts.
+        let owner = |text: &str| index.terms.partition_point(|t| t.as_str() <= text).saturating_sub(1);
+        let mut bytes: Vec<usize> = index.postings.iter().map(|p| p.len() * 3).collect();
+        for p in &index.phrases {
+            if let Some(b) = bytes.get_mut(owner(p.first_part())) {
+                *b += p.text.len() + 8;
+            }
+        }
+        let mut starts = vec![0];
+        let mut filled = 0;
+        for (term, b) in bytes.iter().enumerate() {
+            if filled > 0 && filled + b > SHARD_BYTES {
+                starts.push(term);
+                filled = 0;
+            }
+            filled += b;
+        }
+        let shard_of = |term: usize| starts.partition_point(|&s| s <= term) - 1;
+        let phrase_shard = index.phrases.iter().map(|p| shard_of(owner(p.first_part()))).collect();
+        Shards { starts, phrase_shard }
+    }
+
+    pub(super) fn count(&self) -> usize {
+        self.starts.len()
+    }
+
+    pub(super) fn path(k: usize) -> String {
+        format!("search/shard-{k}.js")
+    }
+
+    /// `search/index.js`.
+    pub(super) fn head(&self, index: &Index) -> Vec<u8> {
+        let docs: Vec<_> = index.docs.iter().map(|d| json!([d.id, d.title, d.summary, d.code_key])).collect();
+        let data = json!({
+            "v": 1,
+            "docs": docs,
+            "stop": crate::search::words::STOP_WORDS,
+            "noise": crate::search::reduce::NOISE_KEYS,
+            "terms": index.terms,
+            "shards": self.starts,
+        });
+        script("faultlineSearch.index(", &data)
+    }
+
+    /// `search/shard-<k>.js`.
+    pub(super) fn shard(&self, index: &Index, k: usize) -> Vec<u8> {
+        let end = self.starts.get(k + 1).copied().unwrap_or(index.terms.len());
+        let postings: Vec<String> = index.postings[self.starts[k]..end].iter().map(|p| encode(p)).collect();
+        let phrases: Vec<_> = index
+            .phrases
+            .iter()
+            .zip(&self.phrase_shard)
+            .filter(|(_, s)| **s == k)
+            .map(|(p, _)| json!([p.doc, p.text]))
+            .collect();
+        script(&format!("faultlineSearch.shard({k}, "), &json!({ "postings": postings, "phrases": phrases }))
+    }
+}
+
+/// `call` + JSON + `);`, with `<` escaped so that no content can close a script element
+/// even if someone inlines the file.
+fn script(call: &str, data: &serde_json::Value) -> Vec<u8> {
+    let json = data.to_string().replace('<', "\\u003c");
+    format!("{call}{json});\n").into_bytes()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_base_32_with_a_marked_last_digit() {
+        let mut s = String::new();
+        for n in [0, 31, 32, 1023, 1024] {
+            push_number(&mut s, n);
+            s.push(' ');
+        }
+        assert_eq!(s, "0 v B0 .v BA0 ");
+        assert_eq!(encode(&[(3, 40), (4, 8), (40, 1)]), "3B818B41");
+    }
+}

@@ -1,0 +1,1567 @@
+/* faultline search: the search box, the results and the ranking of SEARCH.md.
+ *
+ * One file, no build step, no dependencies, ES2019; works from file:// (the index is a
+ * pair of scripts, never fetched). Three parts:
+ *
+ * 1. The engine: words (SEARCH.md §1), query reduction (§2) and ranking (§4), a port of
+ *    src/search/{words,reduce,rank}.rs rule for rule. Weights come from the index; the
+ *    page only looks terms up and adds integers.
+ * 2. The loader: `faultlineSearch.index(data)` and `faultlineSearch.shard(k, data)` are
+ *    called by search/index.js and search/shard-<k>.js, appended as <script> elements on
+ *    first use.
+ * 3. The interface: the header's combobox, the search page, and the `/` shortcut. Every
+ *    piece of content or query reaches the page as a DOM text node, never as HTML.
+ */
+(function (window) {
+  "use strict";
+
+  if (window.faultlineSearch && window.faultlineSearch.engine) {
+    return;
+  }
+
+  /* ------------------------------------------------------------------ 1. Words (§1) */
+
+  // Rust's char::is_alphanumeric is Alphabetic or Numeric (Nd, Nl, No); is_uppercase and
+  // is_lowercase are the Uppercase and Lowercase properties; split_whitespace splits on
+  // White_Space. The same properties here, so both sides agree beyond ASCII.
+  var ALNUM = /[\p{Alphabetic}\p{N}]/u;
+  var ALPHA = /\p{Alphabetic}/u;
+  var UPPER = /\p{Uppercase}/u;
+  var LOWER = /\p{Lowercase}/u;
+  var SPACES = /[\p{White_Space}]+/u;
+  var SPACE = /[\p{White_Space}]/u;
+  var SPACE_OR_COMMA = /[\p{White_Space},]/u;
+  var LEADING_SPACES = /^[\p{White_Space}]+/u;
+
+  function isAlnum(c) {
+    var n = c.charCodeAt(0);
+    if (n < 128) {
+      return (n >= 48 && n <= 57) || (n >= 65 && n <= 90) || (n >= 97 && n <= 122);
+    }
+    return ALNUM.test(c);
+  }
+
+  function isUpper(c) {
+    var n = c.charCodeAt(0);
+    return n < 128 ? n >= 65 && n <= 90 : UPPER.test(c);
+  }
+
+  function isLower(c) {
+    var n = c.charCodeAt(0);
+    return n < 128 ? n >= 97 && n <= 122 : LOWER.test(c);
+  }
+
+  /** The last code point of a string, or "". */
+  function lastChar(s) {
+    if (!s) {
+      return "";
+    }
+    var n = s.charCodeAt(s.length - 1);
+    return n >= 0xdc00 && n <= 0xdfff && s.length > 1 ? s.slice(-2) : s.slice(-1);
+  }
+
+  /** Length in code points (Rust's chars().count()). */
+  function charCount(s) {
+    var n = s.length;
+    for (var i = 0; i < s.length; i++) {
+      var c = s.charCodeAt(i);
+      if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+        var d = s.charCodeAt(i + 1);
+        if (d >= 0xdc00 && d <= 0xdfff) {
+          n--;
+          i++;
+        }
+      }
+    }
+    return n;
+  }
+
+  function words(text) {
+    return text.split(SPACES).filter(function (w) {
+      return w !== "";
+    });
+  }
+
+  /** A word's runs of letters and digits, grouped into compounds joined by one - or _. */
+  function compounds(word) {
+    var out = [];
+    var chunkStart = -1;
+    var gap = null;
+    var lastEnd = 0;
+    var i = 0;
+    function push(chunk) {
+      if ((gap === "-" || gap === "_") && out.length > 0) {
+        out[out.length - 1].push(chunk);
+      } else {
+        out.push([chunk]);
+      }
+    }
+    for (var c of word) {
+      var alnum = isAlnum(c);
+      if (alnum && chunkStart < 0) {
+        if (out.length > 0) {
+          gap = word.slice(lastEnd, i);
+        }
+        chunkStart = i;
+      } else if (!alnum && chunkStart >= 0) {
+        push(word.slice(chunkStart, i));
+        chunkStart = -1;
+        lastEnd = i;
+      }
+      i += c.length;
+    }
+    if (chunkStart >= 0) {
+      push(word.slice(chunkStart));
+    }
+    return out;
+  }
+
+  /** CrashLoopBackOff -> Crash, Loop, Back, Off. */
+  function camelPieces(chunk) {
+    var pieces = [];
+    var start = 0;
+    var previousLower = false;
+    var i = 0;
+    for (var c of chunk) {
+      if (previousLower && isUpper(c)) {
+        pieces.push(chunk.slice(start, i));
+        start = i;
+      }
+      previousLower = isLower(c);
+      i += c.length;
+    }
+    pieces.push(chunk.slice(start));
+    return pieces;
+  }
+
+  /**
+   * Text -> { parts, terms, tail }: parts for phrases, terms for lookup (parts plus
+   * joined forms), tail = how many terms come from the last word when the text ends with
+   * a letter or digit.
+   */
+  function split(text) {
+    var parts = [];
+    var terms = [];
+    var endsOpen = text !== "" && isAlnum(lastChar(text));
+    var lastStart = 0;
+    var ws = words(text);
+    for (var w = 0; w < ws.length; w++) {
+      lastStart = terms.length;
+      var cs = compounds(ws[w]);
+      for (var k = 0; k < cs.length; k++) {
+        var compound = cs[k];
+        for (var j = 0; j < compound.length; j++) {
+          var chunk = compound[j];
+          var pieces = camelPieces(chunk);
+          if (pieces.length > 1) {
+            for (var p = 0; p < pieces.length; p++) {
+              parts.push(pieces[p].toLowerCase());
+              terms.push(pieces[p].toLowerCase());
+            }
+            terms.push(chunk.toLowerCase());
+          } else {
+            parts.push(chunk.toLowerCase());
+            terms.push(chunk.toLowerCase());
+          }
+        }
+        if (compound.length > 1) {
+          terms.push(compound.join("").toLowerCase());
+        }
+      }
+    }
+    return { parts: parts, terms: terms, tail: endsOpen ? terms.length - lastStart : 0 };
+  }
+
+  /** Whether a term is worth scoring: not a stop word, longer than one character. */
+  function scores(term, stop) {
+    return charCount(term) >= 2 && !stop.has(term);
+  }
+
+  /** A code as the index keys it: letters and digits, each lowercased on its own. */
+  function codeKey(code) {
+    var out = "";
+    for (var c of code) {
+      if (isAlnum(c)) {
+        out += c.toLowerCase();
+      }
+    }
+    return out;
+  }
+
+  /* -------------------------------------------------------- 2. Query reduction (§2) */
+
+  // nginx's `key: value` context after an error message.
+  var CONTEXT_KEYS = ["client", "server", "request", "upstream", "host", "referrer"];
+  // Stripped from both ends of a word before it is judged.
+  var STRIP = "()[]{}<>\"'`,;:.!?";
+
+  function isKeyStart(n) {
+    return (n >= 65 && n <= 90) || (n >= 97 && n <= 122) || n === 95;
+  }
+
+  function isKeyChar(n) {
+    return isKeyStart(n) || (n >= 48 && n <= 57);
+  }
+
+  /** Where a value starting at `start` ends (after a closing quote, else at a space). */
+  function valueEnd(text, start, comma) {
+    var rest = text.slice(start);
+    var close;
+    if (rest.charAt(0) === '"') {
+      close = rest.indexOf('"', 1);
+      if (close >= 0) {
+        return start + close + 1;
+      }
+    }
+    if (!comma && rest.charAt(0) === "'") {
+      close = rest.indexOf("'", 1);
+      if (close >= 0) {
+        return start + close + 1;
+      }
+    }
+    var m = (comma ? SPACE_OR_COMMA : SPACE).exec(rest);
+    return start + (m ? m.index : rest.length);
+  }
+
+  function isQuote(c) {
+    return c === '"' || c === "'";
+  }
+
+  /** key=value -> value, or nothing when the key is a noise key. */
+  function keyValues(text, noise) {
+    var out = "";
+    var copied = 0;
+    var i = 0;
+    var n = text.length;
+    while (i < n) {
+      if (!isKeyStart(text.charCodeAt(i))) {
+        i++;
+        continue;
+      }
+      var eq = i;
+      while (eq < n && isKeyChar(text.charCodeAt(eq))) {
+        eq++;
+      }
+      if (eq === n || text.charAt(eq) !== "=") {
+        i = Math.max(eq, i + 1);
+        continue;
+      }
+      var key = text.slice(i, eq);
+      var end = valueEnd(text, eq + 1, false);
+      out += text.slice(copied, i);
+      if (!noise.has(key.toLowerCase())) {
+        var value = text.slice(eq + 1, end);
+        if (value.length >= 2 && isQuote(value.charAt(0)) && isQuote(value.charAt(value.length - 1))) {
+          value = value.slice(1, -1);
+        }
+        out += value;
+      }
+      copied = end;
+      i = end;
+    }
+    return out + text.slice(copied);
+  }
+
+  /** Drops nginx's `client: 1.2.3.4, server: example.com, request: "GET / HTTP/1.1"`. */
+  function contextPairs(text) {
+    var out = "";
+    var copied = 0;
+    var i = 0;
+    while (i < text.length) {
+      var atBoundary = i === 0 || !isKeyChar(text.charCodeAt(i - 1));
+      var key = null;
+      for (var k = 0; k < CONTEXT_KEYS.length; k++) {
+        var ck = CONTEXT_KEYS[k];
+        if (text.startsWith(ck, i) && text.charAt(i + ck.length) === ":") {
+          key = ck;
+          break;
+        }
+      }
+      if (key !== null && atBoundary) {
+        var start = i + key.length + 1;
+        var after = text.slice(start);
+        start += after.length - after.replace(LEADING_SPACES, "").length;
+        out += text.slice(copied, i);
+        copied = valueEnd(text, start, true);
+        i = copied;
+      } else {
+        var c = text.charCodeAt(i);
+        i += c >= 0xd800 && c <= 0xdbff ? 2 : 1;
+      }
+    }
+    return out + text.slice(copied);
+  }
+
+  function digits(s) {
+    return s !== "" && /^[0-9]+$/.test(s);
+  }
+
+  function leadingDigits(s) {
+    var m = /^[0-9]*/.exec(s)[0];
+    return [m, s.slice(m.length)];
+  }
+
+  function isDate(w) {
+    // 2026/04/20, 2026-04-20T10:01:02Z
+    var a = leadingDigits(w);
+    var rest = a[1];
+    if (a[0].length === 4 && (rest.charAt(0) === "-" || rest.charAt(0) === "/")) {
+      var m = leadingDigits(rest.slice(1));
+      if (m[0].length >= 1 && m[0].length <= 2 && (m[1].charAt(0) === "-" || m[1].charAt(0) === "/")) {
+        var d = leadingDigits(m[1].slice(1))[0];
+        return d.length >= 1 && d.length <= 2;
+      }
+    }
+    // 20/Apr/2026:10:01:02
+    var b = leadingDigits(w);
+    if (b[0].length >= 1 && b[0].length <= 2 && b[1].charAt(0) === "/") {
+      var r = b[1].slice(1);
+      if (r.length >= 8) {
+        var month = r.slice(0, 3);
+        var tail = r.slice(3);
+        return /^[A-Za-z]{3}$/.test(month) && tail.charAt(0) === "/" && leadingDigits(tail.slice(1))[0].length === 4;
+      }
+    }
+    return false;
+  }
+
+  function isTime(w) {
+    var h = leadingDigits(w);
+    return h[0].length >= 1 && h[0].length <= 2 && h[1].charAt(0) === ":" && leadingDigits(h[1].slice(1))[0].length === 2;
+  }
+
+  function isIpv4(w) {
+    var colon = w.indexOf(":");
+    var address = colon >= 0 ? w.slice(0, colon) : w;
+    var port = colon >= 0 ? w.slice(colon + 1) : "";
+    var octets = address.split(".");
+    return (
+      octets.length === 4 &&
+      octets.every(function (o) {
+        return digits(o) && o.length <= 3;
+      }) &&
+      ((port === "" && colon < 0) || digits(port))
+    );
+  }
+
+  function isIpv6(w) {
+    return w.split(":").length - 1 >= 2 && /^[0-9A-Fa-f:.]*$/.test(w);
+  }
+
+  function isUrl(w) {
+    var at = w.indexOf("://");
+    return at >= 0 && /^[A-Za-z][A-Za-z0-9+.-]*$/.test(w.slice(0, at));
+  }
+
+  function isPath(w) {
+    return w.startsWith("/") || w.startsWith("./") || w.startsWith("../") || w.startsWith("~/");
+  }
+
+  function isHost(w) {
+    var name = w;
+    var colon = w.lastIndexOf(":");
+    if (colon >= 0 && digits(w.slice(colon + 1))) {
+      name = w.slice(0, colon);
+    }
+    var labels = name.split(".");
+    return (
+      labels.length >= 2 &&
+      labels.every(function (l) {
+        return /^[A-Za-z0-9-]+$/.test(l);
+      }) &&
+      /^[A-Za-z]{2,}$/.test(labels[labels.length - 1])
+    );
+  }
+
+  function count(s, re) {
+    var m = s.match(re);
+    return m ? m.length : 0;
+  }
+
+  function isId(w) {
+    var hex = w.length >= 8 && /^[0-9A-Fa-f]+$/.test(w) && /[0-9]/.test(w);
+    var mixed = w.length >= 12 && /^[A-Za-z0-9:-]+$/.test(w) && count(w, /[0-9]/g) >= 3 && /[A-Za-z]/.test(w);
+    return hex || mixed;
+  }
+
+  /** Whether a word (stripped of surrounding punctuation) names one occurrence. */
+  function isNoise(w) {
+    var hash = w.indexOf("#");
+    var pid = hash >= 0 && digits(w.slice(0, hash)) && digits(w.slice(hash + 1));
+    var connection = w.charAt(0) === "*" && digits(w.slice(1));
+    var zone = (w.charAt(0) === "+" || w.charAt(0) === "-") && w.length === 5 && digits(w.slice(1));
+    return (
+      isDate(w) ||
+      isTime(w) ||
+      zone ||
+      pid ||
+      connection ||
+      isIpv4(w) ||
+      isIpv6(w) ||
+      isUrl(w) ||
+      isPath(w) ||
+      isHost(w) ||
+      (digits(w) && w.length >= 5) ||
+      isId(w)
+    );
+  }
+
+  function trimStrip(w) {
+    var a = 0;
+    var b = w.length;
+    while (a < b && STRIP.indexOf(w.charAt(a)) >= 0) {
+      a++;
+    }
+    while (b > a && STRIP.indexOf(w.charAt(b - 1)) >= 0) {
+      b--;
+    }
+    return w.slice(a, b);
+  }
+
+  /** The query (or a messages line) without its noise, words joined by single spaces. */
+  function reduce(text, noise) {
+    return words(contextPairs(keyValues(text, noise)))
+      .filter(function (w) {
+        return !isNoise(trimStrip(w));
+      })
+      .join(" ");
+  }
+
+  /* ---------------------------------------------------------------- 3. Ranking (§4) */
+
+  var CODE_HIT = 3;
+  var CODE_SPAN = 4;
+  var MAX_TERMS = 32;
+
+  var MORE = "ABCDEFGHIJKLMNOPQRSTUVWXYZ@$*+-.";
+  var END = "0123456789abcdefghijklmnopqrstuv";
+  // Character code -> digit value, plus 32 when the digit ends a number; -1 otherwise.
+  var DIGIT = new Int8Array(128).fill(-1);
+  for (var d = 0; d < 32; d++) {
+    DIGIT[MORE.charCodeAt(d)] = d;
+    DIGIT[END.charCodeAt(d)] = d + 32;
+  }
+
+  /** A posting string -> [doc, weight, doc, weight, ...]. */
+  function decode(s) {
+    var out = [];
+    var n = 0;
+    var doc = 0;
+    var half = 0;
+    for (var i = 0; i < s.length; i++) {
+      var v = DIGIT[s.charCodeAt(i)];
+      if (v < 0) {
+        throw new Error("faultline search: bad posting digit");
+      }
+      if (v < 32) {
+        n = n * 32 + v;
+        continue;
+      }
+      n = n * 32 + (v - 32);
+      if (half === 0) {
+        doc += n;
+        out.push(doc);
+      } else {
+        out.push(n);
+      }
+      half ^= 1;
+      n = 0;
+    }
+    return Int32Array.from(out);
+  }
+
+  // Code point order (Rust's byte order for str) on UTF-16 strings: only surrogates and
+  // U+E000..U+FFFF compare differently, so fix the first differing unit.
+  function unit(c) {
+    return c < 0xd800 ? c : c < 0xe000 ? c + 0x2000 : c - 0x800;
+  }
+
+  function compare(a, b) {
+    var n = Math.min(a.length, b.length);
+    for (var i = 0; i < n; i++) {
+      var x = a.charCodeAt(i);
+      var y = b.charCodeAt(i);
+      if (x !== y) {
+        return unit(x) - unit(y);
+      }
+    }
+    return a.length - b.length;
+  }
+
+  /** First index in sorted `list` whose item is not below `s`. */
+  function lowerBound(list, s) {
+    var lo = 0;
+    var hi = list.length;
+    while (lo < hi) {
+      var mid = (lo + hi) >>> 1;
+      if (compare(list[mid], s) < 0) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+
+  /** Edit distance in code points, or -1 when above `max`. */
+  function levenshtein(a, b, max) {
+    if (Math.abs(a.length - b.length) > max) {
+      return -1;
+    }
+    var previous = new Array(b.length + 1);
+    var current = new Array(b.length + 1);
+    for (var j = 0; j <= b.length; j++) {
+      previous[j] = j;
+    }
+    for (var i = 0; i < a.length; i++) {
+      current[0] = i + 1;
+      var rowMin = current[0];
+      for (j = 0; j < b.length; j++) {
+        var v = Math.min(previous[j] + (a[i] === b[j] ? 0 : 1), previous[j + 1] + 1, current[j] + 1);
+        current[j + 1] = v;
+        if (v < rowMin) {
+          rowMin = v;
+        }
+      }
+      if (rowMin > max) {
+        return -1;
+      }
+      var swap = previous;
+      previous = current;
+      current = swap;
+    }
+    return previous[b.length] <= max ? previous[b.length] : -1;
+  }
+
+  /** The index as the page holds it: the head now, shards as queries need them. */
+  function Index(data) {
+    if (!data || data.v !== 1) {
+      throw new Error("faultline search: unknown index version");
+    }
+    this.docs = data.docs;
+    this.stop = new Set(data.stop);
+    this.noise = new Set(data.noise);
+    this.terms = data.terms;
+    this.starts = data.shards;
+    this.shardFirst = data.shards.map(function (t) {
+      return data.terms[t];
+    });
+    this.shards = [];
+    this.postings = new Array(data.terms.length);
+    this.byCode = new Map();
+    for (var i = 0; i < this.docs.length; i++) {
+      var key = this.docs[i][3];
+      if (key) {
+        var list = this.byCode.get(key);
+        if (list) {
+          list.push(i);
+        } else {
+          this.byCode.set(key, [i]);
+        }
+      }
+    }
+    this.lengths = null;
+    var n = this.docs.length;
+    this.best = new Int32Array(n);
+    this.points = new Int32Array(n);
+    this.exact = new Int32Array(n);
+    this.seen = new Uint8Array(n);
+  }
+
+  /** The term's number, or -1. */
+  Index.prototype.find = function (term) {
+    var i = lowerBound(this.terms, term);
+    return i < this.terms.length && this.terms[i] === term ? i : -1;
+  };
+
+  /** The shard holding term number `t`. */
+  Index.prototype.shardOfTerm = function (t) {
+    var lo = 0;
+    var hi = this.starts.length;
+    while (lo < hi) {
+      var mid = (lo + hi) >>> 1;
+      if (this.starts[mid] <= t) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return Math.max(lo - 1, 0);
+  };
+
+  /** The shard whose range holds string `s` (where phrases starting with `s` live). */
+  Index.prototype.shardOfString = function (s) {
+    var lo = 0;
+    var hi = this.shardFirst.length;
+    while (lo < hi) {
+      var mid = (lo + hi) >>> 1;
+      if (compare(this.shardFirst[mid], s) <= 0) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return Math.max(lo - 1, 0);
+  };
+
+  Index.prototype.addShard = function (k, data) {
+    var byFirst = new Map();
+    var phrases = data.phrases;
+    for (var i = 0; i < phrases.length; i++) {
+      var parts = phrases[i][1].split(" ");
+      var entry = { doc: phrases[i][0], parts: parts };
+      var list = byFirst.get(parts[0]);
+      if (list) {
+        list.push(entry);
+      } else {
+        byFirst.set(parts[0], [entry]);
+      }
+    }
+    this.shards[k] = { postings: data.postings, phrases: byFirst };
+  };
+
+  /** Decoded postings of term number `t` (its shard must be loaded). */
+  Index.prototype.postingsOf = function (t) {
+    var p = this.postings[t];
+    if (!p) {
+      var k = this.shardOfTerm(t);
+      p = this.postings[t] = decode(this.shards[k].postings[t - this.starts[k]]);
+    }
+    return p;
+  };
+
+  /** Every term's length in code points, for the typo scan; computed once. */
+  Index.prototype.termLengths = function () {
+    if (!this.lengths) {
+      this.lengths = Int32Array.from(this.terms, charCount);
+    }
+    return this.lengths;
+  };
+
+  /**
+   * The terms a query term stands for, each with its multiplier: itself (4), the terms it
+   * begins while being typed (3), near spellings when it is not a term (2 or 1).
+   */
+  Index.prototype.expand = function (term, typing) {
+    var out = [];
+    var known = this.find(term);
+    if (known >= 0) {
+      out.push([known, 4]);
+    }
+    var length = charCount(term);
+    if (typing && length >= 2) {
+      for (var i = lowerBound(this.terms, term); i < this.terms.length && this.terms[i].startsWith(term); i++) {
+        if (i !== known) {
+          out.push([i, 3]);
+        }
+      }
+    }
+    if (known < 0 && length >= 4 && ALPHA.test(term)) {
+      var max = length >= 8 ? 2 : 1;
+      var chars = Array.from(term);
+      var lengths = this.termLengths();
+      for (var t = 0; t < this.terms.length; t++) {
+        if (Math.abs(lengths[t] - length) <= max) {
+          var dist = levenshtein(chars, Array.from(this.terms[t]), max);
+          if (dist >= 0) {
+            out.push([t, dist === 1 ? 2 : 1]);
+          }
+        }
+      }
+    }
+    return out;
+  };
+
+  /**
+   * Everything a query needs before it can be ranked: its parts, its scoring terms with
+   * their expansions, and the shards those live in.
+   */
+  Index.prototype.plan = function (query) {
+    var w = split(reduce(query, this.noise));
+    var typing = query !== "" && isAlnum(lastChar(query));
+    var tailStart = w.terms.length - (typing ? w.tail : 0);
+    var needs = new Set();
+    var seen = new Set();
+    var scoring = [];
+    for (var i = 0; i < w.terms.length && scoring.length < MAX_TERMS; i++) {
+      var term = w.terms[i];
+      if (!scores(term, this.stop) || seen.has(term)) {
+        continue;
+      }
+      seen.add(term);
+      var expansions = this.expand(term, i >= tailStart);
+      for (var e = 0; e < expansions.length; e++) {
+        needs.add(this.shardOfTerm(expansions[e][0]));
+      }
+      scoring.push({ term: term, typing: i >= tailStart, expansions: expansions });
+    }
+    for (var p = 0; p < w.parts.length; p++) {
+      needs.add(this.shardOfString(w.parts[p]));
+    }
+    return { query: query, parts: w.parts, terms: w.terms, scoring: scoring, needs: Array.from(needs).sort(numeric) };
+  };
+
+  function numeric(a, b) {
+    return a - b;
+  }
+
+  /** The shards a plan needs that are not loaded yet. */
+  Index.prototype.missing = function (plan) {
+    var self = this;
+    return plan.needs.filter(function (k) {
+      return !self.shards[k];
+    });
+  };
+
+  /** Ranks a plan whose shards are all loaded: hits best first, as [doc, exact, points]. */
+  Index.prototype.rank = function (plan) {
+    var exact = this.exact;
+    var points = this.points;
+    var best = this.best;
+    var seen = this.seen;
+    var hit = [];
+    var parts = plan.parts;
+    var coded = new Set();
+    var matched = new Set();
+    function touch(doc) {
+      if (!seen[doc]) {
+        seen[doc] = 1;
+        hit.push(doc);
+      }
+    }
+    for (var i = 0; i < parts.length; i++) {
+      var key = "";
+      for (var j = i; j < parts.length && j < i + CODE_SPAN; j++) {
+        key += parts[j];
+        var docs = this.byCode.get(key);
+        if (docs) {
+          for (var c = 0; c < docs.length; c++) {
+            if (!coded.has(docs[c])) {
+              coded.add(docs[c]);
+              exact[docs[c]] += CODE_HIT;
+              touch(docs[c]);
+            }
+          }
+        }
+      }
+      var shard = this.shards[this.shardOfString(parts[i])];
+      var phrases = shard.phrases.get(parts[i]);
+      if (phrases) {
+        for (var p = 0; p < phrases.length; p++) {
+          var phrase = phrases[p];
+          var len = phrase.parts.length;
+          if (matched.has(phrase) || i + len > parts.length) {
+            continue;
+          }
+          var fits = true;
+          for (var q = 1; q < len && fits; q++) {
+            fits = parts[i + q] === phrase.parts[q];
+          }
+          if (fits) {
+            matched.add(phrase);
+            exact[phrase.doc] += len;
+            touch(phrase.doc);
+          }
+        }
+      }
+    }
+    for (var s = 0; s < plan.scoring.length; s++) {
+      var expansions = plan.scoring[s].expansions;
+      var bestDocs = [];
+      for (var e = 0; e < expansions.length; e++) {
+        var postings = this.postingsOf(expansions[e][0]);
+        var factor = expansions[e][1];
+        for (var k = 0; k < postings.length; k += 2) {
+          var doc = postings[k];
+          var score = postings[k + 1] * factor;
+          if (best[doc] === 0) {
+            bestDocs.push(doc);
+          }
+          if (score > best[doc]) {
+            best[doc] = score;
+          }
+        }
+      }
+      for (var b = 0; b < bestDocs.length; b++) {
+        points[bestDocs[b]] += best[bestDocs[b]];
+        best[bestDocs[b]] = 0;
+        touch(bestDocs[b]);
+      }
+    }
+    var hits = hit.map(function (doc) {
+      var h = [doc, exact[doc], points[doc]];
+      exact[doc] = 0;
+      points[doc] = 0;
+      seen[doc] = 0;
+      return h;
+    });
+    hits.sort(function (x, y) {
+      return y[1] - x[1] || y[2] - x[2] || x[0] - y[0];
+    });
+    return hits;
+  };
+
+  /** What to mark in a result: whole words, and prefixes of the word being typed. */
+  Index.prototype.marks = function (plan) {
+    var full = new Set();
+    var prefixes = [];
+    var self = this;
+    plan.terms.forEach(function (t) {
+      if (!self.stop.has(t) && (charCount(t) >= 2 || /[0-9]/.test(t))) {
+        full.add(t);
+      }
+    });
+    plan.scoring.forEach(function (s) {
+      s.expansions.forEach(function (e) {
+        if (e[1] < 3) {
+          full.add(self.terms[e[0]]);
+        }
+      });
+      if (s.typing && charCount(s.term) >= 2) {
+        prefixes.push(s.term);
+      }
+    });
+    prefixes.sort(function (a, b) {
+      return b.length - a.length;
+    });
+    return { full: full, prefixes: prefixes };
+  };
+
+  var engine = {
+    split: split,
+    reduce: reduce,
+    codeKey: codeKey,
+    scores: scores,
+    decode: decode,
+    levenshtein: levenshtein,
+    compare: compare,
+    Index: Index,
+  };
+
+  /* ------------------------------------------------------------------- 4. Loader */
+
+  var now =
+    window.performance && window.performance.now
+      ? function () {
+          return window.performance.now();
+        }
+      : Date.now;
+
+  var state = {
+    index: null,
+    indexState: "idle", // idle, loading, ready, failed
+    shardState: [], // undefined, "loading", "ready", "failed"
+    root: "",
+    style: "folder",
+    listeners: [],
+  };
+
+  function notify() {
+    state.listeners.slice().forEach(function (f) {
+      f();
+    });
+  }
+
+  function appendScript(src, onerror) {
+    var s = document.createElement("script");
+    s.src = src;
+    s.async = true;
+    s.onerror = onerror;
+    document.head.appendChild(s);
+  }
+
+  function loadIndex() {
+    if (state.indexState !== "idle") {
+      return;
+    }
+    state.indexState = "loading";
+    appendScript(state.root + "search/index.js", function () {
+      state.indexState = "failed";
+      notify();
+    });
+  }
+
+  function loadShards(list) {
+    list.forEach(function (k) {
+      if (!state.shardState[k]) {
+        state.shardState[k] = "loading";
+        appendScript(state.root + "search/shard-" + k + ".js", function () {
+          state.shardState[k] = "failed";
+          notify();
+        });
+      }
+    });
+  }
+
+  var api = {
+    engine: engine,
+    /** Called by search/index.js. */
+    index: function (data) {
+      try {
+        state.index = new Index(data);
+        state.indexState = "ready";
+      } catch (e) {
+        state.indexState = "failed";
+        if (window.console) {
+          window.console.warn(e);
+        }
+      }
+      notify();
+    },
+    /** Called by search/shard-<k>.js. */
+    shard: function (k, data) {
+      if (state.index && !state.index.shards[k]) {
+        state.index.addShard(k, data);
+      }
+      state.shardState[k] = "ready";
+      notify();
+    },
+    /**
+     * Runs `query` once the index and its shards are loaded, calling `done(result)` with
+     * { query, hits: [[doc, exact, points]], docs, plan, index } or { error }.
+     */
+    search: function (query, done) {
+      var planned = null;
+      var work = 0;
+      var waited = false;
+      function attempt() {
+        if (state.indexState === "failed") {
+          finish({ query: query, error: "index" });
+          return;
+        }
+        if (state.indexState !== "ready") {
+          waited = true;
+          loadIndex();
+          return;
+        }
+        var index = state.index;
+        var t0 = now();
+        if (!planned) {
+          planned = index.plan(query);
+        }
+        var missing = index.missing(planned);
+        work += now() - t0;
+        if (missing.length) {
+          for (var i = 0; i < missing.length; i++) {
+            if (state.shardState[missing[i]] === "failed") {
+              finish({ query: query, error: "shard" });
+              return;
+            }
+          }
+          waited = true;
+          loadShards(missing);
+          return;
+        }
+        var t1 = now();
+        var hits = index.rank(planned);
+        work += now() - t1;
+        finish({ query: query, plan: planned, hits: hits, index: index, work: work, waited: waited });
+      }
+      var finished = false;
+      function finish(result) {
+        if (!finished) {
+          finished = true;
+          remove();
+          done(result);
+        }
+      }
+      function remove() {
+        var at = state.listeners.indexOf(attempt);
+        if (at >= 0) {
+          state.listeners.splice(at, 1);
+        }
+      }
+      state.listeners.push(attempt);
+      attempt();
+      return { cancel: remove };
+    },
+    /** Starts loading the index ahead of the first query. */
+    preload: function () {
+      loadIndex();
+    },
+    /** The URL of entry `id` from this page. */
+    url: function (id) {
+      return state.root + id + (state.style === "file" ? "/index.html" : "/");
+    },
+  };
+  window.faultlineSearch = api;
+
+  if (typeof document === "undefined") {
+    return;
+  }
+
+  /* ------------------------------------------------------------------ 5. Interface */
+
+  var script = document.currentScript || document.querySelector("script[data-root]");
+  if (script) {
+    state.root = script.getAttribute("data-root") || "";
+    state.style = script.getAttribute("data-style") === "file" ? "file" : "folder";
+  }
+
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    if (attrs) {
+      Object.keys(attrs).forEach(function (k) {
+        node.setAttribute(k, attrs[k]);
+      });
+    }
+    if (text !== undefined) {
+      node.appendChild(document.createTextNode(text));
+    }
+    return node;
+  }
+
+  function clear(node) {
+    while (node.firstChild) {
+      node.removeChild(node.firstChild);
+    }
+  }
+
+  /** Appends `text` to `node`, wrapping the words a query matched in <mark>. */
+  function highlight(node, text, marks) {
+    var plain = "";
+    function flush() {
+      if (plain) {
+        node.appendChild(document.createTextNode(plain));
+        plain = "";
+      }
+    }
+    function mark(s) {
+      flush();
+      node.appendChild(el("mark", null, s));
+    }
+    // Marks a run of letters and digits: whole, by camel-case piece, or by the prefix
+    // being typed.
+    function run(chunk) {
+      var lower = chunk.toLowerCase();
+      if (marks.full.has(lower)) {
+        mark(chunk);
+        return;
+      }
+      var pieces = camelPieces(chunk);
+      if (pieces.length > 1) {
+        pieces.forEach(function (piece) {
+          if (marks.full.has(piece.toLowerCase())) {
+            mark(piece);
+          } else {
+            prefix(piece);
+          }
+        });
+        return;
+      }
+      prefix(chunk);
+    }
+    function prefix(chunk) {
+      var lower = chunk.toLowerCase();
+      if (lower.length === chunk.length) {
+        for (var i = 0; i < marks.prefixes.length; i++) {
+          if (lower.startsWith(marks.prefixes[i])) {
+            mark(chunk.slice(0, marks.prefixes[i].length));
+            plain += chunk.slice(marks.prefixes[i].length);
+            return;
+          }
+        }
+      }
+      plain += chunk;
+    }
+    var chunk = "";
+    for (var c of text) {
+      if (isAlnum(c)) {
+        chunk += c;
+      } else {
+        if (chunk) {
+          run(chunk);
+          chunk = "";
+        }
+        plain += c;
+      }
+    }
+    if (chunk) {
+      run(chunk);
+    }
+    flush();
+  }
+
+  function plural(n, one, many) {
+    return n + " " + (n === 1 ? one : many);
+  }
+
+  function resultsEvent(target, detail) {
+    var event;
+    try {
+      event = new CustomEvent("faultline:results", { bubbles: true, detail: detail });
+    } catch (e) {
+      return;
+    }
+    target.dispatchEvent(event);
+  }
+
+  var uid = 0;
+
+  /**
+   * Runs queries for one input: the latest query wins; results arrive through `show`.
+   * `show(result, query)` gets null while the index is loading.
+   */
+  function Runner(input, limit, show) {
+    this.input = input;
+    this.limit = limit;
+    this.show = show;
+    this.pending = null;
+    this.query = null;
+  }
+
+  Runner.prototype.run = function (query) {
+    var self = this;
+    var started = now();
+    if (this.pending) {
+      this.pending.cancel();
+      this.pending = null;
+    }
+    this.query = query;
+    if (query.trim() === "") {
+      this.show(null, query, { empty: true });
+      return;
+    }
+    var delivered = false;
+    var handle = api.search(query, function (result) {
+      delivered = true;
+      if (self.query !== query) {
+        return;
+      }
+      self.pending = null;
+      var t0 = now();
+      self.show(result, query, {});
+      var rendered = now() - t0;
+      resultsEvent(self.input, {
+        query: query,
+        count: result.hits ? result.hits.length : 0,
+        ids: result.hits
+          ? result.hits.slice(0, self.limit).map(function (h) {
+              return result.index.docs[h[0]][0];
+            })
+          : [],
+        error: result.error || null,
+        // The work of this query (plan, rank, render), without waiting for scripts; and
+        // the time since the keystroke, waiting included.
+        ms: (result.work || 0) + rendered,
+        total: now() - started,
+        waited: result.waited || false,
+      });
+    });
+    if (!delivered) {
+      this.pending = handle;
+      // Before the index arrives there is nothing to show; while a shard loads, the
+      // previous results stay.
+      this.show(null, query, { loading: state.indexState !== "ready" });
+    }
+  };
+
+  /** Builds one result's content: title, id, summary, with the matched words marked. */
+  function fillHit(node, doc, marks) {
+    var title = el("span", { class: "hit-title" });
+    highlight(title, doc[1], marks);
+    node.appendChild(title);
+    node.appendChild(el("span", { class: "hit-id" }, doc[0]));
+    if (doc[2]) {
+      var summary = el("span", { class: "hit-summary" });
+      highlight(summary, doc[2], marks);
+      node.appendChild(summary);
+    }
+  }
+
+  /* The header box: the ARIA 1.2 combobox with a listbox popup. */
+  function Combobox(form, input) {
+    var self = this;
+    var n = ++uid;
+    this.form = form;
+    this.input = input;
+    this.active = -1;
+    this.options = [];
+    this.listbox = el("div", {
+      id: "search-listbox-" + n,
+      role: "listbox",
+      class: "search-popup",
+      "aria-label": "Search results",
+    });
+    this.listbox.hidden = true;
+    this.empty = el("div", { class: "search-empty", id: "search-empty-" + n });
+    this.empty.hidden = true;
+    this.status = el("div", { class: "visually-hidden", role: "status", "aria-live": "polite" });
+    input.setAttribute("role", "combobox");
+    input.setAttribute("aria-autocomplete", "list");
+    input.setAttribute("aria-expanded", "false");
+    input.setAttribute("aria-controls", this.listbox.id);
+    input.setAttribute("autocomplete", "off");
+    form.appendChild(this.listbox);
+    form.appendChild(this.empty);
+    form.appendChild(this.status);
+    this.runner = new Runner(input, 8, function (result, query, how) {
+      self.render(result, query, how);
+    });
+    input.addEventListener("focus", function () {
+      api.preload();
+      if (input.value.trim() !== "" && self.runner.query !== input.value) {
+        self.runner.run(input.value);
+      } else if (self.options.length) {
+        self.open(true);
+      }
+    });
+    input.addEventListener("input", function () {
+      self.runner.run(input.value);
+    });
+    input.addEventListener("keydown", function (e) {
+      self.key(e);
+    });
+    // Keep the focus in the box while an option is clicked; the link does the rest.
+    this.listbox.addEventListener("mousedown", function (e) {
+      e.preventDefault();
+    });
+    this.listbox.addEventListener("mousemove", function (e) {
+      var option = e.target.closest ? e.target.closest("[role=option]") : null;
+      var at = self.options.indexOf(option);
+      if (at >= 0 && at !== self.active) {
+        self.setActive(at, false);
+      }
+    });
+    form.addEventListener("focusout", function (e) {
+      if (!e.relatedTarget || !form.contains(e.relatedTarget)) {
+        self.open(false);
+        self.empty.hidden = true;
+      }
+    });
+  }
+
+  Combobox.prototype.open = function (yes) {
+    var show = yes && this.options.length > 0;
+    this.listbox.hidden = !show;
+    this.input.setAttribute("aria-expanded", show ? "true" : "false");
+    if (!show) {
+      this.setActive(-1, false);
+    }
+  };
+
+  Combobox.prototype.setActive = function (i, scroll) {
+    if (this.active >= 0 && this.options[this.active]) {
+      this.options[this.active].setAttribute("aria-selected", "false");
+    }
+    this.active = i;
+    if (i >= 0 && this.options[i]) {
+      var option = this.options[i];
+      option.setAttribute("aria-selected", "true");
+      this.input.setAttribute("aria-activedescendant", option.id);
+      if (scroll && option.scrollIntoView) {
+        option.scrollIntoView({ block: "nearest" });
+      }
+    } else {
+      this.input.removeAttribute("aria-activedescendant");
+    }
+  };
+
+  Combobox.prototype.searchUrl = function (query) {
+    var action = this.form.getAttribute("action") || "";
+    return action + "?q=" + encodeURIComponent(query);
+  };
+
+  Combobox.prototype.render = function (result, query, how) {
+    var self = this;
+    if (!result && !how.loading && !how.empty) {
+      // A shard is loading: the previous results stay until the new ones are ready.
+      this.listbox.setAttribute("aria-busy", "true");
+      return;
+    }
+    clear(this.listbox);
+    this.listbox.removeAttribute("aria-busy");
+    this.options = [];
+    this.active = -1;
+    this.input.removeAttribute("aria-activedescendant");
+    this.empty.hidden = true;
+    clear(this.empty);
+    if (how.empty) {
+      this.open(false);
+      this.status.textContent = "";
+      return;
+    }
+    if (how.loading) {
+      this.open(false);
+      this.empty.appendChild(el("p", null, "Loading the search index…"));
+      this.empty.hidden = false;
+      return;
+    }
+    if (result.error) {
+      this.open(false);
+      this.empty.appendChild(el("p", null, "Search is unavailable: its index could not be loaded."));
+      this.empty.hidden = false;
+      this.status.textContent = "Search is unavailable.";
+      return;
+    }
+    var hits = result.hits;
+    if (hits.length === 0) {
+      this.open(false);
+      this.renderEmpty(query);
+      this.status.textContent = "No results.";
+      return;
+    }
+    var marks = result.index.marks(result.plan);
+    var prefix = this.listbox.id + "-";
+    hits.slice(0, 8).forEach(function (h, i) {
+      var doc = result.index.docs[h[0]];
+      var option = el("a", {
+        id: prefix + i,
+        role: "option",
+        class: "search-hit",
+        href: api.url(doc[0]),
+        "data-id": doc[0],
+        "aria-selected": "false",
+        tabindex: "-1",
+      });
+      fillHit(option, doc, marks);
+      self.listbox.appendChild(option);
+      self.options.push(option);
+    });
+    var more = el(
+      "a",
+      {
+        id: prefix + "all",
+        role: "option",
+        class: "search-more",
+        href: this.searchUrl(query),
+        "aria-selected": "false",
+        tabindex: "-1",
+      },
+      hits.length > 8 ? "All " + hits.length + " results" : "Open the search page",
+    );
+    this.listbox.appendChild(more);
+    this.options.push(more);
+    this.status.textContent = plural(hits.length, "result", "results") + (hits.length > 8 ? ", 8 shown." : ".");
+    this.open(document.activeElement === this.input);
+  };
+
+  /** No result: say so, and offer the pages to browse. */
+  Combobox.prototype.renderEmpty = function (query) {
+    var box = this.empty;
+    var p = el("p", null, "No entry matches “" + query.trim() + "”. Check the spelling or use fewer words, or browse:");
+    box.appendChild(p);
+    var list = el("ul");
+    var nav = document.querySelectorAll(".site-header nav a");
+    for (var i = 0; i < nav.length; i++) {
+      var li = el("li");
+      li.appendChild(el("a", { href: nav[i].getAttribute("href") }, nav[i].textContent));
+      list.appendChild(li);
+    }
+    var all = el("li");
+    all.appendChild(el("a", { href: this.searchUrl(query) }, "HTTP classes and every hub page"));
+    list.appendChild(all);
+    box.appendChild(list);
+    box.hidden = false;
+  };
+
+  Combobox.prototype.key = function (e) {
+    if (e.isComposing || e.altKey || e.ctrlKey || e.metaKey) {
+      return;
+    }
+    var n = this.options.length;
+    var expanded = this.input.getAttribute("aria-expanded") === "true";
+    switch (e.key) {
+      case "ArrowDown":
+        if (!n) {
+          return;
+        }
+        e.preventDefault();
+        if (!expanded) {
+          this.open(true);
+        }
+        this.setActive(this.active + 1 >= n ? 0 : this.active + 1, true);
+        break;
+      case "ArrowUp":
+        if (!n) {
+          return;
+        }
+        e.preventDefault();
+        if (!expanded) {
+          this.open(true);
+        }
+        this.setActive(this.active <= 0 ? n - 1 : this.active - 1, true);
+        break;
+      case "Enter":
+        if (expanded && this.active >= 0) {
+          e.preventDefault();
+          window.location.href = this.options[this.active].href;
+        }
+        // Otherwise the form goes to the search page.
+        break;
+      case "Escape":
+        if (expanded || !this.empty.hidden) {
+          e.preventDefault();
+          this.open(false);
+          this.empty.hidden = true;
+        } else if (this.input.value !== "") {
+          e.preventDefault();
+          this.input.value = "";
+          this.runner.run("");
+        }
+        break;
+      default:
+        break;
+    }
+  };
+
+  /* The search page: up to 50 results as a list of links; the URL follows the query. */
+  var PAGE_LIMIT = 50;
+
+  function SearchPage(form, input, results, status) {
+    var self = this;
+    this.input = input;
+    this.results = results;
+    this.status = status;
+    this.runner = new Runner(input, PAGE_LIMIT, function (result, query, how) {
+      self.render(result, query, how);
+    });
+    input.addEventListener("input", function () {
+      self.update(input.value);
+    });
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      self.update(input.value);
+    });
+    input.addEventListener("keydown", function (e) {
+      if (e.key === "ArrowDown" && !e.altKey) {
+        var first = results.querySelector("a");
+        if (first) {
+          e.preventDefault();
+          first.focus();
+        }
+      } else if (e.key === "Escape" && input.value !== "") {
+        e.preventDefault();
+        input.value = "";
+        self.update("");
+      }
+    });
+    results.addEventListener("keydown", function (e) {
+      if (e.key !== "ArrowDown" && e.key !== "ArrowUp") {
+        return;
+      }
+      var links = Array.prototype.slice.call(results.querySelectorAll("a"));
+      var at = links.indexOf(document.activeElement);
+      if (at < 0) {
+        return;
+      }
+      e.preventDefault();
+      if (e.key === "ArrowDown" && at + 1 < links.length) {
+        links[at + 1].focus();
+      } else if (e.key === "ArrowUp") {
+        (at > 0 ? links[at - 1] : input).focus();
+      }
+    });
+    var q = new URLSearchParams(window.location.search).get("q") || "";
+    input.value = q;
+    api.preload();
+    this.runner.run(q);
+  }
+
+  SearchPage.prototype.update = function (query) {
+    try {
+      var url = window.location.pathname + (query ? "?q=" + encodeURIComponent(query) : "") + window.location.hash;
+      window.history.replaceState(null, "", url);
+    } catch (e) {
+      // Some file:// setups refuse; the results still show.
+    }
+    this.runner.run(query);
+  };
+
+  SearchPage.prototype.render = function (result, query, how) {
+    var self = this;
+    if (!result && !how.loading && !how.empty) {
+      this.results.setAttribute("aria-busy", "true");
+      return;
+    }
+    this.results.removeAttribute("aria-busy");
+    var hubs = document.getElementById("search-hubs");
+    clear(this.results);
+    if (hubs) {
+      hubs.classList.remove("search-suggest");
+    }
+    if (how.empty) {
+      this.status.textContent = "Type an error code, a message, or paste a log line.";
+      return;
+    }
+    if (how.loading) {
+      this.status.textContent = "Loading the search index…";
+      return;
+    }
+    if (result.error) {
+      this.status.textContent = "Search is unavailable: its index could not be loaded. Browse the pages below.";
+      return;
+    }
+    var hits = result.hits;
+    if (hits.length === 0) {
+      this.status.textContent =
+        "No entry matches “" + query.trim() + "”. Check the spelling or use fewer words, or browse the pages below.";
+      if (hubs) {
+        hubs.classList.add("search-suggest");
+      }
+      return;
+    }
+    var marks = result.index.marks(result.plan);
+    hits.slice(0, PAGE_LIMIT).forEach(function (h) {
+      var doc = result.index.docs[h[0]];
+      var li = el("li", { class: "search-result" });
+      var a = el("a", { href: api.url(doc[0]), "data-id": doc[0], class: "search-hit" });
+      fillHit(a, doc, marks);
+      li.appendChild(a);
+      self.results.appendChild(li);
+    });
+    this.status.textContent =
+      plural(hits.length, "result", "results") +
+      (hits.length > PAGE_LIMIT ? ", the best " + PAGE_LIMIT + " shown" : "") +
+      " for “" +
+      query.trim() +
+      "”.";
+  };
+
+  function isTyping(target) {
+    if (!target || !target.tagName) {
+      return false;
+    }
+    var tag = target.tagName;
+    return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || target.isContentEditable;
+  }
+
+  function start() {
+    var boxes = [];
+    var page = document.getElementById("search-page-q");
+    if (page) {
+      var form = page.form;
+      var results = document.getElementById("search-page-results");
+      var status = document.getElementById("search-page-status");
+      if (form && results && status) {
+        new SearchPage(form, page, results, status);
+        boxes.push(page);
+      }
+    }
+    var forms = document.querySelectorAll("form.site-search");
+    for (var i = 0; i < forms.length; i++) {
+      var input = forms[i].querySelector("input[type=search]");
+      if (input) {
+        new Combobox(forms[i], input);
+        boxes.push(input);
+      }
+    }
+    document.addEventListener("keydown", function (e) {
+      if (e.key !== "/" || e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented || isTyping(e.target)) {
+        return;
+      }
+      var box = boxes[0];
+      if (box) {
+        e.preventDefault();
+        box.focus();
+        box.select();
+      }
+    });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})(window);
