@@ -9,7 +9,8 @@ pub fn plain(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for event in Parser::new_ext(text, options()) {
         match event {
-            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            // Raw HTML shows as written on the page (SPEC §2), so it stays in the text too.
+            Event::Text(t) | Event::Code(t) | Event::InlineHtml(t) | Event::Html(t) => out.push_str(&t),
             Event::SoftBreak | Event::HardBreak => out.push(' '),
             Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::CodeBlock) => out.push(' '),
             _ => {}
@@ -136,6 +137,7 @@ mod tests {
     #[test]
     fn plain_text_drops_markup() {
         assert_eq!(plain("A *proxy* got `502`\nfrom [up](https://x)."), "A proxy got 502 from up.");
+        assert_eq!(plain("Shows <b>markup</b> and </script>"), "Shows <b>markup</b> and </script>");
     }
 
     #[test]

@@ -50,7 +50,8 @@ pub fn code_block(lang: &str, code: &str) -> String {
         }
         None => escape(code),
     };
-    format!("<pre class=\"code\"><code{class}>{body}</code></pre>\n")
+    // tabindex: a block wider than the page scrolls, and keyboard users must reach it.
+    format!("<pre class=\"code\" tabindex=\"0\"><code{class}>{body}</code></pre>\n")
 }
 
 /// The stylesheet for highlighted code: a light theme, and a dark one under
@@ -75,7 +76,7 @@ mod tests {
         assert!(html.contains("&lt;hi&gt;"));
         assert_eq!(
             code_block("nginx", "a <b>\n"),
-            "<pre class=\"code\"><code class=\"language-nginx\">a &lt;b&gt;\n</code></pre>\n"
+            "<pre class=\"code\" tabindex=\"0\"><code class=\"language-nginx\">a &lt;b&gt;\n</code></pre>\n"
         );
     }
 }

@@ -7,7 +7,7 @@ use crate::model::Site;
 use crate::model::entry::Entry;
 use crate::model::markdown::plain;
 use rayon::prelude::*;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// Field weights, best first (SEARCH.md §3).
 const CODE: u32 = 10;
@@ -57,27 +57,47 @@ pub struct Index {
     pub(super) by_first_part: HashMap<String, Vec<u32>>,
 }
 
-/// What one entry contributes before documents are numbered together.
-struct Extract {
-    doc: Doc,
-    /// Each scoring term with the best field weight it has in this entry.
-    terms: HashMap<String, u32>,
-    phrases: Vec<String>,
+/// Part of the index, built by one thread from some of the entries: postings still carry
+/// field weights (rarity needs every document), in no particular doc order.
+#[derive(Default)]
+struct Partial {
+    postings: HashMap<String, Vec<(u32, u32)>>,
+    docs: Vec<(u32, Doc)>,
+    phrases: Vec<Phrase>,
 }
 
-fn extract(entry_index: usize, e: &Entry) -> Extract {
+impl Partial {
+    fn merge(mut self, mut other: Partial) -> Partial {
+        if self.postings.len() < other.postings.len() {
+            std::mem::swap(&mut self, &mut other);
+        }
+        for (term, list) in other.postings {
+            self.postings.entry(term).or_default().extend(list);
+        }
+        self.docs.extend(other.docs);
+        self.phrases.extend(other.phrases);
+        self
+    }
+}
+
+/// Adds entry `e`, document number `doc`, to `acc`. Terms go straight into the thread's
+/// postings (a term met again in the same entry keeps its best field), so no per-entry map
+/// is ever alive beside the others.
+fn add_entry(acc: &mut Partial, doc: u32, entry_index: usize, e: &Entry) {
     let fm = &e.fm;
-    let mut terms: HashMap<String, u32> = HashMap::with_capacity(256);
+    let postings = &mut acc.postings;
     let mut add = |text: &str, weight: u32| {
         walk(text, &mut |_, term| {
             if !scores(term) {
                 return;
             }
-            match terms.get_mut(term) {
-                Some(best) => *best = (*best).max(weight),
-                None => {
-                    terms.insert(term.to_string(), weight);
-                }
+            let list = match postings.get_mut(term) {
+                Some(list) => list,
+                None => postings.entry(term.to_string()).or_default(),
+            };
+            match list.last_mut() {
+                Some((d, best)) if *d == doc => *best = (*best).max(weight),
+                _ => list.push((doc, weight)),
             }
         });
     };
@@ -131,9 +151,10 @@ fn extract(entry_index: usize, e: &Entry) -> Extract {
         .collect();
     phrases.sort();
     phrases.dedup();
-    let doc =
+    acc.phrases.extend(phrases.into_iter().map(|text| Phrase { text, doc }));
+    let entry =
         Doc { entry: entry_index, id: e.id.clone(), title: fm.title.clone(), summary, code_key: code_key(&fm.code) };
-    Extract { doc, terms, phrases }
+    acc.docs.push((doc, entry));
 }
 
 /// `1 + floor(log2(n / df))`, in integers so that it never depends on float rounding.
@@ -148,36 +169,38 @@ fn rarity(n: usize, df: usize) -> u32 {
 impl Index {
     /// Indexes the entries for which `included` is true, in their (natural) order.
     pub fn build(site: &Site, included: &[bool]) -> Index {
-        let extracts: Vec<Extract> =
-            site.entries.par_iter().enumerate().filter(|(i, _)| included[*i]).map(|(i, e)| extract(i, e)).collect();
-        let mut df: HashMap<&str, usize> = HashMap::new();
-        for x in &extracts {
-            for term in x.terms.keys() {
-                *df.entry(term).or_default() += 1;
-            }
-        }
-        let mut terms: Vec<String> = df.keys().map(|t| t.to_string()).collect();
-        terms.sort_unstable();
+        let numbered: Vec<(u32, usize)> =
+            (0..site.entries.len()).filter(|&i| included[i]).enumerate().map(|(doc, i)| (doc as u32, i)).collect();
+        let partial = numbered
+            .par_iter()
+            .fold(Partial::default, |mut acc, &(doc, i)| {
+                add_entry(&mut acc, doc, i, &site.entries[i]);
+                acc
+            })
+            .reduce(Partial::default, Partial::merge);
+        let n = numbered.len();
+        let mut docs: Vec<(u32, Doc)> = partial.docs;
+        docs.sort_unstable_by_key(|(doc, _)| *doc);
+        let docs: Vec<Doc> = docs.into_iter().map(|(_, d)| d).collect();
+        let mut by_term: Vec<(String, Vec<(u32, u32)>)> = partial.postings.into_iter().collect();
+        by_term.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let (terms, postings): (Vec<String>, Vec<Vec<(u32, u32)>>) = by_term
+            .into_par_iter()
+            .map(|(term, mut list)| {
+                list.sort_unstable_by_key(|(doc, _)| *doc);
+                let r = rarity(n, list.len());
+                list.iter_mut().for_each(|(_, w)| *w *= r);
+                (term, list)
+            })
+            .unzip();
         let term_ids: HashMap<String, u32> = terms.iter().enumerate().map(|(i, t)| (t.clone(), i as u32)).collect();
-        let rarities: Vec<u32> = terms.iter().map(|t| rarity(extracts.len(), df[t.as_str()])).collect();
-        let mut postings: Vec<Vec<(u32, u32)>> = vec![Vec::new(); terms.len()];
-        let mut phrases = Vec::new();
-        let mut docs = Vec::with_capacity(extracts.len());
-        for (doc, x) in extracts.into_iter().enumerate() {
-            let doc = doc as u32;
-            for (term, weight) in &x.terms {
-                let id = term_ids[term] as usize;
-                postings[id].push((doc, weight * rarities[id]));
-            }
-            phrases.extend(x.phrases.into_iter().map(|text| Phrase { text, doc }));
-            docs.push(x.doc);
-        }
+        let mut phrases = partial.phrases;
         phrases.sort();
-        let mut by_code: HashMap<String, Vec<u32>> = HashMap::new();
+        let mut by_code: HashMap<String, Vec<u32>> = HashMap::default();
         for (i, d) in docs.iter().enumerate().filter(|(_, d)| !d.code_key.is_empty()) {
             by_code.entry(d.code_key.clone()).or_default().push(i as u32);
         }
-        let mut by_first_part: HashMap<String, Vec<u32>> = HashMap::new();
+        let mut by_first_part: HashMap<String, Vec<u32>> = HashMap::default();
         for (i, p) in phrases.iter().enumerate() {
             by_first_part.entry(p.first_part().to_string()).or_default().push(i as u32);
         }

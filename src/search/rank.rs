@@ -3,7 +3,7 @@
 use super::index::Index;
 use super::reduce::reduce;
 use super::words::{scores, split};
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 /// A code hit is worth as much as a three-part phrase.
 const CODE_HIT: u32 = 3;
@@ -78,9 +78,9 @@ impl Index {
         let typing = query.chars().last().is_some_and(char::is_alphanumeric);
         let tail_start = words.terms.len() - if typing { words.tail } else { 0 };
 
-        let mut exact: HashMap<u32, u32> = HashMap::new();
-        let mut coded: HashSet<u32> = HashSet::new();
-        let mut matched_phrases: HashSet<u32> = HashSet::new();
+        let mut exact: HashMap<u32, u32> = HashMap::default();
+        let mut coded: HashSet<u32> = HashSet::default();
+        let mut matched_phrases: HashSet<u32> = HashSet::default();
         for i in 0..words.parts.len() {
             let mut key = String::new();
             for part in words.parts[i..].iter().take(CODE_SPAN) {
@@ -101,8 +101,8 @@ impl Index {
             }
         }
 
-        let mut seen: HashSet<&str> = HashSet::new();
-        let mut points: HashMap<u32, u32> = HashMap::new();
+        let mut seen: HashSet<&str> = HashSet::default();
+        let mut points: HashMap<u32, u32> = HashMap::default();
         let scoring = words
             .terms
             .iter()
@@ -111,7 +111,7 @@ impl Index {
             .filter(|(_, t)| seen.insert(t.as_str()))
             .take(MAX_TERMS);
         for (position, term) in scoring {
-            let mut best: HashMap<u32, u32> = HashMap::new();
+            let mut best: HashMap<u32, u32> = HashMap::default();
             for (id, factor) in self.expand(term, position >= tail_start) {
                 for &(doc, weight) in &self.postings[id as usize] {
                     let score = best.entry(doc).or_default();

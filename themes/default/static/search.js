@@ -82,36 +82,30 @@
     });
   }
 
-  /** A word's runs of letters and digits, grouped into compounds joined by one - or _. */
-  function compounds(word) {
+  /**
+   * A word's runs of letters and digits, each as [run, joined]: joined when exactly one
+   * - or _ links it to the run before (Back-off, ERR_TOO_MANY_REDIRECTS).
+   */
+  function chunks(word) {
     var out = [];
-    var chunkStart = -1;
-    var gap = null;
-    var lastEnd = 0;
+    var start = -1;
+    var gapStart = 0;
     var i = 0;
-    function push(chunk) {
-      if ((gap === "-" || gap === "_") && out.length > 0) {
-        out[out.length - 1].push(chunk);
-      } else {
-        out.push([chunk]);
-      }
-    }
     for (var c of word) {
       var alnum = isAlnum(c);
-      if (alnum && chunkStart < 0) {
-        if (out.length > 0) {
-          gap = word.slice(lastEnd, i);
-        }
-        chunkStart = i;
-      } else if (!alnum && chunkStart >= 0) {
-        push(word.slice(chunkStart, i));
-        chunkStart = -1;
-        lastEnd = i;
+      if (alnum && start < 0) {
+        var gap = word.slice(gapStart, i);
+        out.push([null, out.length > 0 && (gap === "-" || gap === "_")]);
+        start = i;
+      } else if (!alnum && start >= 0) {
+        out[out.length - 1][0] = word.slice(start, i);
+        start = -1;
+        gapStart = i;
       }
       i += c.length;
     }
-    if (chunkStart >= 0) {
-      push(word.slice(chunkStart));
+    if (start >= 0) {
+      out[out.length - 1][0] = word.slice(start);
     }
     return out;
   }
@@ -135,41 +129,51 @@
   }
 
   /**
-   * Text -> { parts, terms, tail }: parts for phrases, terms for lookup (parts plus
-   * joined forms), tail = how many terms come from the last word when the text ends with
-   * a letter or digit.
+   * Text -> { parts, terms, tail }: parts for phrases, terms for lookup (parts, then each
+   * chunk split by case, then each compound, joined and lowercased). When the text ends
+   * with a letter or digit, tail counts the last terms that end there: the last piece,
+   * its chunk when split by case, its compound.
    */
   function split(text) {
     var parts = [];
     var terms = [];
-    var endsOpen = text !== "" && isAlnum(lastChar(text));
-    var lastStart = 0;
+    var ending = 0;
     var ws = words(text);
     for (var w = 0; w < ws.length; w++) {
-      lastStart = terms.length;
-      var cs = compounds(ws[w]);
+      var compound = "";
+      var joinedChunks = 0;
+      var cs = chunks(ws[w]);
       for (var k = 0; k < cs.length; k++) {
-        var compound = cs[k];
-        for (var j = 0; j < compound.length; j++) {
-          var chunk = compound[j];
-          var pieces = camelPieces(chunk);
-          if (pieces.length > 1) {
-            for (var p = 0; p < pieces.length; p++) {
-              parts.push(pieces[p].toLowerCase());
-              terms.push(pieces[p].toLowerCase());
-            }
-            terms.push(chunk.toLowerCase());
-          } else {
-            parts.push(chunk.toLowerCase());
-            terms.push(chunk.toLowerCase());
+        var chunk = cs[k][0];
+        if (!cs[k][1]) {
+          if (joinedChunks > 1) {
+            terms.push(compound);
           }
+          compound = "";
+          joinedChunks = 0;
         }
-        if (compound.length > 1) {
-          terms.push(compound.join("").toLowerCase());
+        var pieces = camelPieces(chunk);
+        for (var p = 0; p < pieces.length; p++) {
+          var piece = pieces[p].toLowerCase();
+          parts.push(piece);
+          terms.push(piece);
         }
+        ending = 1;
+        var lower = chunk.toLowerCase();
+        if (pieces.length > 1) {
+          terms.push(lower);
+          ending++;
+        }
+        compound += lower;
+        joinedChunks++;
+      }
+      if (joinedChunks > 1) {
+        terms.push(compound);
+        ending++;
       }
     }
-    return { parts: parts, terms: terms, tail: endsOpen ? terms.length - lastStart : 0 };
+    var endsOpen = text !== "" && isAlnum(lastChar(text));
+    return { parts: parts, terms: terms, tail: endsOpen ? ending : 0 };
   }
 
   /** Whether a term is worth scoring: not a stop word, longer than one character. */
@@ -384,8 +388,12 @@
     return hex || mixed;
   }
 
-  /** Whether a word (stripped of surrounding punctuation) names one occurrence. */
+  /** Whether a word (stripped of surrounding punctuation) names one occurrence, or is
+   * nothing but punctuation. */
   function isNoise(w) {
+    if (w === "") {
+      return true;
+    }
     var hash = w.indexOf("#");
     var pid = hash >= 0 && digits(w.slice(0, hash)) && digits(w.slice(hash + 1));
     var connection = w.charAt(0) === "*" && digits(w.slice(1));
@@ -503,25 +511,80 @@
     return lo;
   }
 
-  /** Edit distance in code points, or -1 when above `max`. */
-  function levenshtein(a, b, max) {
-    if (Math.abs(a.length - b.length) > max) {
+  // Reused buffers for the typo scan, so that scanning every term allocates nothing.
+  var ROW_A = new Int32Array(64);
+  var ROW_B = new Int32Array(64);
+  var CODES = new Int32Array(64);
+
+  /** Writes the code points of `s` into `buffer` (grown when needed); returns it. */
+  function codePoints(s, buffer) {
+    if (buffer.length < s.length) {
+      buffer = new Int32Array(s.length * 2);
+    }
+    var n = 0;
+    for (var i = 0; i < s.length; i++) {
+      var c = s.charCodeAt(i);
+      if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+        var d = s.charCodeAt(i + 1);
+        if (d >= 0xdc00 && d <= 0xdfff) {
+          c = (c - 0xd800) * 0x400 + (d - 0xdc00) + 0x10000;
+          i++;
+        }
+      }
+      buffer[n++] = c;
+    }
+    buffer.count = n;
+    return buffer;
+  }
+
+  /**
+   * Edit distance between the first `n` code points of `a` and the first `m` of `b`, or -1
+   * when above `max`: only the diagonal band |i - j| <= max is computed, which gives the
+   * exact distance whenever it is within `max`.
+   */
+  function levenshtein(a, n, b, m, max) {
+    if (Math.abs(n - m) > max) {
       return -1;
     }
-    var previous = new Array(b.length + 1);
-    var current = new Array(b.length + 1);
-    for (var j = 0; j <= b.length; j++) {
-      previous[j] = j;
+    if (ROW_A.length <= m + 1) {
+      ROW_A = new Int32Array(2 * m + 2);
+      ROW_B = new Int32Array(2 * m + 2);
     }
-    for (var i = 0; i < a.length; i++) {
-      current[0] = i + 1;
-      var rowMin = current[0];
-      for (j = 0; j < b.length; j++) {
-        var v = Math.min(previous[j] + (a[i] === b[j] ? 0 : 1), previous[j + 1] + 1, current[j] + 1);
-        current[j + 1] = v;
+    var far = max + 1;
+    var previous = ROW_A;
+    var current = ROW_B;
+    for (var j = 0; j <= m; j++) {
+      previous[j] = j <= max ? j : far;
+    }
+    for (var i = 1; i <= n; i++) {
+      var lo = i - max > 1 ? i - max : 1;
+      var hi = i + max < m ? i + max : m;
+      current[0] = i <= max ? i : far;
+      if (lo > 1) {
+        current[lo - 1] = far;
+      }
+      var rowMin = lo === 1 ? current[0] : far;
+      var ca = a[i - 1];
+      for (j = lo; j <= hi; j++) {
+        var v = previous[j - 1] + (ca === b[j - 1] ? 0 : 1);
+        var x = previous[j] + 1;
+        if (x < v) {
+          v = x;
+        }
+        x = current[j - 1] + 1;
+        if (x < v) {
+          v = x;
+        }
+        if (v > far) {
+          v = far;
+        }
+        current[j] = v;
         if (v < rowMin) {
           rowMin = v;
         }
+      }
+      if (hi < m) {
+        current[hi + 1] = far;
       }
       if (rowMin > max) {
         return -1;
@@ -530,7 +593,73 @@
       previous = current;
       current = swap;
     }
-    return previous[b.length] <= max ? previous[b.length] : -1;
+    return previous[m] <= max ? previous[m] : -1;
+  }
+
+  /** The same, with `b` a string without surrogates (most terms): no copy needed. */
+  function levenshteinText(a, n, b, m, max) {
+    if (Math.abs(n - m) > max) {
+      return -1;
+    }
+    if (ROW_A.length <= m + 1) {
+      ROW_A = new Int32Array(2 * m + 2);
+      ROW_B = new Int32Array(2 * m + 2);
+    }
+    var far = max + 1;
+    var previous = ROW_A;
+    var current = ROW_B;
+    for (var j = 0; j <= m; j++) {
+      previous[j] = j <= max ? j : far;
+    }
+    for (var i = 1; i <= n; i++) {
+      var lo = i - max > 1 ? i - max : 1;
+      var hi = i + max < m ? i + max : m;
+      current[0] = i <= max ? i : far;
+      if (lo > 1) {
+        current[lo - 1] = far;
+      }
+      var rowMin = lo === 1 ? current[0] : far;
+      var ca = a[i - 1];
+      for (j = lo; j <= hi; j++) {
+        var v = previous[j - 1] + (ca === b.charCodeAt(j - 1) ? 0 : 1);
+        var x = previous[j] + 1;
+        if (x < v) {
+          v = x;
+        }
+        x = current[j - 1] + 1;
+        if (x < v) {
+          v = x;
+        }
+        if (v > far) {
+          v = far;
+        }
+        current[j] = v;
+        if (v < rowMin) {
+          rowMin = v;
+        }
+      }
+      if (hi < m) {
+        current[hi + 1] = far;
+      }
+      if (rowMin > max) {
+        return -1;
+      }
+      var swap = previous;
+      previous = current;
+      current = swap;
+    }
+    return previous[m] <= max ? previous[m] : -1;
+  }
+
+  /** Edit distance of two strings counted in code points, or -1 when above `max`. */
+  function distance(a, b, max) {
+    var x = Int32Array.from(Array.from(a), function (c) {
+      return c.codePointAt(0);
+    });
+    var y = Int32Array.from(Array.from(b), function (c) {
+      return c.codePointAt(0);
+    });
+    return levenshtein(x, x.length, y, y.length, max);
   }
 
   /** The index as the page holds it: the head now, shards as queries need them. */
@@ -543,8 +672,9 @@
     this.noise = new Set(data.noise);
     this.terms = data.terms;
     this.starts = data.shards;
+    // A site with no terms still has shard 0, which holds everything.
     this.shardFirst = data.shards.map(function (t) {
-      return data.terms[t];
+      return t < data.terms.length ? data.terms[t] : "";
     });
     this.shards = [];
     this.postings = new Array(data.terms.length);
@@ -561,6 +691,7 @@
       }
     }
     this.lengths = null;
+    this.expansions = new Map();
     var n = this.docs.length;
     this.best = new Int32Array(n);
     this.points = new Int32Array(n);
@@ -643,7 +774,17 @@
    * begins while being typed (3), near spellings when it is not a term (2 or 1).
    */
   Index.prototype.expand = function (term, typing) {
+    // A reader typing a long line re-plans the same words at every key: keep them.
+    var key = (typing ? "+" : "-") + term;
+    var cached = this.expansions.get(key);
+    if (cached) {
+      return cached;
+    }
+    if (this.expansions.size > 2000) {
+      this.expansions.clear();
+    }
     var out = [];
+    this.expansions.set(key, out);
     var known = this.find(term);
     if (known >= 0) {
       out.push([known, 4]);
@@ -658,11 +799,22 @@
     }
     if (known < 0 && length >= 4 && ALPHA.test(term)) {
       var max = length >= 8 ? 2 : 1;
-      var chars = Array.from(term);
+      var chars = Int32Array.from(Array.from(term), function (c) {
+        return c.codePointAt(0);
+      });
       var lengths = this.termLengths();
-      for (var t = 0; t < this.terms.length; t++) {
-        if (Math.abs(lengths[t] - length) <= max) {
-          var dist = levenshtein(chars, Array.from(this.terms[t]), max);
+      var terms = this.terms;
+      for (var t = 0; t < terms.length; t++) {
+        var diff = lengths[t] - length;
+        if (diff <= max && diff >= -max) {
+          var other = terms[t];
+          var dist;
+          if (other.length === lengths[t]) {
+            dist = levenshteinText(chars, length, other, other.length, max);
+          } else {
+            CODES = codePoints(other, CODES);
+            dist = levenshtein(chars, length, CODES, CODES.count, max);
+          }
           if (dist >= 0) {
             out.push([t, dist === 1 ? 2 : 1]);
           }
@@ -713,8 +865,11 @@
     });
   };
 
-  /** Ranks a plan whose shards are all loaded: hits best first, as [doc, exact, points]. */
-  Index.prototype.rank = function (plan) {
+  /**
+   * Ranks a plan whose shards are all loaded: { hits: the `limit` best (all when
+   * undefined) as [doc, exact, points], best first; total: how many documents scored }.
+   */
+  Index.prototype.rank = function (plan, limit) {
     var exact = this.exact;
     var points = this.points;
     var best = this.best;
@@ -767,6 +922,20 @@
     }
     for (var s = 0; s < plan.scoring.length; s++) {
       var expansions = plan.scoring[s].expansions;
+      if (expansions.length === 1) {
+        // One term (the usual case): its weights are the best, added straight in.
+        var only = this.postingsOf(expansions[0][0]);
+        var times = expansions[0][1];
+        for (var o = 0; o < only.length; o += 2) {
+          var d = only[o];
+          if (!seen[d]) {
+            seen[d] = 1;
+            hit.push(d);
+          }
+          points[d] += only[o + 1] * times;
+        }
+        continue;
+      }
       var bestDocs = [];
       for (var e = 0; e < expansions.length; e++) {
         var postings = this.postingsOf(expansions[e][0]);
@@ -788,18 +957,76 @@
         touch(bestDocs[b]);
       }
     }
-    var hits = hit.map(function (doc) {
-      var h = [doc, exact[doc], points[doc]];
-      exact[doc] = 0;
-      points[doc] = 0;
-      seen[doc] = 0;
-      return h;
+    var total = hit.length;
+    var top = best_(hit, exact, points, limit === undefined ? total : limit);
+    var hits = top.map(function (doc) {
+      return [doc, exact[doc], points[doc]];
     });
-    hits.sort(function (x, y) {
-      return y[1] - x[1] || y[2] - x[2] || x[0] - y[0];
-    });
-    return hits;
+    for (var z = 0; z < hit.length; z++) {
+      exact[hit[z]] = 0;
+      points[hit[z]] = 0;
+      seen[hit[z]] = 0;
+    }
+    return { hits: hits, total: total };
   };
+
+  /**
+   * The `limit` best of `docs` in ranking order (exact, then points, highest first, then
+   * document number), without sorting them all: a heap holds the best so far, worst on top.
+   */
+  function best_(docs, exact, points, limit) {
+    function before(x, y) {
+      return exact[x] !== exact[y] ? exact[x] > exact[y] : points[x] !== points[y] ? points[x] > points[y] : x < y;
+    }
+    if (limit >= docs.length) {
+      return docs.slice().sort(function (x, y) {
+        return before(x, y) ? -1 : 1;
+      });
+    }
+    var heap = [];
+    function down(i) {
+      for (;;) {
+        var l = 2 * i + 1;
+        var r = l + 1;
+        var worst = i;
+        if (l < heap.length && before(heap[worst], heap[l])) {
+          worst = l;
+        }
+        if (r < heap.length && before(heap[worst], heap[r])) {
+          worst = r;
+        }
+        if (worst === i) {
+          return;
+        }
+        var t = heap[i];
+        heap[i] = heap[worst];
+        heap[worst] = t;
+        i = worst;
+      }
+    }
+    for (var i = 0; i < docs.length; i++) {
+      var doc = docs[i];
+      if (heap.length < limit) {
+        heap.push(doc);
+        for (var c = heap.length - 1; c > 0; ) {
+          var parent = (c - 1) >> 1;
+          if (!before(heap[parent], heap[c])) {
+            break;
+          }
+          var t = heap[c];
+          heap[c] = heap[parent];
+          heap[parent] = t;
+          c = parent;
+        }
+      } else if (limit > 0 && before(doc, heap[0])) {
+        heap[0] = doc;
+        down(0);
+      }
+    }
+    return heap.sort(function (x, y) {
+      return before(x, y) ? -1 : 1;
+    });
+  }
 
   /** What to mark in a result: whole words, and prefixes of the word being typed. */
   Index.prototype.marks = function (plan) {
@@ -833,7 +1060,7 @@
     codeKey: codeKey,
     scores: scores,
     decode: decode,
-    levenshtein: levenshtein,
+    distance: distance,
     compare: compare,
     Index: Index,
   };
@@ -898,8 +1125,14 @@
     /** Called by search/index.js. */
     index: function (data) {
       try {
+        var t0 = now();
         state.index = new Index(data);
         state.indexState = "ready";
+        if (typeof document !== "undefined" && typeof CustomEvent === "function") {
+          document.dispatchEvent(
+            new CustomEvent("faultline:index", { detail: { ms: now() - t0, docs: data.docs.length, terms: data.terms.length } }),
+          );
+        }
       } catch (e) {
         state.indexState = "failed";
         if (window.console) {
@@ -918,9 +1151,10 @@
     },
     /**
      * Runs `query` once the index and its shards are loaded, calling `done(result)` with
-     * { query, hits: [[doc, exact, points]], docs, plan, index } or { error }.
+     * { query, hits: the `limit` best as [doc, exact, points], total, plan, index, work }
+     * or { query, error }.
      */
-    search: function (query, done) {
+    search: function (query, limit, done) {
       var planned = null;
       var work = 0;
       var waited = false;
@@ -953,9 +1187,17 @@
           return;
         }
         var t1 = now();
-        var hits = index.rank(planned);
+        var ranked = index.rank(planned, limit);
         work += now() - t1;
-        finish({ query: query, plan: planned, hits: hits, index: index, work: work, waited: waited });
+        finish({
+          query: query,
+          plan: planned,
+          hits: ranked.hits,
+          total: ranked.total,
+          index: index,
+          work: work,
+          waited: waited,
+        });
       }
       var finished = false;
       function finish(result) {
@@ -1039,7 +1281,8 @@
         return;
       }
       var pieces = camelPieces(chunk);
-      if (pieces.length > 1) {
+      var typed = typedPrefix(chunk);
+      if (pieces.length > 1 && typed.length <= pieces[0].length) {
         pieces.forEach(function (piece) {
           if (marks.full.has(piece.toLowerCase())) {
             mark(piece);
@@ -1051,18 +1294,24 @@
       }
       prefix(chunk);
     }
-    function prefix(chunk) {
+    // The longest prefix being typed that starts `chunk`, or "".
+    function typedPrefix(chunk) {
       var lower = chunk.toLowerCase();
       if (lower.length === chunk.length) {
         for (var i = 0; i < marks.prefixes.length; i++) {
           if (lower.startsWith(marks.prefixes[i])) {
-            mark(chunk.slice(0, marks.prefixes[i].length));
-            plain += chunk.slice(marks.prefixes[i].length);
-            return;
+            return marks.prefixes[i];
           }
         }
       }
-      plain += chunk;
+      return "";
+    }
+    function prefix(chunk) {
+      var typed = typedPrefix(chunk);
+      if (typed) {
+        mark(chunk.slice(0, typed.length));
+      }
+      plain += chunk.slice(typed.length);
     }
     var chunk = "";
     for (var c of text) {
@@ -1123,7 +1372,7 @@
       return;
     }
     var delivered = false;
-    var handle = api.search(query, function (result) {
+    var handle = api.search(query, this.limit, function (result) {
       delivered = true;
       if (self.query !== query) {
         return;
@@ -1134,7 +1383,7 @@
       var rendered = now() - t0;
       resultsEvent(self.input, {
         query: query,
-        count: result.hits ? result.hits.length : 0,
+        count: result.hits ? result.total : 0,
         ids: result.hits
           ? result.hits.slice(0, self.limit).map(function (h) {
               return result.index.docs[h[0]][0];
@@ -1211,6 +1460,19 @@
     });
     input.addEventListener("keydown", function (e) {
       self.key(e);
+    });
+    // A click into the box shows the results again after Escape closed them.
+    input.addEventListener("click", function () {
+      if (input.getAttribute("aria-expanded") !== "true" && self.options.length) {
+        self.open(true);
+      }
+    });
+    // Coming back to the page from the history: the list shows what the box holds, closed.
+    window.addEventListener("pageshow", function (e) {
+      if (e.persisted) {
+        self.open(false);
+        self.empty.hidden = true;
+      }
     });
     // Keep the focus in the box while an option is clicked; the link does the rest.
     this.listbox.addEventListener("mousedown", function (e) {
@@ -1328,11 +1590,11 @@
         "aria-selected": "false",
         tabindex: "-1",
       },
-      hits.length > 8 ? "All " + hits.length + " results" : "Open the search page",
+      result.total > 8 ? "All " + result.total + " results" : "Open the search page",
     );
     this.listbox.appendChild(more);
     this.options.push(more);
-    this.status.textContent = plural(hits.length, "result", "results") + (hits.length > 8 ? ", 8 shown." : ".");
+    this.status.textContent = plural(result.total, "result", "results") + (result.total > 8 ? ", 8 shown." : ".");
     this.open(document.activeElement === this.input);
   };
 
@@ -1349,7 +1611,7 @@
       list.appendChild(li);
     }
     var all = el("li");
-    all.appendChild(el("a", { href: this.searchUrl(query) }, "HTTP classes and every hub page"));
+    all.appendChild(el("a", { href: this.form.getAttribute("action") || "" }, "Every hub page, HTTP classes included"));
     list.appendChild(all);
     box.appendChild(list);
     box.hidden = false;
@@ -1511,8 +1773,8 @@
       self.results.appendChild(li);
     });
     this.status.textContent =
-      plural(hits.length, "result", "results") +
-      (hits.length > PAGE_LIMIT ? ", the best " + PAGE_LIMIT + " shown" : "") +
+      plural(result.total, "result", "results") +
+      (result.total > PAGE_LIMIT ? ", the best " + PAGE_LIMIT + " shown" : "") +
       " for “" +
       query.trim() +
       "”.";
