@@ -83,6 +83,40 @@ fn normalise_base_url(url: &str) -> Result<String> {
     Ok(if url.ends_with('/') { url.to_string() } else { format!("{url}/") })
 }
 
+/// The theme's assets as the output holds them: `style.css` with the highlighting styles
+/// appended, CSS and JS under content-hashed names. Returns the files by output path, and
+/// each asset's output path by its name in the theme.
+pub(crate) fn theme_assets(theme: &theme::Theme) -> (BTreeMap<String, Vec<u8>>, BTreeMap<String, String>) {
+    let mut assets: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    let mut asset_paths: BTreeMap<String, String> = BTreeMap::new();
+    for (name, bytes) in &theme.assets {
+        let mut bytes = bytes.clone();
+        if name == "style.css" {
+            bytes.extend_from_slice(highlight::stylesheet().as_bytes());
+        }
+        let path = hashed_name(name, &bytes);
+        asset_paths.insert(name.clone(), path.clone());
+        assets.insert(path, bytes);
+    }
+    (assets, asset_paths)
+}
+
+/// An error for each file of `static/` whose path is one the build generates.
+pub(crate) fn static_collisions(
+    statics: &BTreeMap<String, Vec<u8>>,
+    generated: impl Fn(&str) -> bool,
+) -> Vec<Diagnostic> {
+    statics
+        .keys()
+        .filter(|p| generated(p))
+        .map(|p| {
+            Diagnostic::error(format!("static/{p} has the same path as a file the build generates"))
+                .file(&format!("static/{p}"))
+                .hint("rename or remove the static file")
+        })
+        .collect()
+}
+
 /// Builds the site at `root`. `Err` for failures that are not content errors (an output
 /// folder refused, a template error, a failed write).
 pub fn build(root: &Path, options: &BuildOptions) -> Result<Outcome> {
@@ -106,17 +140,7 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<Outcome> {
     let theme = theme::load(root, &site.config.theme)?;
     let templates = Templates::compile(&theme)?;
 
-    let mut assets: BTreeMap<String, Vec<u8>> = BTreeMap::new();
-    let mut asset_paths: BTreeMap<String, String> = BTreeMap::new();
-    for (name, bytes) in &theme.assets {
-        let mut bytes = bytes.clone();
-        if name == "style.css" {
-            bytes.extend_from_slice(highlight::stylesheet().as_bytes());
-        }
-        let path = hashed_name(name, &bytes);
-        asset_paths.insert(name.clone(), path.clone());
-        assets.insert(path, bytes);
-    }
+    let (assets, asset_paths) = theme_assets(&theme);
     let statics = theme::files(&root.join("static"))?;
 
     let style = if options.offline { LinkStyle::File } else { LinkStyle::Folder };
@@ -125,15 +149,7 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<Outcome> {
 
     let generated: BTreeSet<String> =
         renderer.paths().into_iter().chain(assets.keys().cloned()).chain([MARKER.to_string()]).collect();
-    let collisions: Vec<Diagnostic> = statics
-        .keys()
-        .filter(|p| generated.contains(*p))
-        .map(|p| {
-            Diagnostic::error(format!("static/{p} has the same path as a file the build generates"))
-                .file(&format!("static/{p}"))
-                .hint("rename or remove the static file")
-        })
-        .collect();
+    let collisions = static_collisions(&statics, |p| generated.contains(p));
     if !collisions.is_empty() {
         diagnostics.extend(collisions);
         return Ok(Outcome { summary: None, diagnostics });

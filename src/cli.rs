@@ -53,6 +53,21 @@ enum Command {
         #[arg(required = true, num_args = 1.., allow_hyphen_values = true, value_name = "QUERY")]
         query: Vec<String>,
     },
+    /// Build the site into memory and serve it; rebuild what changes and reload open pages.
+    Serve {
+        /// The address to listen on; the default lets only this machine connect.
+        #[arg(long, default_value = "127.0.0.1", value_name = "ADDRESS")]
+        bind: std::net::IpAddr,
+        /// The port to listen on.
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Open the home page in the default browser once the site is served.
+        #[arg(long)]
+        open: bool,
+        /// Include draft entries.
+        #[arg(long)]
+        drafts: bool,
+    },
     /// Write a new draft entry, `content/<id>.md`, then check the site.
     New {
         /// The new entry's id, such as `heroku/h12`.
@@ -74,6 +89,15 @@ pub fn run() -> ExitCode {
         }
         Command::Check { format } => run_check(&cli.root, format),
         Command::Search { limit, drafts, query } => run_search(&cli.root, &query.join(" "), limit, drafts),
+        Command::Serve { bind, port, open, drafts } => {
+            match crate::serve::run(&cli.root, &crate::serve::Options { bind, port, open, drafts }) {
+                Ok(()) => OK,
+                Err(e) => {
+                    eprintln!("error: {e:#}");
+                    FAILED
+                }
+            }
+        }
         Command::New { id } => match new::create(&cli.root, &id, &new::today()) {
             Ok(path) => {
                 let shown = path.strip_prefix(&cli.root).unwrap_or(&path).display().to_string();

@@ -24,3 +24,4 @@ pub mod new;
 pub mod output;
 pub mod render;
 pub mod search;
+pub mod serve;

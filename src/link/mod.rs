@@ -13,6 +13,7 @@ use crate::model::{Site, hint};
 use std::collections::HashMap;
 
 pub use compare::Pair;
+pub use related::{Before, Profile};
 
 /// The link graph of the entries taking part in one build.
 #[derive(Debug, Default)]
@@ -40,6 +41,17 @@ impl LinkGraph {
 /// Resolves every reference and computes the graph. With `drafts` false, drafts take no
 /// part and a published entry or page that links to one is an error.
 pub fn build(site: &Site, drafts: bool) -> (LinkGraph, Vec<Diagnostic>) {
+    link(site, drafts, None)
+}
+
+/// [`build`] after a change, given the related lists before it and what changed: only the
+/// related lists the change can reach are computed again (`serve` uses this; see
+/// `related::update`). Everything else is computed as `build` does.
+pub fn rebuild(site: &Site, drafts: bool, before: Before) -> (LinkGraph, Vec<Diagnostic>) {
+    link(site, drafts, Some(before))
+}
+
+fn link(site: &Site, drafts: bool, before: Option<Before>) -> (LinkGraph, Vec<Diagnostic>) {
     let index = site.index_by_id();
     let included: Vec<bool> = site.entries.iter().map(|e| drafts || !e.fm.draft).collect();
     let mut diagnostics = Vec::new();
@@ -59,7 +71,10 @@ pub fn build(site: &Site, drafts: bool) -> (LinkGraph, Vec<Diagnostic>) {
         }
     }
     let redirects = redirects(site, &index, &included, &mut diagnostics);
-    let related = related::compute(site, &index, &included);
+    let related = match before {
+        Some(before) if before.limit == site.config.related_limit => related::update(site, &index, &included, before),
+        _ => related::compute(site, &index, &included),
+    };
     let (pairs, partners) = compare::pairs(site, &index, &included, &mut diagnostics);
     (LinkGraph { included, related, pairs, partners, redirects }, diagnostics)
 }

@@ -12,7 +12,7 @@ use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
 use std::path::Path;
 
-pub use walk::{Kind, RESERVED};
+pub use walk::{Kind, RESERVED, ignored_name};
 
 /// Files larger than this are refused without being read.
 pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
@@ -37,6 +37,25 @@ pub struct Loaded {
 /// Reads the site at `root`. Content problems become diagnostics; only a root that cannot be
 /// used at all is an `Err`.
 pub fn load(root: &Path) -> Result<Loaded> {
+    let (found, walk_diagnostics) = scan(root)?;
+    let (config, mut diagnostics) = config::load(root);
+    diagnostics.extend(walk_diagnostics);
+    let read: Vec<(SourceFile, Option<Diagnostic>)> =
+        found.into_par_iter().map(|(path, kind)| read_source(root, &path, kind)).collect();
+    let mut files = Vec::with_capacity(read.len());
+    for (file, problem) in read {
+        diagnostics.extend(problem);
+        files.push(file);
+    }
+    Ok(Loaded { config, files, diagnostics })
+}
+
+/// The files of `content/` to read: each one's path relative to `content/`, and its kind.
+pub type Found = Vec<(String, Kind)>;
+
+/// Checks that `root` is a site folder and walks its `content/`: the files to read, in a
+/// stable order, and the layout errors found.
+pub fn scan(root: &Path) -> Result<(Found, Vec<Diagnostic>)> {
     if !root.is_dir() {
         bail!("the site root {} is not a folder", root.display());
     }
@@ -48,28 +67,20 @@ pub fn load(root: &Path) -> Result<Loaded> {
         );
     }
     std::fs::read_dir(&content).with_context(|| format!("cannot read {}", content.display()))?;
-    let (config, mut diagnostics) = config::load(root);
-    let (found, walk_diagnostics) = walk::walk(&content);
-    diagnostics.extend(walk_diagnostics);
-    let read: Vec<(SourceFile, Option<Diagnostic>)> = found
-        .into_par_iter()
-        .map(|(path, kind)| {
-            let shown = format!("content/{path}");
-            match read_text(&content.join(&path)) {
-                Ok(text) => (SourceFile { path: shown, kind, text: Some(text) }, None),
-                Err(problem) => {
-                    let d = problem.file(&shown);
-                    (SourceFile { path: shown, kind, text: None }, Some(d))
-                }
-            }
-        })
-        .collect();
-    let mut files = Vec::with_capacity(read.len());
-    for (file, problem) in read {
-        diagnostics.extend(problem);
-        files.push(file);
+    Ok(walk::walk(&content))
+}
+
+/// Reads one file that [`scan`] found (`path` relative to `content/`), with the problem
+/// that kept it from being read, if any.
+pub fn read_source(root: &Path, path: &str, kind: Kind) -> (SourceFile, Option<Diagnostic>) {
+    let shown = format!("content/{path}");
+    match read_text(&root.join("content").join(path)) {
+        Ok(text) => (SourceFile { path: shown, kind, text: Some(text) }, None),
+        Err(problem) => {
+            let d = problem.file(&shown);
+            (SourceFile { path: shown, kind, text: None }, Some(d))
+        }
     }
-    Ok(Loaded { config, files, diagnostics })
 }
 
 /// Reads one file as UTF-8 text, refusing big files before reading them, dropping a BOM and

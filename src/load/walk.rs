@@ -23,8 +23,13 @@ pub enum Kind {
 }
 
 fn ignored(entry: &DirEntry) -> bool {
-    let name = entry.file_name().to_string_lossy();
-    entry.depth() > 0 && (name.starts_with('.') || (name.starts_with('_') && name != "_index.md"))
+    entry.depth() > 0 && ignored_name(&entry.file_name().to_string_lossy())
+}
+
+/// Whether a file or folder under `content/` is skipped, with everything inside it: names
+/// starting with `.` or `_`, except `_index.md`. Editors' swap and backup files are among them.
+pub fn ignored_name(name: &str) -> bool {
+    name.starts_with('.') || (name.starts_with('_') && name != "_index.md")
 }
 
 /// Walks `content` and returns the files to read, as paths relative to it with `/`

@@ -9,7 +9,7 @@ pub mod markdown;
 use crate::config::SiteConfig;
 use crate::diag::{Diagnostic, Pos};
 use crate::load::yaml::{self, Finder};
-use crate::load::{Kind, Loaded, frontmatter};
+use crate::load::{Kind, Loaded, SourceFile, frontmatter};
 use entry::{Entry, Ref};
 use rayon::prelude::*;
 use serde::Deserialize;
@@ -53,7 +53,9 @@ impl Site {
     }
 }
 
-enum Parsed {
+/// What one file of `content/` contributes to the site.
+#[derive(Debug, Clone)]
+pub enum Parsed {
     /// An entry (or `None` when it did not parse), its id, and its file.
     Entry(Option<Box<Entry>>, String, String),
     Home(Page),
@@ -61,29 +63,44 @@ enum Parsed {
     Prose(String, Page),
 }
 
+/// What parsing one file gave (`None` for a prose page that could not be read or parsed),
+/// and the problems found.
+pub type ParsedFile = (Option<Parsed>, Vec<Diagnostic>);
+
 /// Parses every loaded file (in parallel) into the site model.
 pub fn build(loaded: Loaded) -> (Site, Vec<Diagnostic>) {
-    let Loaded { config, files, mut diagnostics } = loaded;
-    let parsed: Vec<(Option<Parsed>, Vec<Diagnostic>)> = files
-        .into_par_iter()
-        .map(|file| {
-            let Some(text) = file.text else {
-                return match file.kind {
-                    Kind::Entry { id, .. } => (Some(Parsed::Entry(None, id, file.path)), Vec::new()),
-                    _ => (None, Vec::new()),
-                };
-            };
-            match file.kind {
-                Kind::Entry { id, yaml } => {
-                    let (entry, diagnostics) = entry::parse(&id, &file.path, &text, yaml);
-                    (Some(Parsed::Entry(entry.map(Box::new), id, file.path)), diagnostics)
-                }
-                Kind::HomeIndex => wrap(parse_page(&file.path, &text), Parsed::Home),
-                Kind::SourceIndex { source } => wrap(parse_page(&file.path, &text), |p| Parsed::Source(source, p)),
-                Kind::CompareProse { name } => wrap(parse_page(&file.path, &text), |p| Parsed::Prose(name, p)),
-            }
-        })
-        .collect();
+    let Loaded { config, files, diagnostics } = loaded;
+    let parsed: Vec<ParsedFile> = files.into_par_iter().map(parse_file).collect();
+    assemble(config, parsed, diagnostics)
+}
+
+/// Parses one loaded file, checking every rule that concerns the file alone. `None` for a
+/// prose page that could not be read or parsed; an entry still counts, by its id.
+pub fn parse_file(file: SourceFile) -> ParsedFile {
+    let Some(text) = file.text else {
+        return match file.kind {
+            Kind::Entry { id, .. } => (Some(Parsed::Entry(None, id, file.path)), Vec::new()),
+            _ => (None, Vec::new()),
+        };
+    };
+    match file.kind {
+        Kind::Entry { id, yaml } => {
+            let (entry, diagnostics) = entry::parse(&id, &file.path, &text, yaml);
+            (Some(Parsed::Entry(entry.map(Box::new), id, file.path)), diagnostics)
+        }
+        Kind::HomeIndex => wrap(parse_page(&file.path, &text), Parsed::Home),
+        Kind::SourceIndex { source } => wrap(parse_page(&file.path, &text), |p| Parsed::Source(source, p)),
+        Kind::CompareProse { name } => wrap(parse_page(&file.path, &text), |p| Parsed::Prose(name, p)),
+    }
+}
+
+/// Puts parsed files together into the site, in the order `load` found them (which decides
+/// which of two files with the same id counts), and checks the rules across files.
+pub fn assemble(
+    config: SiteConfig,
+    parsed: Vec<ParsedFile>,
+    mut diagnostics: Vec<Diagnostic>,
+) -> (Site, Vec<Diagnostic>) {
     let mut site = Site {
         config,
         entries: Vec::new(),

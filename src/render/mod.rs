@@ -7,6 +7,7 @@
 //! 3. Jobs run on rayon's pool; each builds its view and renders a template.
 
 mod api;
+mod deps;
 pub mod highlight;
 pub mod markdown;
 mod pages;
@@ -17,13 +18,17 @@ pub mod view;
 
 use crate::link::LinkGraph;
 use crate::model::Site;
-use crate::model::entry::Class;
-use anyhow::Result;
+use crate::model::entry::{Class, Entry};
+use anyhow::{Result, anyhow};
 use rayon::prelude::*;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use templates::Templates;
 use urls::LinkStyle;
 use view::{Card, Row};
+
+pub use api::ApiMemo;
+pub use deps::{Inputs, Planned, TemplateInputs, shared_signature};
 
 /// Lists longer than this are split into pages.
 pub const PAGE_SIZE: usize = 200;
@@ -84,24 +89,74 @@ pub struct Renderer<'a> {
     index: HashMap<&'a str, usize>,
     /// Root-relative URL of each entry page, in this build's link style.
     urls: Vec<String>,
-    cards: Vec<Card>,
-    rows: Vec<Row>,
+    cards: Cow<'a, [Card]>,
+    rows: Cow<'a, [Row]>,
     /// Included entries by source, class and tag, in natural order.
     by_source: BTreeMap<&'a str, Vec<usize>>,
     by_class: BTreeMap<Class, Vec<usize>>,
     by_tag: BTreeMap<&'a str, Vec<usize>>,
     /// The navigation every page shows, computed once.
     nav: Vec<view::Link>,
-    search: crate::search::Index,
-    shards: search::Shards,
+    /// The search index and its shards; `None` when its files are left to [`search_files`].
+    search: Option<(crate::search::Index, search::Shards)>,
+    /// `api/index.json` items kept from an earlier build.
+    api_memo: Option<&'a ApiMemo>,
+}
+
+/// An entry's card and comparison row, as the renderer computes them for every entry.
+pub fn card_and_row(entry: &Entry, style: LinkStyle) -> (Card, Row) {
+    let url = style.page(&entry.id);
+    (pages::card(entry, &url), pages::row(entry, &url))
+}
+
+/// The files of the search index (`search/index.js` and its shards), for a renderer made
+/// with [`Renderer::without_search`].
+pub fn search_files(site: &Site, included: &[bool]) -> Vec<OutFile> {
+    let index = crate::search::Index::build(site, included);
+    let shards = search::Shards::plan(&index);
+    let mut files = vec![OutFile { path: "search/index.js".into(), bytes: shards.head(&index) }];
+    files
+        .extend((0..shards.count()).map(|k| OutFile { path: search::Shards::path(k), bytes: shards.shard(&index, k) }));
+    files
 }
 
 impl<'a> Renderer<'a> {
     pub fn new(site: &'a Site, graph: &'a LinkGraph, templates: &'a Templates, options: &'a Options) -> Self {
+        let (cards, rows) = site.entries.iter().map(|e| card_and_row(e, options.style)).unzip::<_, _, Vec<_>, Vec<_>>();
+        let mut renderer = Self::with_parts(site, graph, templates, options, Cow::Owned(cards), Cow::Owned(rows));
+        let index = crate::search::Index::build(site, &graph.included);
+        let shards = search::Shards::plan(&index);
+        renderer.search = Some((index, shards));
+        renderer
+    }
+
+    /// A renderer that leaves out the search index files (they come from [`search_files`]),
+    /// with every entry's card and row given, in entry order (see [`card_and_row`]), and the
+    /// `api/index.json` items of an earlier build. `serve` keeps these between rebuilds, and
+    /// updates the search index after the pages.
+    pub fn without_search(
+        site: &'a Site,
+        graph: &'a LinkGraph,
+        templates: &'a Templates,
+        options: &'a Options,
+        (cards, rows): (&'a [Card], &'a [Row]),
+        api_memo: &'a ApiMemo,
+    ) -> Self {
+        let mut renderer = Self::with_parts(site, graph, templates, options, Cow::Borrowed(cards), Cow::Borrowed(rows));
+        renderer.api_memo = Some(api_memo);
+        renderer
+    }
+
+    fn with_parts(
+        site: &'a Site,
+        graph: &'a LinkGraph,
+        templates: &'a Templates,
+        options: &'a Options,
+        cards: Cow<'a, [Card]>,
+        rows: Cow<'a, [Row]>,
+    ) -> Self {
         let index = site.index_by_id();
         let urls: Vec<String> = site.entries.iter().map(|e| options.style.page(&e.id)).collect();
-        let cards = site.entries.iter().zip(&urls).map(|(e, url)| pages::card(e, url)).collect();
-        let rows = site.entries.iter().zip(&urls).map(|(e, url)| pages::row(e, url)).collect();
         let mut by_source: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
         let mut by_class: BTreeMap<Class, Vec<usize>> = BTreeMap::new();
         let mut by_tag: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
@@ -121,8 +176,6 @@ impl<'a> Renderer<'a> {
         for list in by_class.values_mut() {
             list.sort_by_key(|&i| (site.entries[i].source != "http", i));
         }
-        let search_index = crate::search::Index::build(site, &graph.included);
-        let shards = search::Shards::plan(&search_index);
         let mut renderer = Renderer {
             site,
             graph,
@@ -136,8 +189,8 @@ impl<'a> Renderer<'a> {
             by_class,
             by_tag,
             nav: Vec::new(),
-            search: search_index,
-            shards,
+            search: None,
+            api_memo: None,
         };
         renderer.nav = renderer.navigation();
         renderer
@@ -159,8 +212,11 @@ impl<'a> Renderer<'a> {
             jobs.extend((1..=pages_of(list.len())).map(|p| Job::Tag(tag.to_string(), p)));
         }
         jobs.extend([Job::TagIndex, Job::CompareIndex, Job::NotFound, Job::ApiIndex, Job::Robots]);
-        jobs.extend([Job::SearchPage, Job::SearchIndex]);
-        jobs.extend((0..self.shards.count()).map(Job::SearchShard));
+        jobs.push(Job::SearchPage);
+        if let Some((_, shards)) = &self.search {
+            jobs.push(Job::SearchIndex);
+            jobs.extend((0..shards.count()).map(Job::SearchShard));
+        }
         jobs.extend((0..self.graph.redirects.len()).map(Job::Redirect));
         if self.options.base_url.is_some() {
             jobs.push(Job::Sitemap);
@@ -245,8 +301,15 @@ impl<'a> Renderer<'a> {
             Job::Redirect(r) => self.redirect_page(*r)?,
             Job::NotFound => self.not_found_page()?,
             Job::SearchPage => self.search_page()?,
-            Job::SearchIndex => return Ok(vec![self.shards.head(&self.search)]),
-            Job::SearchShard(k) => return Ok(vec![self.shards.shard(&self.search, *k)]),
+            Job::SearchIndex | Job::SearchShard(_) => {
+                // Jobs for the index files are only made when the renderer has the index.
+                let (index, shards) = self.search.as_ref().ok_or_else(|| anyhow!("no search index to render"))?;
+                let bytes = match job {
+                    Job::SearchShard(k) => shards.shard(index, *k),
+                    _ => shards.head(index),
+                };
+                return Ok(vec![bytes]);
+            }
             Job::ApiIndex => return Ok(vec![self.api_index()?]),
             Job::Sitemap => self.sitemap(),
             Job::Robots => self.robots(),

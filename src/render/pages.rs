@@ -419,6 +419,21 @@ impl Renderer<'_> {
         self.list_page(&format!("tags/{tag}"), page, heading, description, String::new(), &self.by_tag[tag])
     }
 
+    /// The ten entries the home page shows as recently updated: newest first, entries
+    /// without a date last, ties in natural id order.
+    pub(super) fn recent(&self) -> Vec<usize> {
+        let mut recent: Vec<usize> = (0..self.site.entries.len()).filter(|&i| self.graph.included[i]).collect();
+        let newest_first = |a: &usize, b: &usize| {
+            self.site.entries[*b].fm.updated.cmp(&self.site.entries[*a].fm.updated).then(a.cmp(b))
+        };
+        if recent.len() > 10 {
+            recent.select_nth_unstable_by(9, newest_first);
+            recent.truncate(10);
+        }
+        recent.sort_by(newest_first);
+        recent
+    }
+
     pub(super) fn home_page(&self) -> Result<String> {
         let home = self.site.home.as_ref();
         let heading = home.and_then(|h| h.title.clone()).unwrap_or_else(|| self.site.config.title.clone());
@@ -445,16 +460,13 @@ impl Renderer<'_> {
                 detail: self.site.source_pages.get(*s).and_then(|p| p.summary.clone()).unwrap_or_default(),
             })
             .collect();
-        let mut recent: Vec<usize> = (0..self.site.entries.len()).filter(|&i| self.graph.included[i]).collect();
-        // Newest first; entries without a date last; ties in natural id order.
-        recent.sort_by(|&a, &b| self.site.entries[b].fm.updated.cmp(&self.site.entries[a].fm.updated).then(a.cmp(&b)));
         let data = HomePage {
             meta: self.meta("", self.site.config.title.clone(), description, "website"),
             heading,
             intro: self.prose(home, ""),
             classes,
             sources,
-            recent: recent.into_iter().take(10).map(|i| &self.cards[i]).collect(),
+            recent: self.recent().into_iter().map(|i| &self.cards[i]).collect(),
             entry_count: self.graph.included.iter().filter(|&&x| x).count(),
             pair_count: self.graph.pairs.len(),
         };

@@ -12,3 +12,4 @@ mod new;
 mod panics;
 mod related;
 mod search;
+mod serve;

@@ -1,0 +1,197 @@
+#!/usr/bin/env python3
+"""Save-to-served time of `faultline serve` (issue #5): how long from writing a content file
+until the server answers with the new page.
+
+    python3 bench/serve.py SITE [--runs 7] [--port 1199] [--binary target/release/faultline]
+
+For each kind of edit (a sentence added to an entry's body, its title changed, its tags
+changed, a new entry added and then deleted), it runs the edit RUNS times on entries picked
+in a fixed order, and for each run:
+
+1. waits until the server is idle (no rebuild, search index done);
+2. writes the file (t0);
+3. waits for the server's `state` event with a newer version (the page is published);
+4. fetches the page and checks that it shows the edit (t1).
+
+It prints t1 - t0 for every run, their median, and the rebuild times the server printed.
+The site is edited in place: run it on a copy (bench/gen.py writes one).
+"""
+
+import argparse
+import http.client
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import threading
+import time
+
+
+class Events:
+    """The server's event stream, read on a thread; `wait_newer` blocks for a new version."""
+
+    def __init__(self, port):
+        self.cond = threading.Condition()
+        self.version = None
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+        conn.request("GET", "/__faultline/events")
+        self.response = conn.getresponse()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        for raw in self.response:
+            line = raw.decode().rstrip("\r\n")
+            if line.startswith("data: "):
+                state = json.loads(line[6:])
+                with self.cond:
+                    self.version = state["version"]
+                    self.cond.notify_all()
+
+    def current(self):
+        with self.cond:
+            while self.version is None:
+                self.cond.wait()
+            return self.version
+
+    def wait_newer(self, than, timeout=600):
+        deadline = time.monotonic() + timeout
+        with self.cond:
+            while self.version is None or self.version <= than:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise TimeoutError("no rebuild was published")
+                self.cond.wait(left)
+            return self.version
+
+
+def fetch(port, path):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    conn.request("GET", path)
+    response = conn.getresponse()
+    return response.status, response.read().decode("utf-8", "replace")
+
+
+def wait_idle(log, seconds=0.8):
+    """Waits until the server has printed nothing for `seconds` (search index included)."""
+    while True:
+        size = len(log)
+        time.sleep(seconds)
+        if len(log) == size:
+            return
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("site")
+    p.add_argument("--runs", type=int, default=7)
+    p.add_argument("--port", type=int, default=1199)
+    p.add_argument("--binary", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "target", "release", "faultline"))
+    args = p.parse_args()
+
+    log = []
+    started = time.monotonic()
+    server = subprocess.Popen([args.binary, "--root", args.site, "serve", "--port", str(args.port)], stderr=subprocess.PIPE, text=True)
+
+    def read_log():
+        for line in server.stderr:
+            log.append((time.monotonic(), line.rstrip("\n")))
+
+    threading.Thread(target=read_log, daemon=True).start()
+    try:
+        while not any("press Ctrl-C" in line for _, line in log):
+            if server.poll() is not None:
+                sys.exit("faultline serve stopped:\n" + "\n".join(l for _, l in log))
+            time.sleep(0.05)
+        first = next(l for _, l in log if l.startswith("built"))
+        if "not rebuilt" in first:
+            sys.exit("the site does not build:\n" + "\n".join(l for _, l in log))
+        print(f"first build and start: {time.monotonic() - started:.2f} s ({first})")
+        events = Events(args.port)
+        content = os.path.join(args.site, "content")
+        entries = sorted(
+            os.path.join(source, name)
+            for source in sorted(os.listdir(content))
+            if os.path.isdir(os.path.join(content, source)) and source != "compare"
+            for name in os.listdir(os.path.join(content, source))
+            if name.endswith(".md") and not name.startswith("_")
+        )
+        picks = [entries[(i * 7919) % len(entries)] for i in range(args.runs)]
+
+        def body(text, n):
+            return text.rstrip("\n") + f"\n\nEdited for the benchmark, run {n}.\n", f"Edited for the benchmark, run {n}."
+
+        def title(text, n):
+            new = re.sub(r"^title: (.*)$", lambda m: f'title: "Bench {n} ' + m.group(1).strip('"').replace('"', "") + '"', text, count=1, flags=re.M)
+            return new, f"Bench {n} "
+
+        def tags(text, n):
+            new = re.sub(r"^tags: \[(.*)\]$", lambda m: f"tags: [{m.group(1)}, bench-{n}]", text, count=1, flags=re.M)
+            return new, f"bench-{n}"
+
+        results = {}
+        for kind, edit in [("body", body), ("title", title), ("tags", tags)]:
+            times, rebuilds = [], []
+            for n, rel in enumerate(picks):
+                path = os.path.join(content, rel)
+                with open(path, encoding="utf-8") as f:
+                    original = f.read()
+                text, marker = edit(original, n)
+                wait_idle(log)
+                version = events.current()
+                mark = len(log)
+                t0 = time.monotonic()
+                with open(path, "w", encoding="utf-8") as f:
+                    f.write(text)
+                events.wait_newer(version)
+                page = "/" + rel[: -len(".md")] + "/"
+                status, html = fetch(args.port, page)
+                t1 = time.monotonic()
+                if status != 200 or marker not in html:
+                    sys.exit(f"{page}: status {status}, the edit `{marker}` is not on the page")
+                times.append((t1 - t0) * 1000)
+                line = next((l for _, l in log[mark:] if " changed: rendered " in l), "")
+                found = re.search(r"in (\d+) ms", line)
+                rebuilds.append(int(found.group(1)) if found else -1)
+                wait_idle(log)
+                with open(path, "w", encoding="utf-8") as f:
+                    f.write(original)
+            results[kind] = (times, rebuilds)
+            print(f"{kind:>6}: save to served, ms: median {statistics.median(times):.0f}, runs {' '.join(f'{t:.0f}' for t in times)}; rebuild as printed, ms: {' '.join(map(str, rebuilds))}")
+
+        # A new entry in an existing source, then deleting it: its pages and every list
+        # that names it.
+        times = []
+        source = sorted(s for s in os.listdir(content) if os.path.isdir(os.path.join(content, s)) and s not in ("compare", "http"))[0]
+        for n in range(args.runs):
+            rel = f"{source}/bench-new-{n}.md"
+            path = os.path.join(content, rel)
+            wait_idle(log)
+            version = events.current()
+            t0 = time.monotonic()
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(f"---\ntitle: Bench entry {n}\ncode: B{n}\nsummary: Added by the benchmark.\nstatus: 503\ntags: [bench]\n---\nBody.\n")
+            events.wait_newer(version)
+            status, _ = fetch(args.port, f"/{source}/bench-new-{n}/")
+            t1 = time.monotonic()
+            if status != 200:
+                sys.exit(f"the new entry is not served (status {status})")
+            times.append((t1 - t0) * 1000)
+            wait_idle(log)
+            os.remove(path)
+        wait_idle(log)
+        print(f"   add: save to served, ms: median {statistics.median(times):.0f}, runs {' '.join(f'{t:.0f}' for t in times)}")
+        search = [int(m.group(1)) for _, l in log if l.startswith("search index:") for m in [re.search(r"in (\d+) ms", l)] if m]
+        if search:
+            print(f"search index updates after a change, ms: median {statistics.median(search):.0f} ({len(search)} updates)")
+    finally:
+        server.send_signal(2)
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,254 @@
+//! What each job reads, as a fingerprint: `serve` keeps the fingerprint of every job it
+//! rendered, and after a change re-renders only the jobs whose fingerprint differs.
+//!
+//! A fingerprint hashes every input of its job's output, and nothing else: the entry's
+//! own file for its page, the cards of the entries it lists, the rows of the entries it
+//! is compared with, the templates it is rendered with, and so on. The rules here must
+//! follow what `pages.rs` and `api.rs` read; `serve`'s tests compare every file of a
+//! long series of incremental rebuilds with a full build, which catches a missed input.
+//!
+//! Links to other entries (`@/` links, `related`, `compare`) do not make a page depend on
+//! anything but the target's id: in a site without errors every one of them resolves, to
+//! a URL made from the id alone.
+
+use super::{Job, OutFile, PAGE_SIZE, Renderer};
+use crate::model::Page;
+use crate::model::entry::{Entry, Ref};
+use anyhow::Result;
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+/// What the renderer cannot hash cheaply itself, kept by `serve` between rebuilds.
+pub struct Inputs<'a> {
+    /// A hash of each entry's source (its file's path and text), in entry order.
+    pub entries: &'a [u64],
+    /// A hash of each entry's card and of its comparison row, in entry order.
+    pub cards: &'a [u64],
+    pub rows: &'a [u64],
+    /// What each template the renderer renders pages with depends on.
+    pub templates: &'a HashMap<String, TemplateInputs>,
+}
+
+/// What one template depends on, with every template it may include, extend or import.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TemplateInputs {
+    /// A hash of the sources.
+    pub hash: u64,
+    /// Whether the sources may read the navigation's counts (entries per source, pairs,
+    /// tags), which change with every entry added or removed. A theme that does not show
+    /// them then does not re-render every page when an entry comes or goes.
+    pub reads_counts: bool,
+}
+
+/// A job with the output paths it writes (the first is its key) and its fingerprint.
+pub struct Planned {
+    job: Job,
+    pub paths: Vec<String>,
+    pub fingerprint: u64,
+}
+
+impl Renderer<'_> {
+    /// Every job of this build, with its fingerprint.
+    pub fn plan(&self, inputs: &Inputs<'_>) -> Vec<Planned> {
+        let global = self.global();
+        let jobs = self.jobs();
+        jobs.into_par_iter()
+            .map(|job| {
+                let fingerprint = self.fingerprint(&job, global, inputs);
+                Planned { paths: self.paths_of(&job), job, fingerprint }
+            })
+            .collect()
+    }
+
+    /// The jobs that show entry `i` in full: its page (with its API file) and the
+    /// comparison pages it is on, with their fingerprints.
+    pub fn plan_entry(&self, inputs: &Inputs<'_>, i: usize) -> Vec<Planned> {
+        let global = self.global();
+        let pairs =
+            self.graph.pairs.iter().enumerate().filter(|(_, p)| p.a == i || p.b == i).map(|(p, _)| Job::Pair(p));
+        std::iter::once(Job::Entry(i))
+            .chain(pairs)
+            .map(|job| {
+                let fingerprint = self.fingerprint(&job, global, inputs);
+                Planned { paths: self.paths_of(&job), job, fingerprint }
+            })
+            .collect()
+    }
+
+    /// Renders the given jobs in parallel, handing each file to `sink`.
+    pub fn render_planned(&self, jobs: &[&Planned], sink: &(dyn Fn(OutFile) -> Result<()> + Sync)) -> Result<()> {
+        jobs.par_iter().try_for_each(|planned| {
+            for (path, bytes) in planned.paths.iter().zip(self.render(&planned.job)?) {
+                sink(OutFile { path: path.clone(), bytes })?;
+            }
+            Ok(())
+        })
+    }
+
+    /// What every page reads: the settings, how this build links and where its assets are,
+    /// and the navigation; then the navigation's counts on their own.
+    fn global(&self) -> (u64, u64) {
+        let mut h = DefaultHasher::new();
+        format!("{:?}", self.site.config).hash(&mut h);
+        format!("{:?}", self.options).hash(&mut h);
+        self.nav.iter().for_each(|link| (&link.text, &link.url, &link.detail).hash(&mut h));
+        let mut counts = DefaultHasher::new();
+        self.nav.iter().for_each(|link| link.count.hash(&mut counts));
+        (h.finish(), counts.finish())
+    }
+
+    fn fingerprint(&self, job: &Job, (global, counts): (u64, u64), inputs: &Inputs<'_>) -> u64 {
+        let mut h = DefaultHasher::new();
+        std::mem::discriminant(job).hash(&mut h);
+        let template = |h: &mut DefaultHasher, name: &str| {
+            global.hash(h);
+            name.hash(h);
+            let template = inputs.templates.get(name);
+            template.map(|t| t.hash).hash(h);
+            if template.is_none_or(|t| t.reads_counts) {
+                counts.hash(h);
+            }
+        };
+        let cards = |h: &mut DefaultHasher, list: &[usize]| list.iter().for_each(|&i| inputs.cards[i].hash(h));
+        match job {
+            Job::Entry(i) => {
+                template(&mut h, "entry.html");
+                self.entry_side(&mut h, *i, inputs);
+                cards(&mut h, &self.graph.related[*i]);
+                self.graph.partners[*i].iter().for_each(|&p| inputs.rows[p].hash(&mut h));
+            }
+            Job::Pair(p) => {
+                let pair = &self.graph.pairs[*p];
+                template(&mut h, "compare.html");
+                pair.name.hash(&mut h);
+                self.entry_side(&mut h, pair.a, inputs);
+                self.entry_side(&mut h, pair.b, inputs);
+                self.site.prose.get(&pair.name).map(|page| &page.body).hash(&mut h);
+            }
+            Job::Home => {
+                template(&mut h, "home.html");
+                hash_page(&mut h, self.site.home.as_ref());
+                self.by_class.iter().for_each(|(c, list)| (c.label(), list.len()).hash(&mut h));
+                for (source, list) in &self.by_source {
+                    (source, list.len()).hash(&mut h);
+                    hash_page(&mut h, self.site.source_pages.get(*source));
+                }
+                cards(&mut h, &self.recent());
+                (self.by_source.values().map(Vec::len).sum::<usize>(), self.graph.pairs.len()).hash(&mut h);
+            }
+            Job::Source(source, page) => {
+                template(&mut h, "list.html");
+                hash_page(&mut h, self.site.source_pages.get(source.as_str()));
+                list_page(&mut h, source, *page, &self.by_source[source.as_str()], inputs);
+            }
+            Job::Class(class, page) => {
+                template(&mut h, "list.html");
+                list_page(&mut h, &class.label(), *page, &self.by_class[class], inputs);
+            }
+            Job::Tag(tag, page) => {
+                template(&mut h, "list.html");
+                list_page(&mut h, tag, *page, &self.by_tag[tag.as_str()], inputs);
+            }
+            Job::TagIndex => {
+                template(&mut h, "tags.html");
+                self.by_tag.iter().for_each(|(tag, list)| (tag, list.len()).hash(&mut h));
+            }
+            Job::CompareIndex => {
+                template(&mut h, "compare_index.html");
+                for pair in &self.graph.pairs {
+                    (&pair.name, inputs.cards[pair.a], inputs.cards[pair.b]).hash(&mut h);
+                }
+            }
+            Job::Redirect(r) => {
+                let (old, i) = &self.graph.redirects[*r];
+                template(&mut h, "redirect.html");
+                (old, inputs.cards[*i]).hash(&mut h);
+            }
+            Job::NotFound => template(&mut h, "404.html"),
+            Job::SearchPage => {
+                template(&mut h, "search.html");
+                self.by_class.iter().for_each(|(c, list)| (c.label(), list.len()).hash(&mut h));
+            }
+            // The index reads every included entry; its files are rendered on their own by
+            // `serve` (see `search_files`), so this only needs to be safe.
+            Job::SearchIndex | Job::SearchShard(_) => {
+                global.hash(&mut h);
+                self.included().for_each(|i| inputs.entries[i].hash(&mut h));
+            }
+            Job::ApiIndex => {
+                let id = |i: usize| self.site.entries[i].id.as_str();
+                for i in self.included() {
+                    inputs.entries[i].hash(&mut h);
+                    self.graph.related[i].iter().for_each(|&r| id(r).hash(&mut h));
+                    self.graph.partners[i].iter().for_each(|&p| id(p).hash(&mut h));
+                }
+                self.graph.pairs.iter().for_each(|p| (id(p.a), id(p.b), &p.name).hash(&mut h));
+            }
+            Job::Sitemap => {
+                self.options.base_url.hash(&mut h);
+                self.by_source.keys().for_each(|s| s.hash(&mut h));
+                self.by_class.keys().for_each(|c| c.label().hash(&mut h));
+                self.included().for_each(|i| self.site.entries[i].id.hash(&mut h));
+                self.graph.pairs.iter().for_each(|p| p.name.hash(&mut h));
+                self.by_tag.keys().for_each(|t| t.hash(&mut h));
+            }
+            Job::Robots => self.options.base_url.hash(&mut h),
+        }
+        h.finish()
+    }
+
+    /// What an entry's view reads besides its own file: its source's title, and whether
+    /// the entry page of its `status` exists (it links there when it does).
+    fn entry_side(&self, h: &mut DefaultHasher, i: usize, inputs: &Inputs<'_>) {
+        let e = &self.site.entries[i];
+        inputs.entries[i].hash(h);
+        self.site.source_pages.get(&e.source).map(|p| &p.title).hash(h);
+        e.fm.status.map(|s| self.index.contains_key(format!("http/{s}").as_str())).hash(h);
+    }
+
+    fn included(&self) -> impl Iterator<Item = usize> + '_ {
+        (0..self.site.entries.len()).filter(|&i| self.graph.included[i])
+    }
+}
+
+/// A page of a list: which list, which page of how many, and the cards on it.
+fn list_page(h: &mut DefaultHasher, name: &str, page: usize, list: &[usize], inputs: &Inputs<'_>) {
+    (name, page, list.len().div_ceil(PAGE_SIZE)).hash(h);
+    list.iter().skip((page - 1) * PAGE_SIZE).take(PAGE_SIZE).for_each(|&i| inputs.cards[i].hash(h));
+}
+
+fn hash_page(h: &mut DefaultHasher, page: Option<&Page>) {
+    page.map(|p| (&p.title, &p.summary, &p.body)).hash(h);
+}
+
+/// A hash of everything about an entry that files other than its own page, its API file,
+/// the comparison pages it is on (and the search index, which reads everything) may read:
+/// what its card, comparison row and `api/index.json` item show, what related lists,
+/// comparison pairs and redirects are made from, its anchors and links. An edit that
+/// leaves it unchanged (the body, causes, steps, FAQ, messages...) changes only those files.
+pub fn shared_signature(e: &Entry) -> u64 {
+    let mut fm = e.fm.clone();
+    // Shown only by the entry's view (its page and comparison pages) and its API file.
+    fm.body = None;
+    fm.also_known_as.clear();
+    fm.spec = None;
+    fm.iana = None;
+    fm.client_action = None;
+    fm.fastest_fix.clear();
+    fm.causes.clear();
+    fm.steps.clear();
+    fm.estimated_time = None;
+    fm.faq.clear();
+    fm.messages.clear();
+    // Where a reference is written only matters to diagnostics, and a site that is
+    // rendered has none.
+    let mut h = DefaultHasher::new();
+    format!("{fm:?}").hash(&mut h);
+    (&e.id, &e.source, &e.file, e.class, &e.anchors).hash(&mut h);
+    for refs in [&e.related, &e.compare, &e.redirect_from, &e.links] {
+        refs.len().hash(&mut h);
+        refs.iter().for_each(|r: &Ref| (&r.id, &r.fragment).hash(&mut h));
+    }
+    h.finish()
+}

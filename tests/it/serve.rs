@@ -1,0 +1,945 @@
+//! `faultline serve`: the real binary on a free loopback port in a temporary copy of the
+//! clean fixture, fetched with a minimal HTTP client over `TcpStream` (so that paths such
+//! as `/../site.yaml` reach the server exactly as written), and the rebuild engine through
+//! the library, compared file by file with `faultline build`.
+
+use crate::harness::{Site, copy_dir, faultline};
+use faultline::serve::incremental::{Changes, Engine, Outcome};
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// How long anything a test waits for may take: a rebuild, a start, a stop.
+const PATIENCE: Duration = Duration::from_secs(30);
+
+/// The clean fixture with the repository's default theme.
+fn site() -> Site {
+    let site = Site::fixture("clean");
+    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("themes"), &site.path().join("themes"));
+    site
+}
+
+/// A port nobody listens on right now.
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").expect("a free port").local_addr().expect("its address").port()
+}
+
+/// A running `faultline serve`, killed when dropped.
+struct Server {
+    child: Child,
+    port: u16,
+    stderr: Arc<Mutex<String>>,
+}
+
+impl Server {
+    /// Starts `faultline serve --port <free> <extra>` on `site` and waits until it serves.
+    fn start(site: &Site, extra: &[&str]) -> Server {
+        Server::start_with(site, extra, &[])
+    }
+
+    fn start_with(site: &Site, extra: &[&str], env: &[(&str, &str)]) -> Server {
+        let port = free_port();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_faultline"))
+            .args(["serve", "--port", &port.to_string(), "--root"])
+            .arg(site.path())
+            .args(extra)
+            .envs(env.iter().copied())
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start faultline serve");
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let pipe = child.stderr.take().expect("a stderr pipe");
+        let sink = stderr.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(pipe).lines().map_while(Result::ok) {
+                sink.lock().unwrap().push_str(&line);
+                sink.lock().unwrap().push('\n');
+            }
+        });
+        let server = Server { child, port, stderr };
+        server.wait_for_stderr("press Ctrl-C to stop");
+        server
+    }
+
+    fn url(&self) -> String {
+        format!("http://127.0.0.1:{}/", self.port)
+    }
+
+    fn stderr(&self) -> String {
+        self.stderr.lock().unwrap().clone()
+    }
+
+    fn wait_for_stderr(&self, text: &str) {
+        let started = Instant::now();
+        while !self.stderr().contains(text) {
+            assert!(started.elapsed() < PATIENCE, "no `{text}` on stderr in time:\n{}", self.stderr());
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    fn get(&self, path: &str) -> Reply {
+        request(self.port, "GET", path)
+    }
+
+    /// Fetches `path` until `ready` holds, and returns that reply.
+    fn wait_for(&self, path: &str, what: &str, ready: impl Fn(&Reply) -> bool) -> Reply {
+        let started = Instant::now();
+        loop {
+            let reply = self.get(path);
+            if ready(&reply) {
+                return reply;
+            }
+            assert!(
+                started.elapsed() < PATIENCE,
+                "{path} never showed {what}; last reply {}:\n{}\nstderr:\n{}",
+                reply.status,
+                reply.text(),
+                self.stderr()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// One HTTP response.
+struct Reply {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Reply {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+/// Sends `METHOD path HTTP/1.1` with `Connection: close`, the path exactly as given.
+fn request(port: u16, method: &str, path: &str) -> Reply {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect to the server");
+    stream.set_read_timeout(Some(PATIENCE)).unwrap();
+    write!(stream, "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n").unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).expect("read the response");
+    let end = raw.windows(4).position(|w| w == b"\r\n\r\n").expect("a complete response head");
+    let head = String::from_utf8(raw[..end].to_vec()).expect("a UTF-8 response head");
+    let mut lines = head.split("\r\n");
+    let status = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
+    let headers: Vec<(String, String)> =
+        lines.filter_map(|l| l.split_once(": ")).map(|(n, v)| (n.to_ascii_lowercase(), v.to_string())).collect();
+    let mut body = raw[end + 4..].to_vec();
+    if headers.iter().any(|(n, v)| n == "transfer-encoding" && v == "chunked") {
+        body = unchunk(&body);
+    }
+    Reply { status, headers, body }
+}
+
+fn unchunk(mut raw: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    loop {
+        let line_end = raw.windows(2).position(|w| w == b"\r\n").expect("a chunk size line");
+        let size = usize::from_str_radix(std::str::from_utf8(&raw[..line_end]).unwrap().trim(), 16).unwrap();
+        if size == 0 {
+            return out;
+        }
+        out.extend_from_slice(&raw[line_end + 2..line_end + 2 + size]);
+        raw = &raw[line_end + 2 + size + 2..];
+    }
+}
+
+/// An open event stream: `/__faultline/events`, read event by event.
+struct Events {
+    reader: BufReader<TcpStream>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct LiveState {
+    version: u64,
+    errors: Option<String>,
+}
+
+impl Events {
+    fn open(server: &Server) -> Events {
+        let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+        stream.set_read_timeout(Some(PATIENCE)).unwrap();
+        write!(stream, "GET /__faultline/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").unwrap();
+        let mut reader = BufReader::new(stream);
+        let mut line = String::new();
+        let mut head = String::new();
+        while line != "\r\n" {
+            line.clear();
+            reader.read_line(&mut line).expect("the event stream's head");
+            head.push_str(&line);
+        }
+        assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+        assert!(head.to_ascii_lowercase().contains("content-type: text/event-stream"), "{head}");
+        Events { reader }
+    }
+
+    /// The next `state` event (keep-alive comments and chunk framing are skipped).
+    fn next(&mut self) -> LiveState {
+        let mut event = String::new();
+        loop {
+            let mut line = String::new();
+            let read = self.reader.read_line(&mut line).expect("an event in time");
+            assert!(read > 0, "the event stream ended");
+            let line = line.trim_end_matches(['\r', '\n']);
+            if let Some(name) = line.strip_prefix("event: ") {
+                event = name.to_string();
+            } else if let Some(data) = line.strip_prefix("data: ") {
+                assert_eq!(event, "state");
+                return serde_json::from_str(data).expect("a JSON state");
+            }
+        }
+    }
+}
+
+/// The live-reload script tag the server adds to HTML.
+const SCRIPT_TAG: &str = "<script src=\"/__faultline/live.js\" data-version=\"";
+
+/// An HTML reply's body without the live-reload script, as the build writes it.
+fn without_script(html: &str) -> String {
+    let start = html.find(SCRIPT_TAG).expect("the live-reload script in an HTML reply");
+    let end = start + html[start..].find("</script>").unwrap() + "</script>".len();
+    format!("{}{}", &html[..start], &html[end..])
+}
+
+/// Every file of a folder by relative path, leaving out the build's marker file.
+fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(folder) = stack.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let rel = path.strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
+                if rel != ".faultline-output" {
+                    out.insert(rel, std::fs::read(&path).unwrap());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// What `faultline build --base-url <url>` writes for `site`, in a folder outside it.
+fn built(site: &Site, url: &str) -> BTreeMap<String, Vec<u8>> {
+    let out = tempfile::tempdir().unwrap();
+    let out_path = out.path().join("public");
+    let run = site.run(&["build", "--base-url", url, "--out", out_path.to_str().unwrap()]);
+    run.assert_exit(0);
+    tree(&out_path)
+}
+
+#[test]
+fn serves_the_built_site_with_content_types_and_says_where() {
+    let site = site();
+    let server = Server::start(&site, &[]);
+    let stderr = server.stderr();
+    assert!(stderr.contains(&format!(" at {}\n", server.url())), "{stderr}");
+    assert!(stderr.contains("listening on 127.0.0.1 only: other machines cannot connect"), "{stderr}");
+    let expected = built(&site, &server.url());
+    for (path, content_type) in [
+        ("index.html", "text/html; charset=utf-8"),
+        ("http/502/index.html", "text/html; charset=utf-8"),
+        ("api/index.json", "application/json; charset=utf-8"),
+        ("api/http/502.json", "application/json; charset=utf-8"),
+        ("robots.txt", "text/plain; charset=utf-8"),
+        ("sitemap.xml", "text/xml; charset=utf-8"),
+    ] {
+        let reply = server.get(&format!("/{path}"));
+        assert_eq!(reply.status, 200, "{path}");
+        assert_eq!(reply.header("content-type"), Some(content_type), "{path}");
+        let body = if path.ends_with(".html") { without_script(&reply.text()).into_bytes() } else { reply.body };
+        assert_eq!(body, expected[path], "{path} differs from the build");
+    }
+    let css = expected.keys().find(|p| p.starts_with("style.") && p.ends_with(".css")).expect("a stylesheet");
+    let reply = server.get(&format!("/{css}"));
+    assert_eq!((reply.status, reply.header("content-type")), (200, Some("text/css; charset=utf-8")));
+    assert_eq!(reply.body, expected[css]);
+    // A folder is its index.html, and a folder without its slash redirects to it.
+    assert_eq!(server.get("/http/502/").text(), server.get("/http/502/index.html").text());
+    let reply = server.get("/http/502?x=1");
+    assert_eq!((reply.status, reply.header("location")), (308, Some("/http/502/?x=1")));
+    let reply = server.get("/no/such/page/");
+    assert_eq!(reply.status, 404);
+    assert_eq!(without_script(&reply.text()).as_bytes(), expected["404.html"].as_slice());
+    assert_eq!(request(server.port, "POST", "/").status, 405);
+    let script = server.get("/__faultline/live.js");
+    assert_eq!((script.status, script.header("content-type")), (200, Some("text/javascript; charset=utf-8")));
+    assert!(script.text().contains("new EventSource(\"/__faultline/events\")"));
+    assert!(script.text().contains(".textContent = text"), "diagnostics are inserted as text");
+    assert!(!script.text().contains("innerHTML"), "diagnostics are never inserted as HTML");
+}
+
+#[test]
+fn an_edit_is_served_and_open_pages_are_told_to_reload() {
+    let site = site();
+    let server = Server::start(&site, &[]);
+    let mut events = Events::open(&server);
+    let first = events.next();
+    assert_eq!(first.errors, None);
+    let page = server.get("/http/502/").text();
+    assert!(page.contains(&format!("{SCRIPT_TAG}{}\"", first.version)), "the page carries the version it shows");
+    let text = String::from_utf8(site.read("content/http/502.md")).unwrap();
+    site.write("content/http/502.md", text.replace("title: 502 Bad Gateway", "title: 502 Bad Gateway, edited"));
+    server.wait_for("/http/502/", "the new title", |r| r.text().contains("<h1>502 Bad Gateway, edited</h1>"));
+    let next = events.next();
+    assert!(next.version > first.version, "{next:?} after {first:?}");
+    assert_eq!(next.errors, None);
+    // The page that lists it, and the comparison page it is on, show it too.
+    assert!(server.get("/http/").text().contains("502 Bad Gateway, edited"));
+    assert!(server.get("/compare/http-502-vs-http-504/").text().contains("502 Bad Gateway, edited"));
+    server.wait_for_stderr("content/http/502.md changed: ");
+}
+
+#[test]
+fn added_and_deleted_entries_come_and_go_from_every_list() {
+    let site = site();
+    let server = Server::start(&site, &[]);
+    let lists = ["/http/", "/http/4xx/", "/tags/proxy/", "/api/index.json", "/sitemap.xml"];
+    for list in lists {
+        assert!(!server.get(list).text().contains("http/429"), "{list}");
+    }
+    assert_eq!(server.get("/http/429/").status, 404);
+    site.write(
+        "content/http/429.md",
+        "---\ntitle: 429 Too Many Requests\ncode: \"429\"\nsummary: The client sent too many requests.\ntags: [proxy]\n---\nSlow down.\n",
+    );
+    server.wait_for("/http/429/", "the new entry", |r| r.status == 200);
+    for list in lists {
+        assert!(server.get(list).text().contains("http/429"), "{list} does not name the new entry");
+    }
+    assert!(server.get("/http/").text().contains("429 Too Many Requests"));
+    std::fs::remove_file(site.path().join("content/http/429.md")).unwrap();
+    server.wait_for("/http/429/", "the entry gone", |r| r.status == 404);
+    for list in lists {
+        assert!(!server.get(list).text().contains("http/429"), "{list} still names the deleted entry");
+    }
+    assert_eq!(server.get("/api/http/429.json").status, 404);
+}
+
+#[test]
+fn a_broken_file_keeps_the_last_good_site_and_reports_like_check() {
+    let site = site();
+    let server = Server::start(&site, &[]);
+    let mut events = Events::open(&server);
+    let good = events.next();
+    let page = without_script(&server.get("/http/502/").text());
+    let text = String::from_utf8(site.read("content/http/502.md")).unwrap();
+    site.write("content/http/502.md", text.replace("related: [http/504]", "related: [http/509]"));
+    let broken = events.next();
+    let check = site.check();
+    check.assert_exit(1);
+    assert_eq!(broken.errors.as_deref(), Some(check.stderr.as_str()), "the overlay shows what check prints");
+    assert!(check.stderr.contains("content/http/502.md:12:11: error: `related` names `http/509`"), "{}", check.stderr);
+    assert_eq!(broken.version, good.version, "nothing was rebuilt");
+    server.wait_for_stderr(&check.stderr);
+    server.wait_for_stderr("still serving the last good build");
+    let reply = server.get("/http/502/");
+    assert_eq!(reply.status, 200);
+    assert_eq!(without_script(&reply.text()), page, "the last good page is still served");
+
+    // Content that looks like HTML reaches the page as data, for the script to show as text.
+    site.write(
+        "content/http/502.md",
+        text.replace("related: [http/504]", "related: [\"<img src=x onerror=alert(1)>\"]"),
+    );
+    let hostile = events.next();
+    assert!(hostile.errors.as_deref().unwrap().contains("<img src=x onerror=alert(1)>"), "{hostile:?}");
+
+    site.write("content/http/502.md", text.replace("title: 502 Bad Gateway", "title: 502 Fixed"));
+    let fixed = events.next();
+    assert_eq!(fixed.errors, None);
+    assert!(fixed.version > good.version);
+    assert!(server.get("/http/502/").text().contains("<h1>502 Fixed</h1>"));
+}
+
+#[test]
+fn a_site_broken_from_the_start_is_served_once_fixed() {
+    let site = site();
+    let text = String::from_utf8(site.read("content/http/504.md")).unwrap();
+    site.write("content/http/504.md", "---\ntitle: [unclosed\n---\n");
+    let server = Server::start(&site, &[]);
+    let reply = server.get("/http/502/");
+    assert_eq!(reply.status, 503);
+    assert!(reply.text().contains("The site has errors") && reply.text().contains(SCRIPT_TAG), "{}", reply.text());
+    let mut events = Events::open(&server);
+    assert!(events.next().errors.unwrap().contains("content/http/504.md:3:1: error: invalid YAML"));
+    site.write("content/http/504.md", text);
+    server.wait_for("/http/502/", "the site", |r| r.status == 200);
+    assert_eq!(events.next().errors, None);
+}
+
+#[test]
+fn only_the_built_files_are_served_and_traversal_is_refused() {
+    let site = site();
+    site.write("secret.txt", "not for the web");
+    let server = Server::start(&site, &[]);
+    for path in [
+        "/../site.yaml",
+        "/../../../../etc/passwd",
+        "/http/../../site.yaml",
+        "/%2e%2e/site.yaml",
+        "/%2e%2e%2fsite.yaml",
+        "/%2E%2E%2F%2E%2E%2Fetc%2Fpasswd",
+        "/http/%2e%2e/%2e%2e/secret.txt",
+        "/..%5csite.yaml",
+        "/./index.html",
+    ] {
+        let reply = server.get(path);
+        assert_eq!(reply.status, 400, "{path}: {}", reply.text());
+        assert!(!reply.text().contains("Acme error hub") && !reply.text().contains("not for"), "{path}");
+    }
+    for path in ["/site.yaml", "/secret.txt", "/content/http/502.md", "/themes/default/templates/base.html"] {
+        assert_eq!(server.get(path).status, 404, "{path}");
+    }
+}
+
+#[test]
+fn a_taken_port_fails_with_a_hint() {
+    let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let run = site().run(&["serve", "--port", &port]);
+    run.assert_exit(1);
+    assert!(
+        run.stderr.starts_with(&format!("error: cannot listen on 127.0.0.1:{port}: the port {port} is already in use")),
+        "{run}"
+    );
+    assert!(run.stderr.contains("\n  hint: choose another port with --port, such as --port "), "{run}");
+}
+
+#[test]
+fn bad_addresses_and_ports_are_bad_usage() {
+    let site = site();
+    site.run(&["serve", "--port", "70000"]).assert_exit(2);
+    site.run(&["serve", "--bind", "localhost:1"]).assert_exit(2);
+    let run = faultline(&["serve", "--root", "/nonexistent/site", "--port", "0"]);
+    run.assert_exit(1);
+    assert!(run.stderr.contains("is not a folder"), "{run}");
+}
+
+#[test]
+fn ctrl_c_stops_cleanly() {
+    let site = site();
+    let mut server = Server::start(&site, &[]);
+    let _events = Events::open(&server);
+    let pid = server.child.id().to_string();
+    assert!(Command::new("kill").args(["-INT", &pid]).status().unwrap().success());
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(started.elapsed() < PATIENCE, "serve did not stop on Ctrl-C");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(status.code(), Some(0), "{}", server.stderr());
+    server.wait_for_stderr("stopped\n");
+    assert!(TcpStream::connect(("127.0.0.1", server.port)).is_err(), "the port is free again");
+}
+
+#[test]
+fn drafts_are_served_only_with_the_flag() {
+    let site = site();
+    let server = Server::start(&site, &[]);
+    assert_eq!(server.get("/heroku/h12/").status, 404);
+    drop(server);
+    let server = Server::start(&site, &["--drafts"]);
+    assert_eq!(server.get("/heroku/h12/").status, 200);
+}
+
+#[test]
+fn open_starts_the_browser_on_the_home_page() {
+    let site = site();
+    let opened = site.path().join("opened.txt");
+    let browser = site.path().join("browser.sh");
+    std::fs::write(&browser, format!("#!/bin/sh\necho \"$1\" > '{}'\n", opened.display())).unwrap();
+    let mut permissions = std::fs::metadata(&browser).unwrap().permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut permissions, 0o755);
+    std::fs::set_permissions(&browser, permissions).unwrap();
+    let server = Server::start_with(&site, &["--open"], &[("BROWSER", browser.to_str().unwrap())]);
+    let started = Instant::now();
+    while std::fs::read_to_string(&opened).unwrap_or_default() != format!("{}\n", server.url()) {
+        assert!(started.elapsed() < PATIENCE, "the browser was not started with {}", server.url());
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Applies `step` to the site, rebuilds with the engine, and checks that the engine's site
+/// is exactly what a full `faultline build` writes for the same files.
+fn step(site: &Site, engine: &mut Engine, url: &str, changed: &[&str], what: &str, action: impl FnOnce(&Site)) {
+    action(site);
+    let outcome = engine.rebuild(&Changes::of(changed.iter().copied()));
+    assert!(matches!(outcome, Outcome::Built { .. }), "{what}: {outcome:?}");
+    let expected = built(site, url);
+    let actual: BTreeMap<String, Vec<u8>> = engine.files().iter().map(|(p, b)| (p.clone(), b.to_vec())).collect();
+    let missing: Vec<&String> = expected.keys().filter(|p| !actual.contains_key(*p)).collect();
+    let extra: Vec<&String> = actual.keys().filter(|p| !expected.contains_key(*p)).collect();
+    assert!(missing.is_empty() && extra.is_empty(), "{what}: missing {missing:?}, extra {extra:?}");
+    for (path, bytes) in &expected {
+        assert!(actual[path] == *bytes, "{what}: {path} differs from a full build");
+    }
+}
+
+#[test]
+fn incremental_rebuilds_give_the_same_files_as_a_full_build() {
+    let site = site();
+    let url = "http://127.0.0.1:1111/";
+    let mut engine = Engine::new(site.path(), false, url);
+    step(&site, &mut engine, url, &[], "first build", |_| {});
+    let edit = |rel: &'static str, from: &'static str, to: &'static str| {
+        move |site: &Site| {
+            let text = String::from_utf8(site.read(rel)).unwrap();
+            assert!(text.contains(from), "{rel} has no `{from}`");
+            site.write(rel, text.replacen(from, to, 1));
+        }
+    };
+    let p502 = "content/http/502.md";
+    step(
+        &site,
+        &mut engine,
+        url,
+        &[p502],
+        "edit a body",
+        edit(p502, "[E100](@/acme/e100#why-it-happens).", "[E100](@/acme/e100#why-it-happens).\n\nMore."),
+    );
+    step(&site, &mut engine, url, &[p502], "edit a step", edit(p502, "Check the upstream", "Check upstream"));
+    // In its comparison row, which the pages of 503 and 504 show.
+    step(&site, &mut engine, url, &[p502], "edit a row field", edit(p502, "cacheable: \"no\"", "cacheable: \"never\""));
+    // In the comparison page h10 is on, but not in any list.
+    let h10 = "content/heroku/h10.md";
+    step(&site, &mut engine, url, &[h10], "edit a cause", edit(h10, "title: Crash at boot", "title: Crash on boot"));
+    step(&site, &mut engine, url, &[p502], "edit a title", edit(p502, "title: 502 Bad Gateway", "title: 502 Bad"));
+    step(&site, &mut engine, url, &[p502], "edit tags", edit(p502, "tags: [proxy, upstream]", "tags: [deploy]"));
+    step(
+        &site,
+        &mut engine,
+        url,
+        &[p502],
+        "drop a pair",
+        edit(p502, "compare: [http/504, http/503]", "compare: [http/503]"),
+    );
+    let e9 = "content/acme/e9.md";
+    step(&site, &mut engine, url, &[e9], "change a class", edit(e9, "status: 504", "status: 404"));
+    step(&site, &mut engine, url, &["content/http/429.md"], "add an entry", |site| {
+        site.write(
+            "content/http/429.md",
+            "---\ntitle: 429 Too Many Requests\ncode: \"429\"\nsummary: Slow down.\ntags: [deploy, timeout]\nrelated: [http/502]\ncompare: [http/404]\nupdated: 2030-01-01\n---\nBody.\n",
+        )
+    });
+    step(&site, &mut engine, url, &["content/http/429.md", "content/http/430.md"], "rename an entry", |site| {
+        std::fs::rename(site.path().join("content/http/429.md"), site.path().join("content/http/430.md")).unwrap();
+        let text = String::from_utf8(site.read("content/http/430.md")).unwrap();
+        site.write("content/http/430.md", text.replace("code: \"429\"", "code: \"430\""));
+    });
+    step(&site, &mut engine, url, &["content/http/430.md"], "delete an entry", |site| {
+        std::fs::remove_file(site.path().join("content/http/430.md")).unwrap();
+    });
+    let h12 = "content/heroku/h12.md";
+    step(&site, &mut engine, url, &[h12], "publish a draft", edit(h12, "draft: true", "draft: false"));
+    let prose = "content/http/_index.md";
+    step(
+        &site,
+        &mut engine,
+        url,
+        &[prose],
+        "edit source prose",
+        edit(prose, "title: HTTP status codes", "title: HTTP codes"),
+    );
+    step(&site, &mut engine, url, &[prose], "edit source prose body", edit(prose, "Codes from", "Status codes from"));
+    step(
+        &site,
+        &mut engine,
+        url,
+        &["content/_index.md"],
+        "edit home prose",
+        edit("content/_index.md", "Start with", "Begin with"),
+    );
+    step(&site, &mut engine, url, &["content/http/408.md"], "add the page a status links to", |site| {
+        site.write("content/http/408.md", "---\ntitle: 408 Request Timeout\ncode: \"408\"\nsummary: Too slow.\n---\n");
+    });
+    step(&site, &mut engine, url, &["content/http/408.md"], "delete it again", |site| {
+        std::fs::remove_file(site.path().join("content/http/408.md")).unwrap();
+    });
+    // A draft is left out of the lists, yet an entry with its code as `status` links to it.
+    step(&site, &mut engine, url, &["content/http/408.md"], "add it as a draft", |site| {
+        site.write(
+            "content/http/408.md",
+            "---\ntitle: 408 Request Timeout\ncode: \"408\"\nsummary: Slow.\ndraft: true\n---\n",
+        );
+    });
+    step(&site, &mut engine, url, &["content/http/408.md"], "delete the draft", |site| {
+        std::fs::remove_file(site.path().join("content/http/408.md")).unwrap();
+    });
+    step(&site, &mut engine, url, &["content/compare/http-502-vs-http-504.md"], "delete comparison prose", |site| {
+        std::fs::remove_file(site.path().join("content/compare/http-502-vs-http-504.md")).unwrap();
+    });
+    let entry_template = "templates/entry.html";
+    step(&site, &mut engine, url, &[entry_template], "override a template", |site| {
+        let theme = String::from_utf8(site.read("themes/default/templates/entry.html")).unwrap();
+        site.write(entry_template, theme.replacen("<h1", "<h1 data-site-template", 1));
+    });
+    let base = "themes/default/templates/base.html";
+    step(&site, &mut engine, url, &[base], "edit the base template", |site| {
+        let text = String::from_utf8(site.read(base)).unwrap();
+        site.write(base, text.replacen("<body", "<body data-edited", 1));
+    });
+    step(&site, &mut engine, url, &["themes/default/static/style.css"], "edit the stylesheet", |site| {
+        let css = String::from_utf8(site.read("themes/default/static/style.css")).unwrap();
+        site.write("themes/default/static/style.css", format!("{css}\n.edited {{ color: red; }}\n"));
+    });
+    step(&site, &mut engine, url, &["static/robots-extra.txt", "static/img"], "add static files", |site| {
+        site.write("static/robots-extra.txt", "extra");
+        site.write("static/img/logo.svg", "<svg/>");
+    });
+    step(&site, &mut engine, url, &["static/img/logo.svg"], "edit a static file", |site| {
+        site.write("static/img/logo.svg", "<svg></svg>");
+    });
+    step(&site, &mut engine, url, &["static/robots-extra.txt"], "delete a static file", |site| {
+        std::fs::remove_file(site.path().join("static/robots-extra.txt")).unwrap();
+    });
+    step(
+        &site,
+        &mut engine,
+        url,
+        &["site.yaml"],
+        "change a setting",
+        edit("site.yaml", "related_limit: 4", "related_limit: 2"),
+    );
+    step(&site, &mut engine, url, &[entry_template], "remove the override", |site| {
+        std::fs::remove_file(site.path().join(entry_template)).unwrap();
+    });
+
+    // A broken file leaves the site as it was; fixing it gives the full build again.
+    let before = engine.files().clone();
+    let text = String::from_utf8(site.read(p502)).unwrap();
+    site.write(p502, "---\ntitle: [\n---\n");
+    assert!(matches!(engine.rebuild(&Changes::of([p502])), Outcome::Errors(_)));
+    assert!(engine.files() == &before, "a failed rebuild changed the site");
+    step(&site, &mut engine, url, &[p502], "fix the file", |site| site.write(p502, text.replace("Bad", "Fixed")));
+
+    // An id defined twice is an error; once the first file is gone, the second one counts.
+    let yaml = "content/http/504.yaml";
+    site.write(yaml, "title: 504 from YAML\ncode: \"504\"\nsummary: Written in YAML.\ncompare: [http/502]\n");
+    assert!(matches!(engine.rebuild(&Changes::of([yaml])), Outcome::Errors(_)));
+    step(&site, &mut engine, url, &["content/http/504.md"], "remove the first of two files", |site| {
+        std::fs::remove_file(site.path().join("content/http/504.md")).unwrap();
+    });
+    step(&site, &mut engine, url, &[yaml], "edit the second", edit(yaml, "Written in YAML.", "Still YAML."));
+}
+
+/// A small deterministic random number generator (xorshift), so that a failing sequence
+/// can be replayed from its seed.
+struct Random(u64);
+
+impl Random {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % n as u64) as usize
+    }
+
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[self.below(items.len())]
+    }
+}
+
+/// One random change to the site, as the watcher would report it: what it was and the
+/// paths it touched.
+fn random_change(
+    site: &Site,
+    random: &mut Random,
+    round: usize,
+    added: &mut Vec<String>,
+) -> (&'static str, Vec<String>) {
+    const TAGS: &[&str] = &["proxy", "upstream", "timeout", "deploy", "crash", "client", "overload", "fresh"];
+    const TARGETS: &[&str] = &["http/502", "http/504", "http/404", "acme/e9", "acme/e10", "heroku/h10"];
+    let read = |rel: &str| String::from_utf8(site.read(rel)).unwrap();
+    match random.below(11) {
+        0 | 1 => {
+            let rel =
+                format!("content/{}.md", random.pick(&["http/502", "http/504", "acme/e9", "heroku/h10", "http/404"]));
+            let text = read(&rel);
+            let text = match random.below(5) {
+                // `cacheable` is in the entry's comparison row, which its partners' pages
+                // show; `estimated_time` only on its own page and its comparison pages.
+                3 | 4 => {
+                    let key = if random.below(2) == 0 { "cacheable" } else { "estimated_time" };
+                    let kept: String = text.lines().filter(|l| !l.starts_with(key)).map(|l| format!("{l}\n")).collect();
+                    kept.replacen("---\n", &format!("---\n{key}: \"round {round}\"\n"), 1)
+                }
+                0 if text.contains("title: \"") => text.replacen("title: \"", &format!("title: \"R{round} "), 1),
+                0 => text.replacen("title: ", &format!("title: R{round} "), 1),
+                1 => format!("{text}\nMore, round {round}.\n"),
+                _ => {
+                    let tags = [random.pick(TAGS), random.pick(TAGS)];
+                    let tags = if tags[0] == tags[1] { tags[0].to_string() } else { tags.join(", ") };
+                    let start = text.find("tags: [").unwrap();
+                    let end = start + text[start..].find(']').unwrap() + 1;
+                    format!("{}tags: [{tags}]{}", &text[..start], &text[end..])
+                }
+            };
+            site.write(&rel, text);
+            ("edit an entry", vec![rel])
+        }
+        2 | 3 => {
+            let source = random.pick(&["http", "acme", "heroku", "newsource"]);
+            let name = if source == "http" { format!("{}", 410 + round) } else { format!("n{round}") };
+            let rel = format!("content/{source}/{name}.md");
+            let status = match source {
+                "http" => String::new(),
+                _ => match random.pick(&["404", "408", "503", "504", ""]) {
+                    "" => String::new(),
+                    status => format!("status: {status}\n"),
+                },
+            };
+            let compare = match random.below(3) {
+                0 => String::new(),
+                _ => format!("compare: [{}]\n", random.pick(TARGETS)),
+            };
+            let text = format!(
+                "---\ntitle: New {round}\ncode: \"{name}\"\nsummary: Added in round {round}.\n{status}{compare}tags: [{}]\nrelated: [{}]\nupdated: 2030-01-{:02}\n---\nBody {round}.\n",
+                random.pick(TAGS),
+                random.pick(TARGETS),
+                1 + random.below(28),
+            );
+            site.write(&rel, text);
+            added.push(rel.clone());
+            ("add an entry", vec![format!("content/{source}"), rel])
+        }
+        4 if !added.is_empty() => {
+            let rel = added.swap_remove(random.below(added.len()));
+            std::fs::remove_file(site.path().join(&rel)).unwrap();
+            ("delete an entry", vec![rel])
+        }
+        // An http entry's file is named after its code, so only the others are renamed.
+        5 if added.iter().any(|a| !a.starts_with("content/http/")) => {
+            let at = loop {
+                let at = random.below(added.len());
+                if !added[at].starts_with("content/http/") {
+                    break at;
+                }
+            };
+            let from = added[at].clone();
+            let to = from.replace(".md", "-renamed.md");
+            std::fs::rename(site.path().join(&from), site.path().join(&to)).unwrap();
+            added[at] = to.clone();
+            ("rename an entry", vec![from, to])
+        }
+        6 if !added.is_empty() => {
+            let rel = added[random.below(added.len())].clone();
+            let text = read(&rel);
+            let text = match text.contains("draft: true\n") {
+                true => text.replace("draft: true\n", ""),
+                false => text.replacen("---\n", "---\ndraft: true\n", 1),
+            };
+            site.write(&rel, text);
+            ("toggle a draft", vec![rel])
+        }
+        7 => {
+            let rel = format!("content/{}.md", random.pick(&["acme/e9", "acme/e10", "heroku/h10"]));
+            let without: String =
+                read(&rel).lines().filter(|l| !l.starts_with("status: ")).map(|l| format!("{l}\n")).collect();
+            let text = match random.pick(&["404", "408", "502", "503", "504", ""]) {
+                "" => without,
+                status => without.replacen("---\n", &format!("---\nstatus: {status}\n"), 1),
+            };
+            site.write(&rel, text);
+            ("change a status", vec![rel])
+        }
+        8 => {
+            let text: String = read("site.yaml")
+                .lines()
+                .filter(|l| !l.starts_with("related_limit"))
+                .map(|l| format!("{l}\n"))
+                .collect();
+            site.write("site.yaml", format!("{text}related_limit: {}\n", 1 + random.below(6)));
+            ("change related_limit", vec!["site.yaml".into()])
+        }
+        9 => {
+            let rel = "templates/list.html";
+            if site.exists(rel) {
+                std::fs::remove_file(site.path().join(rel)).unwrap();
+            } else {
+                site.write(rel, format!("{}<!-- round {round} -->\n", read("themes/default/templates/list.html")));
+            }
+            ("toggle a template override", vec![rel.into()])
+        }
+        _ => {
+            let rel = format!("static/{}", random.pick(&["a.txt", "img/b.svg"]));
+            if site.exists(&rel) && random.below(2) == 0 {
+                std::fs::remove_file(site.path().join(&rel)).unwrap();
+            } else {
+                site.write(&rel, format!("round {round}"));
+            }
+            ("change a static file", vec![rel])
+        }
+    }
+}
+
+/// Random edits, additions, deletions, renames, drafts, statuses, settings, template and
+/// static changes, each followed by an incremental rebuild that must equal a rebuild from
+/// scratch; at the end the site must equal what `faultline build` writes.
+#[test]
+fn random_sequences_of_changes_match_a_build_from_scratch() {
+    let site = site();
+    let url = "http://127.0.0.1:1111/";
+    let mut engine = Engine::new(site.path(), false, url);
+    assert!(matches!(engine.rebuild(&Changes::everything()), Outcome::Built { .. }));
+    let mut random = Random(0x5eed_f00d_1234_5678);
+    let mut added: Vec<String> = Vec::new();
+    let mut built_rounds = 0;
+    for round in 0..80 {
+        let (what, changed) = random_change(&site, &mut random, round, &mut added);
+        let outcome = engine.rebuild(&Changes::of(changed.iter().cloned()));
+        let mut fresh = Engine::new(site.path(), false, url);
+        let expected = fresh.rebuild(&Changes::everything());
+        match (&outcome, &expected) {
+            (Outcome::Built { .. }, Outcome::Built { .. }) => {
+                built_rounds += 1;
+                for (path, bytes) in fresh.files() {
+                    assert!(
+                        engine.files().get(path) == Some(bytes),
+                        "round {round} ({what}, {changed:?}): {path} differs"
+                    );
+                }
+                assert_eq!(engine.files().len(), fresh.files().len(), "round {round} ({what}): files left over");
+            }
+            (Outcome::Errors(a), Outcome::Errors(b)) => {
+                let text = |d: &[faultline::diag::Diagnostic]| d.iter().map(|d| d.to_text()).collect::<String>();
+                assert_eq!(text(a), text(b), "round {round} ({what}): different diagnostics");
+            }
+            _ => panic!("round {round} ({what}, {changed:?}): {outcome:?}, from scratch {expected:?}"),
+        }
+    }
+    assert!(built_rounds >= 60, "only {built_rounds} of 80 rounds built: the changes break the site too often");
+    let files: BTreeMap<String, Vec<u8>> = engine.files().iter().map(|(p, b)| (p.clone(), b.to_vec())).collect();
+    assert!(files == built(&site, url), "the final site differs from faultline build");
+}
+
+/// A random entry for the related-lists test: some of a few tags, maybe a status, and a few
+/// `related` ids among `known`.
+fn random_entry(random: &mut Random, code: &str, known: &[String], lonely: bool) -> String {
+    const TAGS: &[&str] = &["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"];
+    let pool: &[&str] = if lonely { &["x", "y"] } else { TAGS };
+    let mut tags: Vec<&str> = (0..1 + random.below(3)).map(|_| random.pick(pool)).collect();
+    tags.sort_unstable();
+    tags.dedup();
+    let status = match random.below(4) {
+        _ if lonely => String::new(),
+        0 => String::new(),
+        _ => format!("status: {}\n", random.pick(&["404", "408", "502", "503"])),
+    };
+    let related: Vec<&str> =
+        (0..random.below(3)).filter(|_| !known.is_empty()).map(|_| known[random.below(known.len())].as_str()).collect();
+    let mut related_unique = related.clone();
+    related_unique.dedup();
+    let draft = if random.below(10) == 0 { "draft: true\n" } else { "" };
+    format!(
+        "---\ntitle: T {code}\ncode: {code}\nsummary: S.\n{status}{draft}tags: [{}]\nrelated: [{}]\n---\n",
+        tags.join(", "),
+        related_unique.join(", ")
+    )
+}
+
+/// `link::rebuild` after random changes to a site of 150 entries whose related lists are
+/// mostly full (limit 3), so that entries compete for places, equals `link::build`. A few
+/// entries sit in a source of their own with tags of their own, so their lists have room.
+#[test]
+fn incremental_related_lists_equal_computing_them_all() {
+    let site = Site::empty().with("site.yaml", "related_limit: 3\n");
+    let mut random = Random(0xfeed_beef_0042_0001);
+    let sources = ["alpha", "beta", "gamma"];
+    let mut ids: Vec<String> = Vec::new();
+    let source = |random: &mut Random| if random.below(25) == 0 { "delta" } else { sources[random.below(3)] };
+    for n in 0..150 {
+        let source = source(&mut random);
+        let id = format!("{source}/e{n}");
+        site.write(&format!("content/{id}.md"), random_entry(&mut random, &format!("E{n}"), &ids, source == "delta"));
+        ids.push(id);
+    }
+    let mut checked = faultline::check::run(site.path(), false).unwrap();
+    for round in 0..120 {
+        let mut paths: Vec<String> = Vec::new();
+        for _ in 0..1 + random.below(3) {
+            let at = random.below(ids.len());
+            let path = format!("content/{}.md", ids[at]);
+            match random.below(5) {
+                0 => {
+                    std::fs::remove_file(site.path().join(&path)).unwrap();
+                    ids.swap_remove(at);
+                }
+                1 => {
+                    let source = source(&mut random);
+                    let id = format!("{source}/n{round}x{}", paths.len());
+                    let text = random_entry(&mut random, &format!("N{round}"), &ids, source == "delta");
+                    site.write(&format!("content/{id}.md"), text);
+                    paths.push(format!("content/{id}.md"));
+                    ids.push(id);
+                }
+                _ => {
+                    let text =
+                        random_entry(&mut random, &format!("C{round}"), &ids, path.starts_with("content/delta/"));
+                    site.write(&path, text);
+                }
+            }
+            paths.push(path);
+        }
+        let next = faultline::check::run(site.path(), false).unwrap();
+        let (old, old_graph) = (&checked.site, &checked.graph);
+        let old_index = old.index_by_id();
+        let new_index = next.site.index_by_id();
+        let mut changed_ids: Vec<String> =
+            paths.iter().map(|p| p.trim_start_matches("content/").trim_end_matches(".md").to_string()).collect();
+        changed_ids.sort();
+        changed_ids.dedup();
+        let before = faultline::link::Before {
+            ids: old.entries.iter().map(|e| e.id.clone()).collect(),
+            lists: old_graph.related.clone(),
+            limit: 3,
+            changed: changed_ids
+                .iter()
+                .map(|id| {
+                    let profile = old_index
+                        .get(id.as_str())
+                        .map(|&i| faultline::link::Profile::of(old, i, old_graph.included[i]));
+                    (id.clone(), profile)
+                })
+                .collect(),
+        };
+        let (updated, _) = faultline::link::rebuild(&next.site, false, before);
+        let (full, _) = faultline::link::build(&next.site, false);
+        for (i, e) in next.site.entries.iter().enumerate() {
+            let names = |list: &[usize]| list.iter().map(|&j| next.site.entries[j].id.clone()).collect::<Vec<_>>();
+            assert_eq!(
+                names(&updated.related[i]),
+                names(&full.related[i]),
+                "round {round}: related list of {} after changes to {changed_ids:?}",
+                e.id
+            );
+        }
+        assert_eq!(new_index.len(), next.site.entries.len());
+        checked = next;
+    }
+}
