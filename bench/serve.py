@@ -73,12 +73,21 @@ def fetch(port, path):
     return response.status, response.read().decode("utf-8", "replace")
 
 
-def wait_idle(log, seconds=0.8):
-    """Waits until the server has printed nothing for `seconds` (search index included)."""
+def wait_idle(log):
+    """Waits until the server is idle: nothing printed for a while, and no search index
+    update pending after the last rebuild (the server builds it once files are quiet)."""
     while True:
         size = len(log)
-        time.sleep(seconds)
-        if len(log) == size:
+        time.sleep(0.5)
+        if len(log) != size:
+            continue
+        rebuilt = [i for i, (_, l) in enumerate(log) if " changed: rendered " in l or l.startswith("built: rendered")]
+        searched = [i for i, (_, l) in enumerate(log) if l.startswith("search index:")]
+        if not rebuilt or (searched and searched[-1] > rebuilt[-1]):
+            return
+        # A rebuild that changed no entry needs no search index update: give up waiting
+        # for one after a few seconds.
+        if time.monotonic() - log[rebuilt[-1]][0] > 5:
             return
 
 

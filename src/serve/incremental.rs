@@ -96,6 +96,27 @@ pub enum Outcome {
     Failed(String),
 }
 
+/// A copy of the site for the search index, to build it on another thread.
+pub struct SearchJob {
+    /// What the index is built from, as [`Engine`] tells whether it is still current.
+    source: u64,
+    site: Site,
+    included: Vec<bool>,
+}
+
+impl SearchJob {
+    /// Builds the search index files.
+    pub fn run(self) -> SearchDone {
+        SearchDone { source: self.source, files: render::search_files(&self.site, &self.included) }
+    }
+}
+
+/// The search index files of a [`SearchJob`].
+pub struct SearchDone {
+    source: u64,
+    files: Vec<render::OutFile>,
+}
+
 /// What the renderer needs of each entry, kept while the entry's file does not change: its
 /// card and row, and for each entry the hash of its file (which they were made from) and
 /// their hashes. All in entry order.
@@ -200,22 +221,47 @@ impl Engine {
     /// Brings the search index files up to date with the last [`Engine::update`], if it
     /// succeeded and changed what the index reads; `None` when there was nothing to do.
     pub fn finish(&mut self) -> Option<Outcome> {
+        let job = self.search_job()?;
+        self.apply_search(job.run())
+    }
+
+    /// What the search index needs, taken from the last [`Engine::update`] if it succeeded
+    /// and changed what the index reads, so that the index can be built on another thread
+    /// while the engine goes on (see [`Engine::apply_search`]).
+    pub fn search_job(&self) -> Option<SearchJob> {
         let (site, graph) = self.model.as_ref().filter(|_| self.model_is_good)?;
         let source = self.search_source_of(site, graph);
         if self.search_source == Some(source) {
             return None;
         }
-        let files = render::search_files(site, &graph.included);
+        let site = Site {
+            config: site.config.clone(),
+            entries: site.entries.clone(),
+            broken: site.broken.clone(),
+            home: site.home.clone(),
+            source_pages: site.source_pages.clone(),
+            prose: site.prose.clone(),
+        };
+        Some(SearchJob { source, site, included: graph.included.clone() })
+    }
+
+    /// Puts the files of a finished [`SearchJob`] in place, unless the site changed since
+    /// the job was taken (a newer one will follow); `None` when nothing was done.
+    pub fn apply_search(&mut self, done: SearchDone) -> Option<Outcome> {
+        let (site, graph) = self.model.as_ref().filter(|_| self.model_is_good)?;
+        if self.search_source_of(site, graph) != done.source {
+            return None;
+        }
         let statics = self.statics.as_ref()?;
-        let generated: BTreeSet<String> = files.iter().map(|f| f.path.clone()).collect();
+        let generated: BTreeSet<String> = done.files.iter().map(|f| f.path.clone()).collect();
         let collisions = static_collisions(statics, |p| generated.contains(p));
         if !collisions.is_empty() {
             return Some(Outcome::Errors(collisions));
         }
-        self.search_source = Some(source);
-        let rendered = files.len();
+        self.search_source = Some(done.source);
+        let rendered = done.files.len();
         let mut changed = Vec::new();
-        for file in files {
+        for file in done.files {
             if self.files.get(&file.path).is_none_or(|old| *old != file.bytes) {
                 changed.push(file.path.clone());
                 self.files.insert(file.path, Bytes::from(file.bytes));

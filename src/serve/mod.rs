@@ -88,29 +88,7 @@ pub fn run(root: &Path, options: &Options) -> Result<()> {
         let (served, live) = (served.clone(), live.clone());
         std::thread::Builder::new()
             .name("faultline-rebuild".into())
-            .spawn(move || {
-                // The search index waits until the files have been quiet for a moment, so
-                // that a quick series of saves is not held up by it.
-                let mut search_pending = false;
-                loop {
-                    match watcher.next(search_pending.then_some(SEARCH_AFTER)) {
-                        watch::Next::Changes(changes) => {
-                            let started = Instant::now();
-                            let outcome = engine.update(&changes);
-                            search_pending = matches!(outcome, Outcome::Built { .. });
-                            publish(&served, &live, &engine, &outcome, started, &changes.describe(), true);
-                        }
-                        watch::Next::Idle => {
-                            search_pending = false;
-                            let started = Instant::now();
-                            if let Some(outcome) = engine.finish() {
-                                publish(&served, &live, &engine, &outcome, started, "search index", false);
-                            }
-                        }
-                        watch::Next::Stopped => break,
-                    }
-                }
-            })
+            .spawn(move || rebuild_loop(&mut engine, &mut watcher, &served, &live))
             .context("cannot start the rebuild thread")?;
     }
 
@@ -155,6 +133,60 @@ fn open_browser(url: &str) {
 
 /// How long the inputs must be quiet after a rebuild before the search index is updated.
 const SEARCH_AFTER: Duration = Duration::from_millis(300);
+
+/// How often the rebuild thread looks whether the search index it asked for is ready.
+const SEARCH_POLL: Duration = Duration::from_millis(20);
+
+/// Rebuilds after each batch of changes until the watcher stops. The search index, which
+/// takes long on a big site, is built on its own thread from a copy of the site, once the
+/// files have been quiet for a moment: a save that comes meanwhile is not held up, and an
+/// index built from a site that has changed since is thrown away.
+fn rebuild_loop(engine: &mut Engine, watcher: &mut watch::Watcher, served: &RwLock<Served>, live: &live::Live) {
+    let (done_tx, done_rx) = std::sync::mpsc::channel();
+    let mut search_pending = false;
+    let mut search_running = false;
+    loop {
+        let idle = match (search_running, search_pending) {
+            (true, _) => Some(SEARCH_POLL),
+            (false, true) => Some(SEARCH_AFTER),
+            (false, false) => None,
+        };
+        match watcher.next(idle) {
+            watch::Next::Changes(changes) => {
+                let started = Instant::now();
+                let outcome = engine.update(&changes);
+                search_pending |= matches!(outcome, Outcome::Built { .. });
+                publish(served, live, engine, &outcome, started, &changes.describe(), true);
+            }
+            watch::Next::Idle if !search_running => {
+                search_pending = false;
+                if let Some(job) = engine.search_job() {
+                    let done_tx = done_tx.clone();
+                    let spawned = std::thread::Builder::new().name("faultline-search".into()).spawn(move || {
+                        let started = Instant::now();
+                        let _ = done_tx.send((started, job.run()));
+                    });
+                    search_running = spawned.is_ok();
+                    if !search_running {
+                        // No thread to spare: build it here, holding up the next rebuild.
+                        let started = Instant::now();
+                        if let Some(outcome) = engine.finish() {
+                            publish(served, live, engine, &outcome, started, "search index", false);
+                        }
+                    }
+                }
+            }
+            watch::Next::Idle => {}
+            watch::Next::Stopped => break,
+        }
+        if let Ok((started, done)) = done_rx.try_recv() {
+            search_running = false;
+            if let Some(outcome) = engine.apply_search(done) {
+                publish(served, live, engine, &outcome, started, "search index", false);
+            }
+        }
+    }
+}
 
 /// Prints what a rebuild did, like `check` prints diagnostics, and hands the result to the
 /// server: new files (and a new version, which reloads open pages, when `reload`) when the
