@@ -10,7 +10,9 @@
 //! 5. [`output`] writes them into a staging folder and swaps it in ([`build`]).
 //!
 //! Every stage returns [`diag::Diagnostic`]s instead of stopping at the first problem;
-//! [`check`] runs them all, and [`cli`] decides the exit status.
+//! [`check`] runs them all, and [`cli`] decides the exit status. [`serve`] keeps the built
+//! site in memory and runs the stages again after each change, redoing only what it
+//! reaches.
 
 pub mod build;
 pub mod check;

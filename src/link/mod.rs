@@ -8,9 +8,10 @@ mod compare;
 mod related;
 
 use crate::diag::Diagnostic;
-use crate::model::entry::Ref;
+use crate::model::entry::{Entry, Ref};
 use crate::model::{Site, hint};
 use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
 
 pub use compare::Pair;
 pub use related::{Before, Profile};
@@ -49,6 +50,33 @@ pub fn build(site: &Site, drafts: bool) -> (LinkGraph, Vec<Diagnostic>) {
 /// `related::update`). Everything else is computed as `build` does.
 pub fn rebuild(site: &Site, drafts: bool, before: Before) -> (LinkGraph, Vec<Diagnostic>) {
     link(site, drafts, Some(before))
+}
+
+/// The graph after a change to entries that kept their [`link_signature`]: only their
+/// tags, source or class may have changed, so only the related lists can differ (they are
+/// updated as [`rebuild`] does); the rest of `graph` stays, and no diagnostic can appear.
+pub fn relink_related(site: &Site, graph: LinkGraph, before: Before) -> LinkGraph {
+    let index = site.index_by_id();
+    let related = if before.limit == site.config.related_limit {
+        related::update(site, &index, &graph.included, before)
+    } else {
+        related::compute(site, &index, &graph.included)
+    };
+    LinkGraph { related, ..graph }
+}
+
+/// A hash of everything about an entry that the link graph and its diagnostics are made
+/// from, but for what only related lists read (its tags, source and class): its id and
+/// file, whether it is a draft, what it names in `related`, `compare`, `redirect_from` and
+/// links, and its anchors.
+pub fn link_signature(e: &Entry) -> u64 {
+    let mut h = DefaultHasher::new();
+    (&e.id, &e.file, e.fm.draft, &e.anchors).hash(&mut h);
+    for refs in [&e.related, &e.compare, &e.redirect_from, &e.links] {
+        refs.len().hash(&mut h);
+        refs.iter().for_each(|r| (&r.id, &r.fragment).hash(&mut h));
+    }
+    h.finish()
 }
 
 fn link(site: &Site, drafts: bool, before: Option<Before>) -> (LinkGraph, Vec<Diagnostic>) {

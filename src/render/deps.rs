@@ -18,6 +18,7 @@ use anyhow::Result;
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
+use std::sync::Mutex;
 
 /// What the renderer cannot hash cheaply itself, kept by `serve` between rebuilds.
 pub struct Inputs<'a> {
@@ -52,10 +53,12 @@ impl Renderer<'_> {
     /// Every job of this build, with its fingerprint.
     pub fn plan(&self, inputs: &Inputs<'_>) -> Vec<Planned> {
         let global = self.global();
+        let sides: Vec<u64> =
+            (0..self.site.entries.len()).into_par_iter().map(|i| self.entry_side(i, inputs)).collect();
         let jobs = self.jobs();
         jobs.into_par_iter()
             .map(|job| {
-                let fingerprint = self.fingerprint(&job, global, inputs);
+                let fingerprint = self.fingerprint(&job, global, inputs, &|i| sides[i]);
                 Planned { paths: self.paths_of(&job), job, fingerprint }
             })
             .collect()
@@ -70,20 +73,37 @@ impl Renderer<'_> {
         std::iter::once(Job::Entry(i))
             .chain(pairs)
             .map(|job| {
-                let fingerprint = self.fingerprint(&job, global, inputs);
+                let fingerprint = self.fingerprint(&job, global, inputs, &|j| self.entry_side(j, inputs));
                 Planned { paths: self.paths_of(&job), job, fingerprint }
             })
             .collect()
     }
 
-    /// Renders the given jobs in parallel, handing each file to `sink`.
+    /// Renders the given jobs in parallel, handing each file to `sink`. The jobs over
+    /// every entry start first, so that they run side by side rather than one after the
+    /// other at the end.
     pub fn render_planned(&self, jobs: &[&Planned], sink: &(dyn Fn(OutFile) -> Result<()> + Sync)) -> Result<()> {
-        jobs.par_iter().try_for_each(|planned| {
-            for (path, bytes) in planned.paths.iter().zip(self.render(&planned.job)?) {
-                sink(OutFile { path: path.clone(), bytes })?;
+        let mut jobs = jobs.to_vec();
+        jobs.sort_by_key(|planned| std::cmp::Reverse(weight(&planned.job)));
+        let failed: Mutex<Option<anyhow::Error>> = Mutex::new(None);
+        rayon::scope(|scope| {
+            for planned in jobs {
+                let failed = &failed;
+                scope.spawn(move |_| {
+                    let rendered = self.render(&planned.job).and_then(|files| {
+                        planned
+                            .paths
+                            .iter()
+                            .zip(files)
+                            .try_for_each(|(path, bytes)| sink(OutFile { path: path.clone(), bytes }))
+                    });
+                    if let Err(e) = rendered {
+                        failed.lock().unwrap_or_else(|p| p.into_inner()).get_or_insert(e);
+                    }
+                });
             }
-            Ok(())
-        })
+        });
+        failed.into_inner().unwrap_or_else(|p| p.into_inner()).map_or(Ok(()), Err)
     }
 
     /// What every page reads: the settings, how this build links and where its assets are,
@@ -98,7 +118,14 @@ impl Renderer<'_> {
         (h.finish(), counts.finish())
     }
 
-    fn fingerprint(&self, job: &Job, (global, counts): (u64, u64), inputs: &Inputs<'_>) -> u64 {
+    /// The fingerprint of `job`; `side` gives [`Self::entry_side`] of an entry.
+    fn fingerprint(
+        &self,
+        job: &Job,
+        (global, counts): (u64, u64),
+        inputs: &Inputs<'_>,
+        side: &(dyn Fn(usize) -> u64 + Sync),
+    ) -> u64 {
         let mut h = DefaultHasher::new();
         std::mem::discriminant(job).hash(&mut h);
         let template = |h: &mut DefaultHasher, name: &str| {
@@ -114,7 +141,7 @@ impl Renderer<'_> {
         match job {
             Job::Entry(i) => {
                 template(&mut h, "entry.html");
-                self.entry_side(&mut h, *i, inputs);
+                side(*i).hash(&mut h);
                 cards(&mut h, &self.graph.related[*i]);
                 self.graph.partners[*i].iter().for_each(|&p| inputs.rows[p].hash(&mut h));
             }
@@ -122,8 +149,7 @@ impl Renderer<'_> {
                 let pair = &self.graph.pairs[*p];
                 template(&mut h, "compare.html");
                 pair.name.hash(&mut h);
-                self.entry_side(&mut h, pair.a, inputs);
-                self.entry_side(&mut h, pair.b, inputs);
+                (side(pair.a), side(pair.b)).hash(&mut h);
                 self.site.prose.get(&pair.name).map(|page| &page.body).hash(&mut h);
             }
             Job::Home => {
@@ -177,13 +203,18 @@ impl Renderer<'_> {
                 self.included().for_each(|i| inputs.entries[i].hash(&mut h));
             }
             Job::ApiIndex => {
-                let id = |i: usize| self.site.entries[i].id.as_str();
-                for i in self.included() {
+                // Each item names its related entries by id, which their cards hold (related
+                // lists also depend on the settings). Partners and pairs follow from the
+                // entries' files alone. Hashed in parallel: this job reads every entry.
+                let item = |i: usize| {
+                    let mut h = DefaultHasher::new();
                     inputs.entries[i].hash(&mut h);
-                    self.graph.related[i].iter().for_each(|&r| id(r).hash(&mut h));
-                    self.graph.partners[i].iter().for_each(|&p| id(p).hash(&mut h));
-                }
-                self.graph.pairs.iter().for_each(|p| (id(p.a), id(p.b), &p.name).hash(&mut h));
+                    self.graph.related[i].iter().for_each(|&r| inputs.cards[r].hash(&mut h));
+                    h.finish()
+                };
+                let included: Vec<usize> = self.included().collect();
+                let items: Vec<u64> = included.into_par_iter().map(item).collect();
+                items.hash(&mut h);
             }
             Job::Sitemap => {
                 self.options.base_url.hash(&mut h);
@@ -198,17 +229,30 @@ impl Renderer<'_> {
         h.finish()
     }
 
-    /// What an entry's view reads besides its own file: its source's title, and whether
-    /// the entry page of its `status` exists (it links there when it does).
-    fn entry_side(&self, h: &mut DefaultHasher, i: usize, inputs: &Inputs<'_>) {
+    /// A hash of what an entry's full view reads: its own file, its source's title, and
+    /// whether the entry page of its `status` exists (it links there when it does).
+    fn entry_side(&self, i: usize, inputs: &Inputs<'_>) -> u64 {
         let e = &self.site.entries[i];
-        inputs.entries[i].hash(h);
-        self.site.source_pages.get(&e.source).map(|p| &p.title).hash(h);
-        e.fm.status.map(|s| self.index.contains_key(format!("http/{s}").as_str())).hash(h);
+        let mut h = DefaultHasher::new();
+        inputs.entries[i].hash(&mut h);
+        self.site.source_pages.get(&e.source).map(|p| &p.title).hash(&mut h);
+        e.fm.status.map(|s| self.index.contains_key(format!("http/{s}").as_str())).hash(&mut h);
+        h.finish()
     }
 
     fn included(&self) -> impl Iterator<Item = usize> + '_ {
         (0..self.site.entries.len()).filter(|&i| self.graph.included[i])
+    }
+}
+
+/// How much work a job is, roughly: those that go through every entry or pair are the big
+/// ones.
+fn weight(job: &Job) -> u8 {
+    match job {
+        Job::ApiIndex | Job::CompareIndex | Job::SearchIndex | Job::Sitemap => 3,
+        Job::Home | Job::TagIndex | Job::SearchShard(_) => 2,
+        Job::Source(..) | Job::Class(..) | Job::Tag(..) => 1,
+        _ => 0,
     }
 }
 

@@ -21,6 +21,7 @@ use crate::model::Site;
 use crate::model::entry::{Class, Entry};
 use anyhow::{Result, anyhow};
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use templates::Templates;
@@ -157,9 +158,11 @@ impl<'a> Renderer<'a> {
     ) -> Self {
         let index = site.index_by_id();
         let urls: Vec<String> = site.entries.iter().map(|e| options.style.page(&e.id)).collect();
-        let mut by_source: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        // Gathered in hash maps, then sorted once: a tree lookup per tag of every entry costs
+        // more than the rest of this function.
+        let mut by_source: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
         let mut by_class: BTreeMap<Class, Vec<usize>> = BTreeMap::new();
-        let mut by_tag: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        let mut by_tag: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
         for (i, e) in site.entries.iter().enumerate().filter(|(i, _)| graph.included[*i]) {
             by_source.entry(&e.source).or_default().push(i);
             if let Some(class) = e.class {
@@ -176,6 +179,8 @@ impl<'a> Renderer<'a> {
         for list in by_class.values_mut() {
             list.sort_by_key(|&i| (site.entries[i].source != "http", i));
         }
+        let by_source: BTreeMap<&str, Vec<usize>> = by_source.into_iter().collect();
+        let by_tag: BTreeMap<&str, Vec<usize>> = by_tag.into_iter().collect();
         let mut renderer = Renderer {
             site,
             graph,

@@ -252,7 +252,12 @@ impl Renderer<'_> {
         let ctx = self.ctx(root, &url_of);
         let fm = &e.fm;
         let block = |t: &Option<String>| t.as_deref().map(|t| markdown::block(t, &ctx, None)).unwrap_or_default();
-        let status_url = fm.status.and_then(|s| self.url_of_id(&format!("http/{s}"))).map(|u| format!("{root}{u}"));
+        // Only a page this build writes: the status's entry may be a draft.
+        let status_url = fm
+            .status
+            .and_then(|s| self.index.get(format!("http/{s}").as_str()).copied())
+            .filter(|&t| self.graph.included[t])
+            .map(|t| format!("{root}{}", self.urls[t]));
         EntryView {
             id: e.id.clone(),
             code: fm.code.clone(),

@@ -30,6 +30,7 @@ use crate::config::{self, SiteConfig};
 use crate::diag::{self, Diagnostic, Severity};
 use crate::link::{self, LinkGraph};
 use crate::load::theme;
+use crate::model::entry::Entry;
 use crate::model::id::natural_cmp;
 use crate::model::{self, Site};
 use crate::output::MARKER;
@@ -96,6 +97,14 @@ pub enum Outcome {
     Failed(String),
 }
 
+/// A job of the last good site: what it was rendered from, and the files it wrote.
+struct PlannedJob {
+    fingerprint: u64,
+    paths: Vec<String>,
+    /// The rebuild that last planned it.
+    generation: u64,
+}
+
 /// A copy of the site for the search index, to build it on another thread.
 pub struct SearchJob {
     /// What the index is built from, as [`Engine`] tells whether it is still current.
@@ -134,6 +143,17 @@ struct Hashes {
     row: u64,
 }
 
+impl Derived {
+    /// The hashes by kind, in entry order, as [`Inputs`] takes them.
+    fn hash_columns(&self) -> [Vec<u64>; 3] {
+        [
+            self.hashes.iter().map(|h| h.source).collect(),
+            self.hashes.iter().map(|h| h.card).collect(),
+            self.hashes.iter().map(|h| h.row).collect(),
+        ]
+    }
+}
+
 /// The site in memory, and what it takes to rebuild it.
 pub struct Engine {
     root: PathBuf,
@@ -155,8 +175,10 @@ pub struct Engine {
     api_memo: ApiMemo,
     /// The last good site: output path to bytes.
     files: BTreeMap<String, Bytes>,
-    /// The fingerprint and output paths of each job of the last good site, by first path.
-    jobs: HashMap<String, (u64, Vec<String>)>,
+    /// The jobs of the last good site, by first path.
+    jobs: HashMap<String, PlannedJob>,
+    /// Counts the rebuilds that rendered, to tell the jobs of the last one from older ones.
+    generation: u64,
     /// The output paths of the theme's assets, `static/` and the search index.
     assets: BTreeSet<String>,
     statics_paths: BTreeSet<String>,
@@ -183,6 +205,7 @@ impl Engine {
             api_memo: ApiMemo::default(),
             files: BTreeMap::new(),
             jobs: HashMap::new(),
+            generation: 0,
             assets: BTreeSet::new(),
             statics_paths: BTreeSet::new(),
             search_paths: BTreeSet::new(),
@@ -275,40 +298,92 @@ impl Engine {
         Some(Outcome::Built { changed, removed, rendered, warnings: Vec::new() })
     }
 
-    /// An edit to existing entries that changes nothing but their own pages, API files and
-    /// comparison pages (see [`render::shared_signature`]): the new entries take the old
-    /// ones' places in the last site, which otherwise stays as it is, and only those files
-    /// are rendered again. `None` when the change is anything else.
-    fn page_local(&mut self, changed: &HashSet<String>) -> Result<Option<Outcome>> {
-        let (Some((site, _)), Some(theme)) = (&self.model, &self.theme) else {
-            return Ok(None);
+    /// Where the entries of the changed files are in the last site, when each one is an
+    /// entry there and parsed again without a problem; `None` otherwise.
+    fn places_of(&self, changed: &HashSet<String>) -> Option<Vec<(usize, String)>> {
+        let (site, _) = self.model.as_ref()?;
+        changed
+            .iter()
+            .map(|path| {
+                let i = site.entries.iter().position(|e| e.file == *path)?;
+                self.sources.parsed_entry(path).map(|_| (i, path.clone()))
+            })
+            .collect()
+    }
+
+    /// Edits to entries of a site without errors, that add and remove no file: the new
+    /// entries take the old ones' places in the last site, instead of the site being put
+    /// together again, and what follows starts from the old ones.
+    fn in_place(&mut self, places: Vec<(usize, String)>, changes: &Changes) -> Result<Outcome> {
+        let Some((mut site, mut graph)) = self.model.take() else {
+            return Ok(Outcome::Failed("internal: in-place rebuild without a site".into()));
         };
-        let mut places = Vec::new();
-        for path in changed {
-            let Some(i) = site.entries.iter().position(|e| e.file == *path) else {
-                return Ok(None);
-            };
-            match self.sources.parsed_entry(path) {
-                Some(new) if render::shared_signature(new) == render::shared_signature(&site.entries[i]) => {
-                    places.push((i, path))
-                }
-                _ => return Ok(None),
-            }
-        }
-        let Some((mut site, graph)) = self.model.take() else {
-            return Ok(None);
+        let same = |signature: fn(&Entry) -> u64| {
+            places
+                .iter()
+                .all(|(i, path)| self.sources.parsed_entry(path).map(signature) == Some(signature(&site.entries[*i])))
         };
+        let (page_local, same_links) = (same(render::shared_signature), same(link::link_signature));
+        let changed: Vec<(String, Option<link::Profile>)> = places
+            .iter()
+            .map(|(i, _)| (site.entries[*i].id.clone(), Some(link::Profile::of(&site, *i, graph.included[*i]))))
+            .collect();
         for (i, path) in &places {
             if let Some(entry) = self.sources.lend_entry(path) {
                 site.entries[*i] = entry;
-                self.derived.hashes[*i].source = self.sources.hash_of(path);
             }
+            let source = self.sources.hash_of(path);
+            let (card, row) = render::card_and_row(&site.entries[*i], LinkStyle::Folder);
+            self.derived.hashes[*i] = Hashes { source, card: hash_debug(&card), row: hash_debug(&row) };
+            self.derived.cards[*i] = card;
+            self.derived.rows[*i] = row;
         }
-        let options = Options {
-            style: LinkStyle::Folder,
-            base_url: Some(self.base_url.clone()),
-            assets: theme.asset_paths.clone(),
+        if page_local {
+            return self.page_local(site, graph, &places);
+        }
+        let old_profiles: Vec<&Option<link::Profile>> = changed.iter().map(|(_, p)| p).collect();
+        let same_profiles = places
+            .iter()
+            .zip(old_profiles)
+            .all(|((i, _), old)| old.as_ref() == Some(&link::Profile::of(&site, *i, graph.included[*i])));
+        let before_with = |lists| link::Before {
+            ids: site.entries.iter().map(|e| e.id.clone()).collect(),
+            lists,
+            limit: site.config.related_limit,
+            changed,
         };
+        // References, anchors and drafts as they were: the graph stays, but for the
+        // related lists when tags, source or class changed.
+        let (graph, diagnostics) = match (same_links, same_profiles) {
+            (true, true) => (graph, Vec::new()),
+            (true, false) => {
+                let related = std::mem::take(&mut graph.related);
+                (link::relink_related(&site, graph, before_with(related)), Vec::new())
+            }
+            (false, _) => link::rebuild(&site, self.drafts, before_with(graph.related)),
+        };
+        if diagnostics.iter().any(|d| d.severity == Severity::Error) {
+            let mut diagnostics = diagnostics;
+            diag::attach_source_lines(&mut diagnostics, &self.root);
+            diag::sort(&mut diagnostics);
+            self.model = Some((site, graph));
+            return Ok(Outcome::Errors(diagnostics));
+        }
+        let derived = std::mem::take(&mut self.derived);
+        let outcome = self.render(&site, &graph, changes, diagnostics, derived);
+        self.model = Some((site, graph));
+        outcome
+    }
+
+    /// Edits that change nothing but the entries' own pages, API files and comparison pages
+    /// (see [`render::shared_signature`]): only those are rendered again, in the last site
+    /// with the new entries in place, whose links stay as they were.
+    fn page_local(&mut self, site: Site, graph: LinkGraph, places: &[(usize, String)]) -> Result<Outcome> {
+        let Some(theme) = &self.theme else {
+            self.model = Some((site, graph));
+            return Ok(Outcome::Failed("internal: in-place rebuild without a theme".into()));
+        };
+        let options = self.options(theme);
         let derived = &self.derived;
         let renderer = Renderer::without_search(
             &site,
@@ -318,15 +393,8 @@ impl Engine {
             (&derived.cards, &derived.rows),
             &self.api_memo,
         );
-        let entry_hashes: Vec<u64> = derived.hashes.iter().map(|h| h.source).collect();
-        let card_hashes: Vec<u64> = derived.hashes.iter().map(|h| h.card).collect();
-        let row_hashes: Vec<u64> = derived.hashes.iter().map(|h| h.row).collect();
-        let inputs = Inputs {
-            entries: &entry_hashes,
-            cards: &card_hashes,
-            rows: &row_hashes,
-            templates: &theme.template_inputs,
-        };
+        let [entries, cards, rows] = derived.hash_columns();
+        let inputs = Inputs { entries: &entries, cards: &cards, rows: &rows, templates: &theme.template_inputs };
         let mut plan: Vec<render::Planned> =
             places.iter().flat_map(|(i, _)| renderer.plan_entry(&inputs, *i)).collect();
         plan.sort_by(|a, b| a.paths[0].cmp(&b.paths[0]));
@@ -341,23 +409,24 @@ impl Engine {
         self.model = Some((site, graph));
         result?;
         let rendered = rendered.into_inner().unwrap_or_else(|p| p.into_inner());
+        let count = rendered.len();
         let mut changed_files = Vec::new();
-        for file in &rendered {
-            if self.files.get(&file.path).is_none_or(|old| old.as_ref() != file.bytes.as_slice()) {
+        for file in rendered {
+            let bytes = Bytes::from(file.bytes);
+            if self.files.get(&file.path) != Some(&bytes) {
                 changed_files.push(file.path.clone());
-                self.files.insert(file.path.clone(), Bytes::copy_from_slice(&file.bytes));
+                self.files.insert(file.path, bytes);
             }
         }
         for planned in plan {
-            self.jobs.insert(planned.paths[0].clone(), (planned.fingerprint, planned.paths));
+            let generation = self.generation;
+            self.jobs.insert(
+                planned.paths[0].clone(),
+                PlannedJob { fingerprint: planned.fingerprint, paths: planned.paths, generation },
+            );
         }
         self.model_is_good = true;
-        Ok(Some(Outcome::Built {
-            changed: changed_files,
-            removed: Vec::new(),
-            rendered: rendered.len(),
-            warnings: Vec::new(),
-        }))
+        Ok(Outcome::Built { changed: changed_files, removed: Vec::new(), rendered: count, warnings: Vec::new() })
     }
 
     /// The related lists of the last site and the profiles of the entries the changed files
@@ -383,6 +452,12 @@ impl Engine {
         })
     }
 
+    /// How this build links: to folders, with the served address as `base_url`.
+    fn options(&self, theme: &ThemeState) -> Options {
+        Options { style: LinkStyle::Folder, base_url: Some(self.base_url.clone()), assets: theme.asset_paths.clone() }
+    }
+
+    /// A hash of the files of the entries in the build: all the search index reads.
     fn search_source_of(&self, site: &Site, graph: &LinkGraph) -> u64 {
         let mut h = DefaultHasher::new();
         for (entry, _) in site.entries.iter().zip(&graph.included).filter(|(_, included)| **included) {
@@ -402,8 +477,8 @@ impl Engine {
         if let Ok(changed) = &changed {
             let only_content = !changes.everything && changes.paths.iter().all(|p| p.starts_with("content/"));
             if was_good && only_content && !changed.is_empty() {
-                if let Some(outcome) = self.page_local(changed)? {
-                    return Ok(outcome);
+                if let Some(places) = self.places_of(changed) {
+                    return self.in_place(places, changes);
                 }
             }
         }
@@ -428,18 +503,20 @@ impl Engine {
             self.model = Some((site, graph));
             return Ok(Outcome::Errors(diagnostics));
         }
-        let outcome = self.render(&site, &graph, changes, diagnostics);
+        let derived = self.derive(&site);
+        let outcome = self.render(&site, &graph, changes, diagnostics, derived);
         self.model = Some((site, graph));
         outcome
     }
 
-    /// Renders what changed of a site without errors.
+    /// Renders what changed of a site without errors, with its entries' cards and rows.
     fn render(
         &mut self,
         site: &Site,
         graph: &LinkGraph,
         changes: &Changes,
         warnings: Vec<Diagnostic>,
+        derived: Derived,
     ) -> Result<Outcome> {
         let theme_name = &site.config.theme;
         let theme = match self.theme.take() {
@@ -453,7 +530,6 @@ impl Engine {
             Some(statics) if !changes.touch("static") => statics,
             _ => theme::files(&self.root.join("static")).inspect_err(|_| self.theme = None)?,
         };
-        let derived = self.derive(site);
         let outcome = self.render_files(site, graph, &theme, &statics, &derived, warnings);
         self.derived = derived;
         self.theme = Some(theme);
@@ -472,11 +548,7 @@ impl Engine {
         derived: &Derived,
         warnings: Vec<Diagnostic>,
     ) -> Result<Outcome> {
-        let options = Options {
-            style: LinkStyle::Folder,
-            base_url: Some(self.base_url.clone()),
-            assets: theme.asset_paths.clone(),
-        };
+        let options = self.options(theme);
         let renderer = Renderer::without_search(
             site,
             graph,
@@ -485,43 +557,28 @@ impl Engine {
             (&derived.cards, &derived.rows),
             &self.api_memo,
         );
-        let entry_hashes: Vec<u64> = derived.hashes.iter().map(|h| h.source).collect();
-        let card_hashes: Vec<u64> = derived.hashes.iter().map(|h| h.card).collect();
-        let row_hashes: Vec<u64> = derived.hashes.iter().map(|h| h.row).collect();
-        let inputs = Inputs {
-            entries: &entry_hashes,
-            cards: &card_hashes,
-            rows: &row_hashes,
-            templates: &theme.template_inputs,
-        };
+        let [entries, cards, rows] = derived.hash_columns();
+        let inputs = Inputs { entries: &entries, cards: &cards, rows: &rows, templates: &theme.template_inputs };
         let plan = renderer.plan(&inputs);
 
-        let planned: HashSet<&str> = plan.iter().flat_map(|p| &p.paths).map(String::as_str).collect();
-        let generated = |p: &str| {
-            planned.contains(p) || theme.assets.contains_key(p) || self.search_paths.contains(p) || p == MARKER
-        };
-        let collisions = static_collisions(statics, generated);
-        if !collisions.is_empty() {
-            let mut diagnostics = warnings;
-            diagnostics.extend(collisions);
-            diag::sort(&mut diagnostics);
-            return Ok(Outcome::Errors(diagnostics));
+        if !statics.is_empty() {
+            let planned: HashSet<&str> = plan.iter().flat_map(|p| &p.paths).map(String::as_str).collect();
+            let generated = |p: &str| {
+                planned.contains(p) || theme.assets.contains_key(p) || self.search_paths.contains(p) || p == MARKER
+            };
+            let collisions = static_collisions(statics, generated);
+            if !collisions.is_empty() {
+                let mut diagnostics = warnings;
+                diagnostics.extend(collisions);
+                diag::sort(&mut diagnostics);
+                return Ok(Outcome::Errors(diagnostics));
+            }
         }
-        // The paths that may be gone: those of jobs no longer planned, and the assets and
-        // static files of the last build.
-        let removed: Vec<String> = self
-            .jobs
-            .iter()
-            .filter(|(key, _)| !planned.contains(key.as_str()))
-            .flat_map(|(_, (_, paths))| paths)
-            .chain(&self.assets)
-            .chain(&self.statics_paths)
-            .filter(|p| !generated(p) && !statics.contains_key(*p))
-            .cloned()
-            .collect();
 
-        let dirty: Vec<&render::Planned> =
-            plan.iter().filter(|p| self.jobs.get(&p.paths[0]).is_none_or(|(fp, _)| *fp != p.fingerprint)).collect();
+        let dirty: Vec<&render::Planned> = plan
+            .iter()
+            .filter(|p| self.jobs.get(&p.paths[0]).is_none_or(|job| job.fingerprint != p.fingerprint))
+            .collect();
         let rendered = Mutex::new(Vec::new());
         renderer.render_planned(&dirty, &|file| {
             rendered.lock().unwrap_or_else(|p| p.into_inner()).push(file);
@@ -532,23 +589,55 @@ impl Engine {
 
         let mut changed = Vec::new();
         let files = &mut self.files;
-        let mut put = |path: &str, bytes: &[u8]| {
-            if files.get(path).is_none_or(|old| old.as_ref() != bytes) {
-                changed.push(path.to_string());
-                files.insert(path.to_string(), Bytes::copy_from_slice(bytes));
+        let mut put = |path: String, bytes: Bytes| {
+            if files.get(&path) != Some(&bytes) {
+                changed.push(path.clone());
+                files.insert(path, bytes);
             }
         };
-        for file in &rendered {
-            put(&file.path, &file.bytes);
+        for file in rendered {
+            put(file.path, Bytes::from(file.bytes));
         }
         for (path, bytes) in theme.assets.iter().chain(statics.iter()) {
-            put(path, bytes);
+            put(path.clone(), Bytes::copy_from_slice(bytes));
         }
+
+        // The job table now holds the jobs of this site; the paths of the jobs that are gone
+        // (and those of the assets and static files of the last site) may have to go.
+        self.generation += 1;
+        let generation = self.generation;
+        let mut maybe_gone: Vec<String> = self.assets.iter().chain(&self.statics_paths).cloned().collect();
+        for planned in plan {
+            match self.jobs.get_mut(&planned.paths[0]) {
+                Some(job) => {
+                    maybe_gone.extend(job.paths.iter().filter(|p| !planned.paths.contains(p)).cloned());
+                    *job = PlannedJob { fingerprint: planned.fingerprint, paths: planned.paths, generation };
+                }
+                None => {
+                    let key = planned.paths[0].clone();
+                    self.jobs
+                        .insert(key, PlannedJob { fingerprint: planned.fingerprint, paths: planned.paths, generation });
+                }
+            }
+        }
+        self.jobs.retain(|_, job| {
+            let current = job.generation == generation;
+            if !current {
+                maybe_gone.append(&mut job.paths);
+            }
+            current
+        });
+        let still_made = |p: &str| {
+            self.jobs.contains_key(p)
+                || theme.assets.contains_key(p)
+                || statics.contains_key(p)
+                || self.search_paths.contains(p)
+        };
+        let removed: Vec<String> =
+            maybe_gone.into_iter().filter(|p| !still_made(p) && self.files.contains_key(p)).collect();
         for path in &removed {
             self.files.remove(path);
         }
-        drop(planned);
-        self.jobs = plan.into_iter().map(|p| (p.paths[0].clone(), (p.fingerprint, p.paths))).collect();
         self.assets = theme.assets.keys().cloned().collect();
         self.statics_paths = statics.keys().cloned().collect();
         self.model_is_good = true;

@@ -22,20 +22,22 @@
   }
 
   let overlay = null;
-  // Diagnostics are text: they go in with textContent, never as HTML.
+  // Diagnostics are text: they go in with textContent, never as HTML. `all:initial` keeps
+  // the page's own styles (a theme's `pre`, say) off the overlay.
   function show(text) {
     if (!overlay) {
       overlay = document.createElement("div");
       overlay.id = "faultline-serve-errors";
       overlay.setAttribute("role", "alert");
       overlay.style.cssText =
-        "position:fixed;left:0;right:0;bottom:0;max-height:60vh;overflow:auto;z-index:2147483647;" +
-        "margin:0;padding:1em;background:#1e1e1e;color:#f4f4f4;border-top:4px solid #e5484d;" +
+        "all:initial;display:block;position:fixed;left:0;right:0;bottom:0;max-height:60vh;overflow:auto;" +
+        "z-index:2147483647;padding:1em;background:#1e1e1e;color:#f4f4f4;border-top:4px solid #e5484d;" +
         "font:13px/1.45 ui-monospace,SFMono-Regular,Menlo,monospace;box-shadow:0 -4px 16px rgba(0,0,0,.35)";
       const title = document.createElement("strong");
+      title.style.cssText = "all:initial;display:block;font:inherit;font-weight:bold;color:inherit";
       title.textContent = "faultline serve: the site has errors. This page is the last good build.";
       const text = document.createElement("pre");
-      text.style.cssText = "margin:.75em 0 0;white-space:pre-wrap;font:inherit";
+      text.style.cssText = "all:initial;display:block;margin:.75em 0 0;white-space:pre-wrap;font:inherit;color:inherit";
       overlay.append(title, text);
       document.body.append(overlay);
     }

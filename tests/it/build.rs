@@ -191,6 +191,20 @@ fn drafts_appear_nowhere_unless_asked_for() {
 }
 
 #[test]
+fn a_status_naming_a_draft_entry_links_nowhere() {
+    let site = site()
+        .with("content/http/418.md", "---\ntitle: 418 I'm a teapot\ncode: 418\nsummary: A teapot.\ndraft: true\n---\n")
+        .with(
+            "content/acme/e418.md",
+            "---\ntitle: Acme E418\ncode: E418\nsummary: Brewing refused.\nstatus: 418\n---\n",
+        );
+    let out = build(&site, &[]);
+    assert_eq!(broken_links(&out, false), Vec::<String>::new());
+    let page = std::fs::read_to_string(out.join("acme/e418/index.html")).unwrap();
+    assert!(!page.contains("http/418/"), "links to a draft that was not built");
+}
+
+#[test]
 fn every_internal_link_resolves_in_both_link_styles() {
     let site = site();
     let out = build(&site, &[]);

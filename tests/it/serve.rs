@@ -531,6 +531,12 @@ fn incremental_rebuilds_give_the_same_files_as_a_full_build() {
     step(&site, &mut engine, url, &[h10], "edit a cause", edit(h10, "title: Crash at boot", "title: Crash on boot"));
     step(&site, &mut engine, url, &[p502], "edit a title", edit(p502, "title: 502 Bad Gateway", "title: 502 Bad"));
     step(&site, &mut engine, url, &[p502], "edit tags", edit(p502, "tags: [proxy, upstream]", "tags: [deploy]"));
+    // Naming an id that does not exist is an error, though nothing else about the entry
+    // changed; naming another that does is a change of related lists alone.
+    edit(p502, "related: [http/504]", "related: [http/599]")(&site);
+    let Outcome::Errors(errors) = engine.rebuild(&Changes::of([p502])) else { panic!("a missing id was not reported") };
+    assert!(errors[0].message.contains("`related` names `http/599`, which does not exist"), "{errors:?}");
+    step(&site, &mut engine, url, &[p502], "name another", edit(p502, "related: [http/599]", "related: [http/404]"));
     step(
         &site,
         &mut engine,
@@ -681,7 +687,19 @@ fn random_change(
             let rel =
                 format!("content/{}.md", random.pick(&["http/502", "http/504", "acme/e9", "heroku/h10", "http/404"]));
             let text = read(&rel);
-            let text = match random.below(5) {
+            let text = match random.below(6) {
+                // Its own `related` list: backlinks and related lists change.
+                5 => {
+                    let id = rel.trim_start_matches("content/").trim_end_matches(".md");
+                    // Now and then one that does not exist, which is an error.
+                    let target = if random.below(4) == 0 { "http/599" } else { random.pick(TARGETS) };
+                    let kept: String =
+                        text.lines().filter(|l| !l.starts_with("related:")).map(|l| format!("{l}\n")).collect();
+                    match target == id {
+                        true => kept,
+                        false => kept.replacen("---\n", &format!("---\nrelated: [{target}]\n"), 1),
+                    }
+                }
                 // `cacheable` is in the entry's comparison row, which its partners' pages
                 // show; `estimated_time` only on its own page and its comparison pages.
                 3 | 4 => {
