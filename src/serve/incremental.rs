@@ -385,14 +385,7 @@ impl Engine {
         };
         let options = self.options(theme);
         let derived = &self.derived;
-        let renderer = Renderer::without_search(
-            &site,
-            &graph,
-            &theme.templates,
-            &options,
-            (&derived.cards, &derived.rows),
-            &self.api_memo,
-        );
+        let renderer = self.renderer(&site, &graph, theme, derived, &options);
         let [entries, cards, rows] = derived.hash_columns();
         let inputs = Inputs { entries: &entries, cards: &cards, rows: &rows, templates: &theme.template_inputs };
         let mut plan: Vec<render::Planned> =
@@ -453,6 +446,26 @@ impl Engine {
     }
 
     /// How this build links: to folders, with the served address as `base_url`.
+    /// A renderer that reuses the kept cards, rows and API items (the search index is
+    /// rebuilt on its own, after the pages).
+    fn renderer<'a>(
+        &'a self,
+        site: &'a Site,
+        graph: &'a LinkGraph,
+        theme: &'a ThemeState,
+        derived: &'a Derived,
+        options: &'a Options,
+    ) -> Renderer<'a> {
+        Renderer::without_search(
+            site,
+            graph,
+            &theme.templates,
+            options,
+            (&derived.cards, &derived.rows),
+            &self.api_memo,
+        )
+    }
+
     fn options(&self, theme: &ThemeState) -> Options {
         Options { style: LinkStyle::Folder, base_url: Some(self.base_url.clone()), assets: theme.asset_paths.clone() }
     }
@@ -549,14 +562,7 @@ impl Engine {
         warnings: Vec<Diagnostic>,
     ) -> Result<Outcome> {
         let options = self.options(theme);
-        let renderer = Renderer::without_search(
-            site,
-            graph,
-            &theme.templates,
-            &options,
-            (&derived.cards, &derived.rows),
-            &self.api_memo,
-        );
+        let renderer = self.renderer(site, graph, theme, derived, &options);
         let [entries, cards, rows] = derived.hash_columns();
         let inputs = Inputs { entries: &entries, cards: &cards, rows: &rows, templates: &theme.template_inputs };
         let plan = renderer.plan(&inputs);

@@ -1,36 +1,9 @@
 //! `faultline build`: the output tree, its links in both link styles, the API, drafts,
 //! determinism, the atomic swap and the output-folder rules.
 
-use crate::harness::{Site, copy_dir};
+use crate::harness::{Site, themed_fixture as site, tree};
 use serde_json::Value;
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-
-/// The clean fixture with the repository's default theme, ready to build.
-pub(crate) fn site() -> Site {
-    let site = Site::fixture("clean");
-    let theme = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes");
-    copy_dir(&theme, &site.path().join("themes"));
-    site
-}
-
-/// Every file under `dir`, by `/`-separated relative path.
-fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(folder) = stack.pop() {
-        for entry in std::fs::read_dir(&folder).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let rel = path.strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
-                out.insert(rel, std::fs::read(&path).unwrap());
-            }
-        }
-    }
-    out
-}
 
 fn build(site: &Site, extra: &[&str]) -> PathBuf {
     let mut args = vec!["build"];

@@ -2,15 +2,10 @@
 //! test vectors on the repository's hub, the command's output and exit status, and the
 //! index scripts' format and safety.
 
-use crate::harness::{Site, faultline};
+use crate::harness::{Site, faultline, themed_fixture};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-
-/// The clean fixture with the default theme, as the build tests use it.
-fn themed() -> Site {
-    crate::build::site()
-}
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -147,7 +142,7 @@ fn decode(postings: &str) -> Vec<(u64, u64)> {
 
 #[test]
 fn the_build_ships_the_index_as_scripts_that_cover_every_term() {
-    let site = themed();
+    let site = themed_fixture();
     site.run(&["build"]).assert_exit(0);
     let dir = site.path().join("public/search");
     let head = script_json(&dir.join("index.js"), "index");
@@ -185,7 +180,7 @@ fn the_build_ships_the_index_as_scripts_that_cover_every_term() {
 
 #[test]
 fn hostile_titles_and_messages_stay_text_in_the_index_script() {
-    let site = themed().with(
+    let site = themed_fixture().with(
         "content/acme/e666.md",
         "---\ntitle: \"Evil </script><script>alert(1)</script> \\\"quoted\\\" 'single'\"\ncode: \"E666\"\n\
          summary: \"`<img src=x onerror=alert(1)>` breaks nothing\"\nmessages: [\"</script><!-- \\u2028 x\"]\n---\n",
@@ -203,7 +198,7 @@ fn hostile_titles_and_messages_stay_text_in_the_index_script() {
 
 #[test]
 fn the_search_page_offers_the_hub_pages_without_javascript() {
-    let site = themed();
+    let site = themed_fixture();
     site.run(&["build"]).assert_exit(0);
     let page = String::from_utf8(site.read("public/search/index.html")).unwrap();
     for href in

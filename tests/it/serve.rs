@@ -3,25 +3,17 @@
 //! as `/../site.yaml` reach the server exactly as written), and the rebuild engine through
 //! the library, compared file by file with `faultline build`.
 
-use crate::harness::{Site, copy_dir, faultline};
+use crate::harness::{Site, faultline, themed_fixture as site, tree};
 use faultline::serve::incremental::{Changes, Engine, Outcome};
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// How long anything a test waits for may take: a rebuild, a start, a stop.
 const PATIENCE: Duration = Duration::from_secs(30);
-
-/// The clean fixture with the repository's default theme.
-fn site() -> Site {
-    let site = Site::fixture("clean");
-    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("themes"), &site.path().join("themes"));
-    site
-}
 
 /// A port nobody listens on right now.
 fn free_port() -> u16 {
@@ -221,33 +213,16 @@ fn without_script(html: &str) -> String {
     format!("{}{}", &html[..start], &html[end..])
 }
 
-/// Every file of a folder by relative path, leaving out the build's marker file.
-fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(folder) = stack.pop() {
-        for entry in std::fs::read_dir(&folder).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let rel = path.strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
-                if rel != ".faultline-output" {
-                    out.insert(rel, std::fs::read(&path).unwrap());
-                }
-            }
-        }
-    }
-    out
-}
-
 /// What `faultline build --base-url <url>` writes for `site`, in a folder outside it.
 fn built(site: &Site, url: &str) -> BTreeMap<String, Vec<u8>> {
     let out = tempfile::tempdir().unwrap();
     let out_path = out.path().join("public");
     let run = site.run(&["build", "--base-url", url, "--out", out_path.to_str().unwrap()]);
     run.assert_exit(0);
-    tree(&out_path)
+    let mut files = tree(&out_path);
+    // The marker says "faultline wrote this folder"; serve has no folder.
+    files.remove(".faultline-output");
+    files
 }
 
 #[test]
