@@ -8,7 +8,8 @@ use std::path::Path;
 
 pub const FILE: &str = "site.yaml";
 
-const KEYS: &[&str] = &["title", "language", "base_url", "related_limit", "edit_url", "theme", "raw_html"];
+const KEYS: &[&str] =
+    &["title", "language", "base_url", "related_limit", "edit_url", "theme", "raw_html", "propose_url"];
 
 /// The validated settings of a site.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -23,6 +24,9 @@ pub struct SiteConfig {
     pub edit_url: Option<String>,
     pub theme: String,
     pub raw_html: bool,
+    /// Where a reader proposes a missing error: `{path}` and `{content}` stand for the new
+    /// file's path under `content/` and its draft text, both percent-encoded.
+    pub propose_url: Option<String>,
 }
 
 impl Default for SiteConfig {
@@ -35,6 +39,7 @@ impl Default for SiteConfig {
             edit_url: None,
             theme: "default".to_string(),
             raw_html: false,
+            propose_url: None,
         }
     }
 }
@@ -120,6 +125,15 @@ pub fn parse(text: &str) -> (SiteConfig, Vec<Diagnostic>) {
                 error("`edit_url` must be an http(s) URL containing `{path}`".to_string())
                     .at(&text, finder.value("edit_url", url))
                     .hint("for example `https://github.com/you/site/edit/main/content/{path}`"),
+            );
+        }
+    }
+    if let Some(url) = &config.propose_url {
+        if !(url.starts_with("https://") || url.starts_with("http://")) || !url.contains("{content}") {
+            diagnostics.push(
+                error("`propose_url` must be an http(s) URL containing `{content}`".to_string())
+                    .at(&text, finder.value("propose_url", url))
+                    .hint("for example `https://github.com/you/site/new/main/content?filename={path}&value={content}`"),
             );
         }
     }
