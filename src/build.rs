@@ -77,6 +77,9 @@ fn hashed_name(name: &str, bytes: &[u8]) -> String {
 }
 
 fn normalise_base_url(url: &str) -> Result<String> {
+    if let Some(problem) = crate::model::url::problem(url) {
+        bail!("--base-url: {}", problem.message);
+    }
     if !(url.starts_with("https://") || url.starts_with("http://")) {
         bail!("--base-url must be an absolute http(s) URL, not `{url}`");
     }

@@ -47,8 +47,8 @@ pub fn report(diagnostics: &[Diagnostic], format: Format, what: &str) {
             println!("{json}");
         }
         Format::Text => {
-            for d in diagnostics {
-                eprintln!("{}", d.to_text());
+            for block in diag::text_blocks(diagnostics) {
+                eprintln!("{block}");
             }
             if diagnostics.iter().any(|d| d.severity == Severity::Error) {
                 eprintln!("error: {}", diag::summary(diagnostics));

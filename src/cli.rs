@@ -164,8 +164,8 @@ fn run_search(root: &std::path::Path, query: &str, limit: usize, drafts: bool) -
 fn run_build(root: &std::path::Path, options: &build::BuildOptions) -> u8 {
     match build::build(root, options) {
         Ok(outcome) => {
-            for d in &outcome.diagnostics {
-                eprintln!("{}", d.to_text());
+            for block in crate::diag::text_blocks(&outcome.diagnostics) {
+                eprintln!("{block}");
             }
             match outcome.summary {
                 Some(summary) => {

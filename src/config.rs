@@ -108,33 +108,20 @@ pub fn parse(text: &str) -> (SiteConfig, Vec<Diagnostic>) {
             return (SiteConfig::default(), vec![error(e.message).at(&text, e.pos)]);
         }
     };
+    for (key, url) in
+        [("base_url", &config.base_url), ("edit_url", &config.edit_url), ("propose_url", &config.propose_url)]
+    {
+        let Some(url) = url else { continue };
+        let pos = finder.exact_value(key, url).or_else(|| finder.key_value_start(key));
+        if let Some(problem) = crate::model::url::problem(url) {
+            diagnostics.push(error(format!("`{key}`: {}", problem.message)).at(&text, pos));
+        } else if let Some(message) = shape_problem(key, url) {
+            diagnostics.push(error(message).at(&text, pos).hint(example(key)));
+        }
+    }
     if let Some(url) = &config.base_url {
-        if !(url.starts_with("https://") || url.starts_with("http://")) {
-            diagnostics.push(
-                error(format!("`base_url` must be an absolute http(s) URL, not `{url}`"))
-                    .at(&text, finder.value("base_url", url))
-                    .hint("for example `base_url: https://errors.example.com/`"),
-            );
-        } else if !url.ends_with('/') {
+        if !url.ends_with('/') {
             config.base_url = Some(format!("{url}/"));
-        }
-    }
-    if let Some(url) = &config.edit_url {
-        if !(url.starts_with("https://") || url.starts_with("http://")) || !url.contains("{path}") {
-            diagnostics.push(
-                error("`edit_url` must be an http(s) URL containing `{path}`".to_string())
-                    .at(&text, finder.value("edit_url", url))
-                    .hint("for example `https://github.com/you/site/edit/main/content/{path}`"),
-            );
-        }
-    }
-    if let Some(url) = &config.propose_url {
-        if !(url.starts_with("https://") || url.starts_with("http://")) || !url.contains("{content}") {
-            diagnostics.push(
-                error("`propose_url` must be an http(s) URL containing `{content}`".to_string())
-                    .at(&text, finder.value("propose_url", url))
-                    .hint("for example `https://github.com/you/site/new/main/content?filename={path}&value={content}`"),
-            );
         }
     }
     if let Some(problem) = crate::model::id::segment_problem(&config.theme) {
@@ -143,6 +130,29 @@ pub fn parse(text: &str) -> (SiteConfig, Vec<Diagnostic>) {
         );
     }
     (config, diagnostics)
+}
+
+/// What a URL setting must look like beyond being a safe URL, if `url` does not.
+fn shape_problem(key: &str, url: &str) -> Option<String> {
+    let http = url.starts_with("https://") || url.starts_with("http://");
+    match key {
+        "base_url" if !http => Some(format!("`base_url` must be an absolute http(s) URL, not `{url}`")),
+        "edit_url" if !http || !url.contains("{path}") => {
+            Some("`edit_url` must be an http(s) URL containing `{path}`".into())
+        }
+        "propose_url" if !http || !url.contains("{content}") => {
+            Some("`propose_url` must be an http(s) URL containing `{content}`".into())
+        }
+        _ => None,
+    }
+}
+
+fn example(key: &str) -> &'static str {
+    match key {
+        "base_url" => "for example `base_url: https://errors.example.com/`",
+        "edit_url" => "for example `https://github.com/you/site/edit/main/content/{path}`",
+        _ => "for example `https://github.com/you/site/new/main/content?filename={path}&value={content}`",
+    }
 }
 
 #[cfg(test)]

@@ -35,10 +35,21 @@ pub struct Diagnostic {
     /// How many characters to underline at the position.
     #[serde(skip)]
     pub width: usize,
-    /// The source line the position points into.
+    /// The part of the source line around the position (see [`Diagnostic::snippet`]).
     #[serde(skip)]
     pub source_line: Option<String>,
+    /// The column of the position inside `source_line`.
+    #[serde(skip)]
+    pub snippet_column: usize,
 }
+
+/// Diagnostics the text form prints per file; the rest are counted ("and N more in this
+/// file"), so a file with 60,000 broken links prints a screenful, not 400 MB. The JSON form
+/// lists them all.
+pub const SHOWN_PER_FILE: usize = 20;
+/// Characters of a long source line shown before the column, and in all.
+const SNIPPET_BEFORE: usize = 60;
+const SNIPPET_CHARS: usize = 120;
 
 impl Diagnostic {
     pub fn error(message: impl Into<String>) -> Self {
@@ -51,6 +62,7 @@ impl Diagnostic {
             hint: None,
             width: 1,
             source_line: None,
+            snippet_column: 0,
         }
     }
 
@@ -76,8 +88,39 @@ impl Diagnostic {
     /// Points the diagnostic at `pos` in `source` (the whole file's text) and keeps the line.
     pub fn at(self, source: &str, pos: Option<Pos>) -> Self {
         let mut d = self.at_pos(pos);
-        d.source_line = pos.and_then(|p| source.lines().nth(p.line - 1)).map(str::to_string);
+        if let Some(line) = pos.and_then(|p| source.lines().nth(p.line - 1)) {
+            d.snippet(line);
+        }
         d
+    }
+
+    /// Keeps the part of `line` (the source line of the position) around the column: a long
+    /// line (minified, or a deeply nested YAML value) shows a window, `...` where it is cut.
+    fn snippet(&mut self, line: &str) {
+        let Some(column) = self.column else {
+            return;
+        };
+        let total = line.chars().count();
+        let skip = if total <= SNIPPET_CHARS {
+            0
+        } else {
+            column.saturating_sub(1 + SNIPPET_BEFORE).min(total - SNIPPET_CHARS)
+        };
+        let mut text = String::from(if skip > 0 { "..." } else { "" });
+        let shift = text.len();
+        // Controls would reach the terminal as escapes; each shows as one replacement mark.
+        text.extend(line.chars().skip(skip).take(SNIPPET_CHARS).map(|c| match c {
+            '\t' => ' ',
+            c if c.is_control() => '\u{fffd}',
+            c => c,
+        }));
+        if skip + SNIPPET_CHARS < total {
+            text.push_str("...");
+        }
+        self.snippet_column = column - skip + shift;
+        let after_caret = (text.chars().count() + 1).saturating_sub(self.snippet_column);
+        self.width = self.width.min(after_caret).max(1);
+        self.source_line = Some(text);
     }
 
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
@@ -116,12 +159,12 @@ impl Diagnostic {
         } else {
             let _ = writeln!(out, "{}: {severity}: {}", location.join(":"), self.message);
         }
-        if let (Some(text), Some(line), Some(column)) = (&self.source_line, self.line, self.column) {
+        if let (Some(text), Some(line)) = (&self.source_line, self.line) {
             let number = line.to_string();
             let gutter = " ".repeat(number.len());
-            let text = text.replace('\t', " ");
+            let caret = " ".repeat(self.snippet_column.saturating_sub(1));
             let _ = writeln!(out, " {number} | {text}");
-            let _ = writeln!(out, " {gutter} | {}{}", " ".repeat(column - 1), "^".repeat(self.width));
+            let _ = writeln!(out, " {gutter} | {caret}{}", "^".repeat(self.width));
         }
         if let Some(hint) = &self.hint {
             let _ = writeln!(out, "  hint: {hint}");
@@ -131,16 +174,47 @@ impl Diagnostic {
 }
 
 /// Reads the source line of each positioned diagnostic that lacks one (those made by stages
-/// that no longer hold the file's text). `root` is the site folder the paths are relative to.
+/// that no longer hold the file's text), for the ones the text form prints: it sorts them
+/// and fills at most [`SHOWN_PER_FILE`] per file. `root` is the site folder the paths are
+/// relative to.
 pub fn attach_source_lines(diagnostics: &mut [Diagnostic], root: &std::path::Path) {
-    let mut cache: std::collections::HashMap<String, Option<String>> = std::collections::HashMap::new();
-    for d in diagnostics.iter_mut().filter(|d| d.source_line.is_none()) {
-        let (Some(file), Some(line)) = (&d.file, d.line) else {
+    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    let mut texts: std::collections::HashMap<String, Option<String>> = std::collections::HashMap::new();
+    let mut shown: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for d in diagnostics.iter_mut() {
+        let Some(file) = &d.file else {
             continue;
         };
-        let text = cache.entry(file.clone()).or_insert_with(|| crate::load::read_text(&root.join(file)).ok());
-        d.source_line = text.as_deref().and_then(|t| t.lines().nth(line - 1)).map(str::to_string);
+        let count = shown.entry(file.clone()).or_default();
+        *count += 1;
+        let (Some(line), true, true) = (d.line, d.source_line.is_none(), *count <= SHOWN_PER_FILE) else {
+            continue;
+        };
+        let text = texts.entry(file.clone()).or_insert_with(|| crate::load::read_text(&root.join(file)).ok());
+        if let Some(source) = text.as_deref().and_then(|t| crate::lines::Lines::new(t).line(line)) {
+            d.snippet(source);
+        }
     }
+}
+
+/// The text form of sorted `diagnostics` as printed, one block each: at most
+/// [`SHOWN_PER_FILE`] per file, then a line counting the file's others.
+pub fn text_blocks(diagnostics: &[Diagnostic]) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < diagnostics.len() {
+        let file = &diagnostics[i].file;
+        let same = diagnostics[i..].iter().take_while(|d| d.file == *file).count();
+        out.extend(diagnostics[i..i + same].iter().take(SHOWN_PER_FILE).map(Diagnostic::to_text));
+        if let (Some(file), true) = (file, same > SHOWN_PER_FILE) {
+            out.push(format!(
+                "{file}: ... and {} more in this file (`faultline check --format json` lists them all)\n",
+                same - SHOWN_PER_FILE
+            ));
+        }
+        i += same;
+    }
+    out
 }
 
 /// Puts diagnostics in a stable order (file, line, column, message) and drops exact repeats.

@@ -2,6 +2,7 @@
 //! key or value sits in the source for checks made after parsing.
 
 use crate::diag::Pos;
+use crate::lines::Lines;
 use serde::de::DeserializeOwned;
 
 pub use serde_yaml::{Mapping, Value};
@@ -53,19 +54,78 @@ pub fn parse<T: DeserializeOwned>(text: &str, line_offset: usize) -> Result<T, Y
 pub struct Finder<'a> {
     text: &'a str,
     line_offset: usize,
+    lines: std::cell::OnceCell<Lines<'a>>,
 }
+
+/// Where the search for the next value of one key resumes: values met in document order
+/// are each searched for after the previous one, so many of them cost one pass.
+pub struct Cursor {
+    from: usize,
+    key: Option<Pos>,
+    misses: usize,
+}
+
+/// Values not written verbatim (escaped in the YAML) are searched for to the end of the
+/// text; after this many, the key's position is given without searching.
+const MAX_MISSES: usize = 64;
 
 impl<'a> Finder<'a> {
     pub fn new(text: &'a str, line_offset: usize) -> Self {
-        Finder { text, line_offset }
+        Finder { text, line_offset, lines: std::cell::OnceCell::new() }
     }
 
     fn pos_of(&self, byte: usize, len: usize) -> Pos {
-        let before = &self.text[..byte];
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let column = before[line_start..].chars().count() + 1;
+        let (line, column) = self.lines.get_or_init(|| Lines::new(self.text)).line_column(byte);
         Pos { line: line + self.line_offset, column, len: self.text[byte..byte + len].chars().count() }
+    }
+
+    /// A cursor for the values of the top-level key `key`, in the order they are written.
+    pub fn cursor(&self, key: &str) -> Cursor {
+        let at = self.key_at(key, 0);
+        Cursor {
+            from: at.map_or(self.text.len(), |i| i + key.len()),
+            key: at.map(|i| self.pos_of(i, key.len())),
+            misses: 0,
+        }
+    }
+
+    /// The position of `value` after the previous value found with `cursor`, falling back to
+    /// the key's position.
+    pub fn next_value(&self, cursor: &mut Cursor, value: &str) -> Option<Pos> {
+        if value.is_empty() || cursor.misses >= MAX_MISSES {
+            return cursor.key;
+        }
+        match self.text[cursor.from..].find(value) {
+            Some(i) => {
+                let at = cursor.from + i;
+                cursor.from = at + value.len();
+                Some(self.pos_of(at, value.len()))
+            }
+            None => {
+                cursor.misses += 1;
+                cursor.key
+            }
+        }
+    }
+
+    /// Where the value of the key written at byte `key_at` starts (its opening quote, if
+    /// quoted): where a value written with escapes, which `value` cannot find, is.
+    fn value_start(&self, key_at: usize, key: &str) -> Option<Pos> {
+        let rest = self.text[key_at + key.len()..].trim_start_matches(['\'', '"']).strip_prefix(':')?;
+        let value = rest.trim_start_matches([' ', '\t']);
+        let start = self.text.len() - value.len();
+        Some(self.pos_of(start, value.chars().next().map_or(0, char::len_utf8)))
+    }
+
+    /// Where the value of the top-level key `key` starts.
+    pub fn key_value_start(&self, key: &str) -> Option<Pos> {
+        self.value_start(self.key_at(key, 0)?, key)
+    }
+
+    /// Where the value of `key`, nested in the value of the top-level key `parent`, starts.
+    pub fn nested_value_start(&self, parent: &str, key: &str) -> Option<Pos> {
+        let from = self.key_at(parent, 0)? + parent.len();
+        self.value_start(self.key_at(key, from)?, key)
     }
 
     /// Where a mapping key is written, searching from byte `from`: the key at the start of a
@@ -105,11 +165,15 @@ impl<'a> Finder<'a> {
     /// The position of the text `value` inside the value of the top-level key `key`, falling
     /// back to the key itself.
     pub fn value(&self, key: &str, value: &str) -> Option<Pos> {
+        self.exact_value(key, value).or_else(|| self.key(key))
+    }
+
+    /// The position of the text `value` inside the value of the top-level key `key`, if it
+    /// is written there as it reads (not escaped).
+    pub fn exact_value(&self, key: &str, value: &str) -> Option<Pos> {
         let from = self.key_at(key, 0)?;
-        match self.text[from..].find(value) {
-            Some(i) if !value.is_empty() => Some(self.pos_of(from + i, value.len())),
-            _ => Some(self.pos_of(from, key.len())),
-        }
+        let i = self.text[from..].find(value).filter(|_| !value.is_empty())?;
+        Some(self.pos_of(from + i, value.len()))
     }
 
     /// The positions of the items of the list under the top-level key `key`, in order: each

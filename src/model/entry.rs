@@ -3,12 +3,13 @@
 
 use crate::diag::{Diagnostic, Pos};
 use crate::load::frontmatter;
-use crate::load::yaml::{self, Finder, Mapping, Value};
+use crate::load::yaml::{self, Cursor, Finder, Mapping, Value};
 use crate::model::hint;
 use crate::model::id::{id_problem, segment_problem};
 use crate::model::markdown::{self, AnchorSet};
+use crate::model::url;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 /// The fields of an entry, as written. Required text fields are empty when missing (the
 /// checks report them); optional lists are empty.
@@ -218,14 +219,14 @@ fn nested_keys(field: &str) -> Option<&'static [&'static str]> {
 /// Collects the diagnostics of one file, positioned in its text.
 struct Report<'a> {
     file: &'a str,
-    text: &'a str,
     finder: Finder<'a>,
     diagnostics: Vec<Diagnostic>,
 }
 
 impl Report<'_> {
     fn error(&mut self, pos: Option<Pos>, message: String, hint: Option<String>) {
-        self.diagnostics.push(Diagnostic::error(message).file(self.file).at(self.text, pos).hint_opt(hint));
+        // The source line is attached when printing, only to those printed.
+        self.diagnostics.push(Diagnostic::error(message).file(self.file).at_pos(pos).hint_opt(hint));
     }
 }
 
@@ -246,7 +247,7 @@ pub fn parse(id: &str, file: &str, text: &str, is_yaml: bool) -> (Option<Entry>,
             }
         }
     };
-    let mut report = Report { file, text, finder: Finder::new(yaml_text, yaml_offset), diagnostics: Vec::new() };
+    let mut report = Report { file, finder: Finder::new(yaml_text, yaml_offset), diagnostics: Vec::new() };
     let value: Value = match yaml::parse(yaml_text, yaml_offset) {
         Ok(v) => v,
         Err(e) => {
@@ -501,8 +502,10 @@ fn check_fields(fm: &FrontMatter, report: &mut Report<'_>) {
                 report.error(report.finder.key("spec"), format!("`spec` needs a `{field}`"), Some("write `spec: { label: \"RFC 9110 §15.6.3\", url: \"https://www.rfc-editor.org/rfc/rfc9110#section-15.6.3\" }`".into()));
             }
         }
-        if let Some(problem) = markdown::url_problem(&spec.url) {
-            report.error(report.finder.value("spec", &spec.url), problem, Some("use an http(s) URL".into()));
+        if let Some(problem) = url::problem(&spec.url) {
+            let finder = &report.finder;
+            let pos = finder.exact_value("spec", &spec.url).or_else(|| finder.nested_value_start("spec", "url"));
+            report.error(pos.or_else(|| finder.key("spec")), problem.message, Some("use an http(s) URL".into()));
         }
     }
     for (i, cause) in fm.causes.iter().enumerate() {
@@ -619,29 +622,28 @@ fn scan_links(fm: &FrontMatter, body: &str, body_offset: usize, is_yaml: bool, r
     }
     fields.extend(fm.faq.iter().map(|f| ("faq", f.a.as_str())));
     let mut found: Vec<(Option<Pos>, String)> = Vec::new();
+    // Each key's links are searched for after the previous one's, in document order.
+    let mut cursors: HashMap<&str, Cursor> = HashMap::new();
     for (key, text) in fields {
         for link in markdown::links(text) {
-            found.push((report.finder.value(key, &link.dest), link.dest));
+            let cursor = cursors.entry(key).or_insert_with(|| report.finder.cursor(key));
+            found.push((report.finder.next_value(cursor, &link.dest), link.dest));
         }
     }
-    for link in markdown::links(body) {
-        let pos = if is_yaml {
-            report.finder.value("body", &link.dest)
-        } else {
-            let at = link.offset + body[link.offset..].find(&link.dest).unwrap_or(0);
-            let before = &body[..at];
-            let line = before.matches('\n').count() + 1 + body_offset;
-            let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
-            Some(Pos { line, column, len: link.dest.chars().count().max(1) })
-        };
-        found.push((pos, link.dest));
+    if is_yaml {
+        let mut cursor = report.finder.cursor("body");
+        for link in markdown::links(body) {
+            found.push((report.finder.next_value(&mut cursor, &link.dest), link.dest));
+        }
+    } else {
+        found.extend(markdown::positioned_links(body, body_offset).into_iter().map(|(dest, pos)| (Some(pos), dest)));
     }
     let mut out = Vec::new();
     for (pos, dest) in found {
-        if let Some(problem) = markdown::url_problem(&dest) {
+        if let Some(problem) = url::problem(&dest) {
             report.error(
                 pos,
-                problem,
+                problem.message,
                 Some("links may be http(s), mailto, relative, `#fragment` or `@/id` links".into()),
             );
         } else if let Some((id, fragment)) = markdown::internal_target(&dest) {

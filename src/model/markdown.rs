@@ -1,8 +1,10 @@
 //! What the model needs from Markdown fields before rendering: the links they hold (to
 //! check schemes and `@/` targets) and the anchors their headings get.
 
-use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
-use std::collections::BTreeSet;
+use crate::diag::Pos;
+use crate::lines::Lines;
+use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
+use std::collections::{BTreeSet, HashMap};
 
 /// The text of Markdown without markup, for lists, meta descriptions and search.
 pub fn plain(text: &str) -> String {
@@ -27,11 +29,13 @@ pub fn options() -> Options {
 /// The anchors every entry page has, before those of its body's headings.
 pub const FIXED_ANCHORS: &[&str] = &["fastest-fix", "causes", "steps", "faq", "compare", "related"];
 
-/// A link target found in Markdown, with its byte offset in the scanned text.
+/// A link target found in Markdown, with the byte range in the scanned text of the link
+/// (or reference definition) that holds it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FoundLink {
     pub dest: String,
     pub offset: usize,
+    pub end: usize,
 }
 
 /// A heading's anchor: its text lowercased, spaces turned into `-` (SPEC §2).
@@ -44,11 +48,14 @@ pub fn heading_anchor(text: &str) -> String {
 #[derive(Debug, Clone)]
 pub struct AnchorSet {
     taken: BTreeSet<String>,
+    /// The last suffix handed out for each base, so that the next repeat starts after it
+    /// instead of trying `-1`, `-2`, ... again (20,000 equal headings would be quadratic).
+    last_suffix: HashMap<String, usize>,
 }
 
 impl Default for AnchorSet {
     fn default() -> Self {
-        AnchorSet { taken: FIXED_ANCHORS.iter().map(|a| a.to_string()).collect() }
+        AnchorSet { taken: FIXED_ANCHORS.iter().map(|a| a.to_string()).collect(), last_suffix: HashMap::new() }
     }
 }
 
@@ -57,11 +64,16 @@ impl AnchorSet {
         let base = heading_anchor(text);
         let base = if base.is_empty() { "section".to_string() } else { base };
         let mut anchor = base.clone();
-        let mut n = 0;
+        // Anchors are only ever added, so a suffix found taken stays taken.
+        let mut n = self.last_suffix.get(&base).copied().unwrap_or(0);
+        if n > 0 {
+            anchor = format!("{base}-{n}");
+        }
         while self.taken.contains(&anchor) {
             n += 1;
             anchor = format!("{base}-{n}");
         }
+        self.last_suffix.insert(base, n);
         self.taken.insert(anchor.clone());
         anchor
     }
@@ -71,15 +83,43 @@ impl AnchorSet {
     }
 }
 
-/// The link and image targets in `text`, in order.
+/// The link and image targets in `text` (autolinks and reference definitions included,
+/// used or not), in order.
 pub fn links(text: &str) -> Vec<FoundLink> {
-    Parser::new_ext(text, options())
-        .into_offset_iter()
-        .filter_map(|(event, range)| match event {
-            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
-                Some(FoundLink { dest: dest_url.to_string(), offset: range.start })
-            }
-            _ => None,
+    let parser = Parser::new_ext(text, options());
+    let mut found: Vec<FoundLink> = parser
+        .reference_definitions()
+        .iter()
+        .map(|(_, def)| FoundLink { dest: def.dest.to_string(), offset: def.span.start, end: def.span.end })
+        .collect();
+    found.extend(parser.into_offset_iter().filter_map(|(event, range)| match event {
+        // A reference's target is its definition's, found above where it is written.
+        Event::Start(Tag::Link { link_type, .. } | Tag::Image { link_type, .. })
+            if matches!(link_type, LinkType::Reference | LinkType::Collapsed | LinkType::Shortcut) =>
+        {
+            None
+        }
+        Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
+            Some(FoundLink { dest: dest_url.to_string(), offset: range.start, end: range.end })
+        }
+        _ => None,
+    }));
+    found.sort_by_key(|l| l.offset);
+    found
+}
+
+/// The link targets of a Markdown body with their positions in its file, the body starting
+/// after `body_offset` lines: each at its target where that is written as it reads, else
+/// at its link.
+pub fn positioned_links(body: &str, body_offset: usize) -> Vec<(String, Pos)> {
+    let lines = Lines::new(body);
+    links(body)
+        .into_iter()
+        .map(|link| {
+            let at = link.offset + body[link.offset..link.end].find(&link.dest).unwrap_or(0);
+            let (line, column) = lines.line_column(at);
+            let pos = Pos { line: line + body_offset, column, len: link.dest.chars().count().max(1) };
+            (link.dest, pos)
         })
         .collect()
 }
@@ -102,22 +142,6 @@ pub fn heading_anchors(body: &str, anchors: &mut AnchorSet) {
             }
             _ => {}
         }
-    }
-}
-
-/// Why a link target is refused, if it is: only http(s), mailto, relative, `#fragment`
-/// and `@/` targets are allowed.
-pub fn url_problem(url: &str) -> Option<String> {
-    let scheme_end = url.find(':')?;
-    let scheme = &url[..scheme_end];
-    let is_scheme = scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-        && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
-    if !is_scheme {
-        return None;
-    }
-    match scheme.to_ascii_lowercase().as_str() {
-        "http" | "https" | "mailto" => None,
-        other => Some(format!("the link `{url}` uses the scheme `{other}:`, which is not allowed")),
     }
 }
 
@@ -146,18 +170,6 @@ mod tests {
         let dests: Vec<_> = found.iter().map(|l| l.dest.as_str()).collect();
         assert_eq!(dests, ["@/http/504#causes", "img.png", "https://example.com"]);
         assert_eq!(found[0].offset, 4);
-    }
-
-    #[test]
-    fn schemes() {
-        assert_eq!(url_problem("https://x.org"), None);
-        assert_eq!(url_problem("mailto:a@b.c"), None);
-        assert_eq!(url_problem("../x/"), None);
-        assert_eq!(url_problem("#causes"), None);
-        assert_eq!(url_problem("@/http/502"), None);
-        assert!(url_problem("javascript:alert(1)").unwrap().contains("`javascript:`"));
-        assert!(url_problem("JavaScript:alert(1)").is_some());
-        assert!(url_problem("data:text/html,x").is_some());
     }
 
     #[test]

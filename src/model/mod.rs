@@ -5,10 +5,11 @@ pub mod entry;
 pub mod hint;
 pub mod id;
 pub mod markdown;
+pub mod url;
 
 use crate::config::SiteConfig;
 use crate::diag::{Diagnostic, Pos};
-use crate::load::yaml::{self, Finder};
+use crate::load::yaml;
 use crate::load::{Kind, Loaded, SourceFile, frontmatter};
 use entry::{Entry, Ref};
 use rayon::prelude::*;
@@ -193,14 +194,12 @@ pub fn parse_page(file: &str, text: &str) -> (Option<Page>, Vec<Diagnostic>) {
     } else {
         (PageFront { title: None, summary: None }, text, 0)
     };
-    let finder = Finder::new(body, body_offset);
     let mut links = Vec::new();
-    for link in markdown::links(body) {
-        let pos = finder.anywhere(&link.dest);
-        if let Some(problem) = markdown::url_problem(&link.dest) {
-            diagnostics.push(Diagnostic::error(problem).file(file).at(text, pos));
-        } else if let Some((id, fragment)) = markdown::internal_target(&link.dest) {
-            links.push(Ref { id: id.to_string(), fragment: fragment.map(str::to_string), pos });
+    for (dest, pos) in markdown::positioned_links(body, body_offset) {
+        if let Some(problem) = url::problem(&dest) {
+            diagnostics.push(Diagnostic::error(problem.message).file(file).at_pos(Some(pos)));
+        } else if let Some((id, fragment)) = markdown::internal_target(&dest) {
+            links.push(Ref { id: id.to_string(), fragment: fragment.map(str::to_string), pos: Some(pos) });
         }
     }
     let page =

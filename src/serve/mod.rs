@@ -249,7 +249,7 @@ fn publish(
 
 /// Diagnostics exactly as `check` prints them: each one and a blank line, then the count.
 fn diagnostics_text(diagnostics: &[Diagnostic]) -> String {
-    let mut text: String = diagnostics.iter().map(|d| format!("{}\n", d.to_text())).collect();
+    let mut text: String = diag::text_blocks(diagnostics).iter().map(|block| format!("{block}\n")).collect();
     text.push_str(&format!("error: {}\n", diag::summary(diagnostics)));
     text
 }
