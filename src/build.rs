@@ -3,7 +3,7 @@
 use crate::check;
 use crate::diag::Diagnostic;
 use crate::load::theme;
-use crate::output::{MARKER, Staging};
+use crate::output::{BuildLock, MARKER, Staging};
 use crate::render::templates::Templates;
 use crate::render::urls::LinkStyle;
 use crate::render::{FileKind, Options, Renderer, highlight};
@@ -124,6 +124,10 @@ pub(crate) fn static_collisions(
 /// folder refused, a template error, a failed write).
 pub fn build(root: &Path, options: &BuildOptions) -> Result<Outcome> {
     let start = Instant::now();
+    // Refuse a wrong output folder before creating a lock file beside it.
+    crate::output::check_target(root, &options.out)?;
+    // Held for the whole build, released when the new output is in place (or on failure).
+    let lock = BuildLock::acquire(&options.out)?;
     let checked = check::run(root, options.drafts)?;
     let mut diagnostics = checked.diagnostics;
     if diagnostics.iter().any(|d| d.severity == crate::diag::Severity::Error) {
@@ -158,7 +162,7 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<Outcome> {
         return Ok(Outcome { summary: None, diagnostics });
     }
 
-    let staging = Staging::begin(root, &options.out)?;
+    let staging = Staging::begin(root, &options.out, lock)?;
     let bytes = AtomicU64::new(0);
     let counts = [AtomicUsize::new(0), AtomicUsize::new(0), AtomicUsize::new(0), AtomicUsize::new(0)];
     for (path, data) in assets.iter().chain(statics.iter()) {

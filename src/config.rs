@@ -47,10 +47,12 @@ impl Default for SiteConfig {
 /// Reads `site.yaml` under `root`; a missing file gives the defaults.
 pub fn load(root: &Path) -> (SiteConfig, Vec<Diagnostic>) {
     let path = root.join(FILE);
-    match std::fs::read_to_string(&path) {
+    if std::fs::symlink_metadata(&path).is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound) {
+        return (SiteConfig::default(), Vec::new());
+    }
+    match crate::load::read_text(&path) {
         Ok(text) => parse(&text),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => (SiteConfig::default(), Vec::new()),
-        Err(e) => (SiteConfig::default(), vec![Diagnostic::error(format!("cannot read {FILE}: {e}")).file(FILE)]),
+        Err(problem) => (SiteConfig::default(), vec![problem.file(FILE)]),
     }
 }
 

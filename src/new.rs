@@ -38,6 +38,13 @@ pub fn create(root: &Path, id: &str, today: &str) -> Result<PathBuf, NewError> {
     }
     let path = content.join(format!("{id}.md"));
     let folder = content.join(source);
+    // `build` refuses links under content/ (SPEC §1); writing through one would put the
+    // entry outside the site.
+    if std::fs::symlink_metadata(&folder).is_ok_and(|m| !m.is_dir()) {
+        return Err(NewError::Failed(format!(
+            "content/{source} is not a folder (a symbolic link or a file); faultline new writes only into real folders under content/"
+        )));
+    }
     std::fs::create_dir_all(&folder)
         .map_err(|e| NewError::Failed(format!("cannot create {}: {e}", folder.display())))?;
     // create_new refuses to replace a file that appeared since the check above.

@@ -1,18 +1,26 @@
 //! Writing a build: into a sibling folder first, swapped in only when complete, so a failed
 //! or interrupted build leaves the previous output exactly as it was (SPEC §5).
 
+mod lock;
+mod swap;
+
 use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
+
+pub use lock::{BuildLock, lock_path};
 
 /// The file that marks a folder as faultline's output, so it may be replaced.
 pub const MARKER: &str = ".faultline-output";
 const MARKER_TEXT: &str = "This folder is written by `faultline build` and replaced by the next build.\n";
 
 /// A build being written: files go into `staging`, which becomes `target` on `commit`.
+/// It holds the output's lock until it is committed or dropped; dropped uncommitted (any
+/// failure), it removes the staging folder.
 pub struct Staging {
     target: PathBuf,
     staging: PathBuf,
     committed: bool,
+    _lock: BuildLock,
 }
 
 /// Refuses an output folder that faultline must not replace: the site's own folders, or
@@ -69,8 +77,9 @@ fn sibling(target: &Path, tag: &str) -> PathBuf {
     target.with_file_name(format!(".{name}.faultline-{tag}-{}", std::process::id()))
 }
 
-/// Removes what killed builds left beside `target`.
-fn clean_leftovers(target: &Path) {
+/// Removes what killed builds left beside `target`; only called under its lock, so no
+/// running build's folder is among them.
+fn clean_leftovers(target: &Path, _held: &BuildLock) {
     let (Some(parent), Some(name)) = (target.parent(), target.file_name()) else {
         return;
     };
@@ -87,17 +96,16 @@ fn clean_leftovers(target: &Path) {
 }
 
 impl Staging {
-    /// Checks `target`, cleans leftovers and creates the staging folder beside it.
-    pub fn begin(root: &Path, target: &Path) -> Result<Staging> {
+    /// Checks `target` again under `lock` (another build may have changed it while this one
+    /// waited), cleans leftovers and creates the staging folder beside it.
+    pub fn begin(root: &Path, target: &Path, lock: BuildLock) -> Result<Staging> {
         check_target(root, target)?;
-        clean_leftovers(target);
+        clean_leftovers(target, &lock);
         let staging = sibling(target, "staging");
-        if let Some(parent) = target.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
-        }
         std::fs::create_dir(&staging).with_context(|| format!("cannot create {}", staging.display()))?;
-        std::fs::write(staging.join(MARKER), MARKER_TEXT)?;
-        Ok(Staging { target: target.to_path_buf(), staging, committed: false })
+        let staging = Staging { target: target.to_path_buf(), staging, committed: false, _lock: lock };
+        staging.write(MARKER, MARKER_TEXT.as_bytes())?;
+        Ok(staging)
     }
 
     /// Writes one file; `path` is relative with `/` separators and was made by the
@@ -111,24 +119,21 @@ impl Staging {
         std::fs::write(&full, bytes).with_context(|| format!("cannot write {}", full.display()))
     }
 
-    /// Swaps the finished build in place of the old output.
+    /// Swaps the finished build in place of the old output, atomically where the OS can,
+    /// then removes the old tree.
     pub fn commit(mut self) -> Result<()> {
-        let old = sibling(&self.target, "old");
-        let had_old = self.target.exists();
-        if had_old {
-            std::fs::rename(&self.target, &old)
-                .with_context(|| format!("cannot move the old {} aside", self.target.display()))?;
+        if !self.target.exists() {
+            std::fs::rename(&self.staging, &self.target)
+                .with_context(|| format!("cannot move the new build to {}", self.target.display()))?;
+            self.committed = true;
+            return Ok(());
         }
-        if let Err(e) = std::fs::rename(&self.staging, &self.target) {
-            if had_old {
-                let _ = std::fs::rename(&old, &self.target);
-            }
-            return Err(e).with_context(|| format!("cannot move the new build to {}", self.target.display()));
-        }
+        let old = swap::exchange(&self.staging, &self.target, sibling(&self.target, "old"))
+            .with_context(|| format!("cannot swap the new build into {}", self.target.display()))?;
         self.committed = true;
-        if had_old {
-            let _ = std::fs::remove_dir_all(&old);
-        }
+        // A kill from here on leaves the old tree beside the output, for the next build to
+        // remove; the output itself is the new tree.
+        let _ = std::fs::remove_dir_all(&old);
         Ok(())
     }
 }
@@ -138,5 +143,60 @@ impl Drop for Staging {
         if !self.committed {
             let _ = std::fs::remove_dir_all(&self.staging);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> =
+            std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().to_string()).collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn commit_exchanges_the_trees_and_removes_the_old_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let (root, out) = (dir.path().join("site"), dir.path().join("public"));
+        std::fs::create_dir(&root).unwrap();
+        for text in ["first", "second"] {
+            let staging = Staging::begin(&root, &out, BuildLock::acquire(&out).unwrap()).unwrap();
+            staging.write("a/index.html", text.as_bytes()).unwrap();
+            staging.commit().unwrap();
+            assert_eq!(std::fs::read_to_string(out.join("a/index.html")).unwrap(), text);
+        }
+        assert_eq!(names(dir.path()), [".public.faultline.lock", "public", "site"]);
+        assert_eq!(names(&out), [MARKER, "a"]);
+    }
+
+    #[test]
+    fn a_failed_build_removes_its_staging_folder_and_leaves_the_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let (root, out) = (dir.path().join("site"), dir.path().join("public"));
+        std::fs::create_dir(&root).unwrap();
+        let staging = Staging::begin(&root, &out, BuildLock::acquire(&out).unwrap()).unwrap();
+        staging.write("x", b"1").unwrap();
+        staging.commit().unwrap();
+        let staging = Staging::begin(&root, &out, BuildLock::acquire(&out).unwrap()).unwrap();
+        staging.write("x", b"2").unwrap();
+        let error = staging.write("x/y", b"3").unwrap_err();
+        assert!(format!("{error:#}").contains(".public.faultline-staging-"), "{error:#}");
+        drop(staging);
+        assert_eq!(names(dir.path()), [".public.faultline.lock", "public", "site"]);
+        assert_eq!(std::fs::read_to_string(out.join("x")).unwrap(), "1");
+    }
+
+    #[test]
+    fn leftovers_of_killed_builds_are_removed_under_the_lock() {
+        let dir = tempfile::tempdir().unwrap();
+        let (root, out) = (dir.path().join("site"), dir.path().join("public"));
+        std::fs::create_dir(&root).unwrap();
+        std::fs::create_dir_all(dir.path().join(".public.faultline-staging-1/a")).unwrap();
+        let staging = Staging::begin(&root, &out, BuildLock::acquire(&out).unwrap()).unwrap();
+        staging.commit().unwrap();
+        assert_eq!(names(dir.path()), [".public.faultline.lock", "public", "site"]);
     }
 }

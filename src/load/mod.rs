@@ -87,6 +87,11 @@ pub fn read_source(root: &Path, path: &str, kind: Kind) -> (SourceFile, Option<D
 /// turning CRLF into LF (line numbers stay the same).
 pub fn read_text(path: &Path) -> Result<String, Diagnostic> {
     let meta = std::fs::metadata(path).map_err(|e| Diagnostic::error(format!("cannot read the file: {e}")))?;
+    if !meta.is_file() {
+        // Checked before opening: opening a FIFO blocks until something writes to it.
+        return Err(Diagnostic::error("the file is not a regular file (a pipe, socket, device or folder)")
+            .hint("faultline reads only regular files; replace it with one"));
+    }
     if meta.len() > MAX_FILE_BYTES {
         return Err(Diagnostic::error(format!(
             "the file is {} bytes; files under content/ may be at most 1 MB ({MAX_FILE_BYTES} bytes)",

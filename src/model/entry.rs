@@ -251,7 +251,9 @@ pub fn parse(id: &str, file: &str, text: &str, is_yaml: bool) -> (Option<Entry>,
     let value: Value = match yaml::parse(yaml_text, yaml_offset) {
         Ok(v) => v,
         Err(e) => {
-            report.error(e.pos, format!("invalid YAML: {}", e.message), Some(yaml_hint(&e.message)));
+            let (message, hint) = status_error(&e.message)
+                .unwrap_or_else(|| (format!("invalid YAML: {}", e.message), yaml_hint(&e.message)));
+            report.error(e.pos, message, Some(hint));
             return (None, report.diagnostics);
         }
     };
@@ -280,7 +282,7 @@ pub fn parse(id: &str, file: &str, text: &str, is_yaml: bool) -> (Option<Entry>,
     let fm: FrontMatter = match yaml::parse(yaml_text, yaml_offset) {
         Ok(fm) => fm,
         Err(e) => {
-            let (message, hint) = typed_error(&e.message);
+            let (message, hint) = status_error(&e.message).unwrap_or_else(|| typed_error(&e.message));
             report.error(e.pos, message, Some(hint));
             return (None, report.diagnostics);
         }
@@ -324,6 +326,19 @@ pub fn parse(id: &str, file: &str, text: &str, is_yaml: bool) -> (Option<Entry>,
         links,
     };
     (Some(entry), report.diagnostics)
+}
+
+/// A `status` that is not a whole number in range, however serde words it: too large for
+/// any integer (which fails while reading the YAML), a fraction, or text.
+fn status_error(message: &str) -> Option<(String, String)> {
+    let rest = message.strip_prefix("status: ")?;
+    let written: String = rest.split('`').nth(1).unwrap_or("").chars().take(40).collect();
+    let message = if written.is_empty() {
+        "`status` must be an HTTP status from 100 to 599".to_string()
+    } else {
+        format!("`status` {written} is not an HTTP status from 100 to 599")
+    };
+    Some((message, "write the status the client receives, such as `status: 503`".into()))
 }
 
 /// Rewords serde's message for a value of the wrong type or an unknown variant (a path
