@@ -8,9 +8,11 @@ fuzz_target!(|data: &[u8]| {
     let Some((&first, rest)) = data.split_first() else {
         return;
     };
-    let Ok(text) = std::str::from_utf8(rest) else {
+    // As `load` hands files to the model: UTF-8, no BOM, LF line endings.
+    let Ok(text) = faultline::load::normalise(rest.to_vec()) else {
         return;
     };
+    let text = text.as_str();
     let is_yaml = first & 1 == 1;
     let file = if is_yaml { "content/acme/e1.yaml" } else { "content/acme/e1.md" };
     let (_, diagnostics) = faultline::model::entry::parse("acme/e1", file, text, is_yaml);

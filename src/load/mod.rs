@@ -103,12 +103,14 @@ pub fn read_text(path: &Path) -> Result<String, Diagnostic> {
     normalise(bytes)
 }
 
-/// Checks UTF-8, drops a BOM and folds CRLF to LF.
+/// Checks UTF-8, drops a BOM and folds CRLF (and a lone CR) to LF.
 pub fn normalise(bytes: Vec<u8>) -> Result<String, Diagnostic> {
     match String::from_utf8(bytes) {
         Ok(text) => {
             let text = text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text);
-            Ok(if text.contains('\r') { text.replace("\r\n", "\n") } else { text })
+            // A lone CR ends a line for both YAML and Markdown; folded to LF, every stage
+            // counts lines the same way (fuzzing found YAML lines past the file's end).
+            Ok(if text.contains('\r') { text.replace("\r\n", "\n").replace('\r', "\n") } else { text })
         }
         Err(e) => {
             let valid = e.utf8_error().valid_up_to();
@@ -132,6 +134,7 @@ mod tests {
     #[test]
     fn bom_and_crlf_are_normalised() {
         assert_eq!(normalise(b"\xef\xbb\xbfa: 1\r\nb: 2\r\n".to_vec()).unwrap(), "a: 1\nb: 2\n");
+        assert_eq!(normalise(b"a: 1\rb: 2\r\r\n".to_vec()).unwrap(), "a: 1\nb: 2\n\n");
     }
 
     #[test]

@@ -250,7 +250,7 @@ impl Noise {
         let mut out = Vec::new();
         for _ in 0..pieces {
             let n = self.next();
-            if n % 29 == 0 {
+            if n.is_multiple_of(29) {
                 out.push((n >> 8) as u8);
             } else {
                 out.extend(PIECES[(n >> 8) as usize % PIECES.len()].as_bytes());
