@@ -6,6 +6,7 @@ mod check;
 mod clean;
 mod cli;
 mod content;
+mod hardening;
 mod harness;
 mod hub;
 mod new;
