@@ -2,3 +2,4 @@
 //! hostile inputs, non-regular files, disk errors and messages.
 
 mod urls;
+mod output;
