@@ -45,8 +45,39 @@ fn strip_location(text: &str) -> String {
     out
 }
 
+/// Flow nesting (`[` and `{`) deeper than this is refused before parsing: the YAML crate's
+/// scanner walks every open level for each token, so 20,000 levels cost seconds and a 1 MB
+/// file of `[` hours, while its parser refuses more than 128 levels anyway.
+const MAX_FLOW_DEPTH: usize = 256;
+
+/// The byte offset where flow nesting first passes [`MAX_FLOW_DEPTH`], counting every
+/// bracket (quoted ones too), which can only overestimate the depth.
+fn too_deep(text: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    for (i, b) in text.bytes().enumerate() {
+        match b {
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_FLOW_DEPTH {
+                    return Some(i);
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
+}
+
 /// Parses YAML text into `T`. `line_offset` is the number of file lines before `text`.
 pub fn parse<T: DeserializeOwned>(text: &str, line_offset: usize) -> Result<T, YamlError> {
+    if let Some(at) = too_deep(text) {
+        let (line, column) = Lines::new(text).line_column(at);
+        return Err(YamlError {
+            message: format!("the YAML nests more than {MAX_FLOW_DEPTH} levels of `[` and `{{`"),
+            pos: Some(Pos { line: line + line_offset, column, len: 1 }),
+        });
+    }
     serde_yaml::from_str(text).map_err(|e| convert(e, line_offset))
 }
 

@@ -8,6 +8,7 @@
 
 use super::Served;
 use super::live::{self, Live};
+use super::streams::Streams;
 use anyhow::{Context, Result};
 use axum::Router;
 use axum::body::{Body, Bytes};
@@ -16,7 +17,6 @@ use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use futures_util::Stream;
 use std::collections::HashMap;
 use std::convert::Infallible;
 use std::sync::{Arc, RwLock};
@@ -29,6 +29,7 @@ const STOP_GRACE: Duration = Duration::from_secs(3);
 struct App {
     served: Arc<RwLock<Served>>,
     live: Live,
+    streams: Streams,
 }
 
 /// Serves until Ctrl-C (or SIGTERM), then lets open requests finish.
@@ -39,7 +40,7 @@ pub(crate) async fn serve(listener: std::net::TcpListener, served: Arc<RwLock<Se
         .route(live::EVENTS, get(events))
         .route(live::SCRIPT_PATH, get(script))
         .fallback(file)
-        .with_state(App { served, live: live.clone() });
+        .with_state(App { served, live: live.clone(), streams: Streams::default() });
     let (stopped_tx, stopped_rx) = tokio::sync::oneshot::channel::<()>();
     let shutdown = async move {
         stop_signal().await;
@@ -80,21 +81,31 @@ async fn stop_signal() {
     futures_util::future::select(ctrl_c, term).await;
 }
 
-/// One `state` event on connecting, then one per change, until the server stops.
-async fn events(State(app): State<App>) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+/// One `state` event on connecting, then one per change, until the server stops or the
+/// stream is closed to make room (see [`Streams`]). The connection closes with the stream,
+/// so a closed stream gives its descriptor back.
+async fn events(State(app): State<App>) -> Response {
     let receiver = app.live.subscribe();
-    let stream = futures_util::stream::unfold((receiver, true), |(mut receiver, first)| async move {
-        if !first && receiver.changed().await.is_err() {
-            return None;
-        }
-        let state = receiver.borrow_and_update().clone();
-        if state.stopping {
-            return None;
-        }
-        let data = serde_json::to_string(&state).unwrap_or_default();
-        Some((Ok(Event::default().event("state").data(data)), (receiver, false)))
-    });
-    Sse::new(stream).keep_alive(KeepAlive::default())
+    let ticket = app.streams.open();
+    let stream =
+        futures_util::stream::unfold((receiver, true, ticket), |(mut receiver, first, mut ticket)| async move {
+            if !first {
+                let changed = std::pin::pin!(receiver.changed());
+                let next = futures_util::future::select(changed, &mut ticket.closed).await;
+                if !matches!(next, futures_util::future::Either::Left((Ok(()), _))) {
+                    return None;
+                }
+            }
+            let state = receiver.borrow_and_update().clone();
+            if state.stopping {
+                return None;
+            }
+            let data = serde_json::to_string(&state).unwrap_or_default();
+            Some((Ok::<_, Infallible>(Event::default().event("state").data(data)), (receiver, false, ticket)))
+        });
+    let mut response = Sse::new(stream).keep_alive(KeepAlive::default()).into_response();
+    response.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
+    response
 }
 
 async fn script() -> Response {

@@ -18,6 +18,7 @@ mod http;
 pub mod incremental;
 mod live;
 mod sources;
+mod streams;
 mod theme;
 mod watch;
 

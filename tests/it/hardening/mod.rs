@@ -1,5 +1,6 @@
 //! Hardening (issue 10): hostile URLs, concurrent and interrupted builds, bounded cost for
 //! hostile inputs, non-regular files, disk errors and messages.
 
-mod urls;
+mod cost;
 mod output;
+mod urls;

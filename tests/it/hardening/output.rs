@@ -80,7 +80,10 @@ fn a_build_waits_while_another_holds_the_lock_and_says_so() {
     lock.unlock().unwrap();
     let (code, stderr) = finish(child);
     assert_eq!(code, 0, "{stderr}");
-    assert!(stderr.starts_with(&format!("another build is writing {}; waiting for it to finish\n", out.display())), "{stderr}");
+    assert!(
+        stderr.starts_with(&format!("another build is writing {}; waiting for it to finish\n", out.display())),
+        "{stderr}"
+    );
     assert_eq!(tree(&out), reference(&site));
 }
 
@@ -164,7 +167,10 @@ fn a_full_disk_names_the_file_and_leaves_no_staging_folder() {
         assert_eq!(code, 1, "{stderr}");
         assert!(started.elapsed() < Duration::from_secs(30));
         let line = stderr.lines().find(|l| l.starts_with("error: cannot write ")).unwrap_or_else(|| panic!("{stderr}"));
-        assert!(line.contains(".public.faultline-staging-") && line.ends_with("No space left on device (os error 28)"), "{line}");
+        assert!(
+            line.contains(".public.faultline-staging-") && line.ends_with("No space left on device (os error 28)"),
+            "{line}"
+        );
         if when == "1" {
             assert!(line.contains("/.faultline-output: "), "{line}");
         }
