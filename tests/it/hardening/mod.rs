@@ -4,3 +4,4 @@
 mod cost;
 mod output;
 mod urls;
+mod files;
