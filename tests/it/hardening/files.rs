@@ -26,13 +26,18 @@ fn site_yaml_as_a_fifo_is_refused_without_hanging() {
 
 #[test]
 fn theme_and_static_files_as_fifos_are_refused_with_their_path() {
-    for rel in ["templates/entry.html", "themes/default/templates/list.html", "themes/default/static/x.css", "static/a/b.txt"] {
+    for rel in
+        ["templates/entry.html", "themes/default/templates/list.html", "themes/default/static/x.css", "static/a/b.txt"]
+    {
         let site = themed_fixture();
         mkfifo(&site, rel);
         let out = site.path().join("out");
         let run = site.run(&["build", "--out", out.to_str().unwrap()]);
         run.assert_exit(1);
-        let expected = format!("error: {} is not a regular file (a pipe, socket or device); remove it\n", site.path().join(rel).display());
+        let expected = format!(
+            "error: {} is not a regular file (a pipe, socket or device); remove it\n",
+            site.path().join(rel).display()
+        );
         assert!(run.stderr.ends_with(&expected), "{rel}:\n{run}");
         assert!(!out.exists(), "{rel}");
     }
@@ -61,8 +66,18 @@ fn a_huge_or_fractional_status_says_what_status_must_be() {
         .with("content/acme/e62.md", entry("E62", "5.5"))
         .with("content/acme/e63.md", entry("E63", "600"))
         .assert_reports(&[
-            Diag::error("content/acme/e60.md", (5, 9), "`status` 99999999999999999999999999 is not an HTTP status from 100 to 599", hint),
-            Diag::error("content/acme/e61.md", (5, 9), "`status` 10000000000000000000 is not an HTTP status from 100 to 599", hint),
+            Diag::error(
+                "content/acme/e60.md",
+                (5, 9),
+                "`status` 99999999999999999999999999 is not an HTTP status from 100 to 599",
+                hint,
+            ),
+            Diag::error(
+                "content/acme/e61.md",
+                (5, 9),
+                "`status` 10000000000000000000 is not an HTTP status from 100 to 599",
+                hint,
+            ),
             Diag::error("content/acme/e62.md", (5, 9), "`status` 5.5 is not an HTTP status from 100 to 599", hint),
             Diag::error("content/acme/e63.md", (5, 9), "`status` 600 is not an HTTP status from 100 to 599", hint),
         ]);

@@ -2,6 +2,6 @@
 //! hostile inputs, non-regular files, disk errors and messages.
 
 mod cost;
+mod files;
 mod output;
 mod urls;
-mod files;
