@@ -35,7 +35,7 @@ pub struct Diagnostic {
     /// How many characters to underline at the position.
     #[serde(skip)]
     pub width: usize,
-    /// The part of the source line around the position (see [`Diagnostic::snippet`]).
+    /// The part of the source line around the position: all of it, or a window of a long one.
     #[serde(skip)]
     pub source_line: Option<String>,
     /// The column of the position inside `source_line`.
