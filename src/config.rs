@@ -62,7 +62,7 @@ pub fn parse(text: &str) -> (SiteConfig, Vec<Diagnostic>) {
     let value: Value = match yaml::parse(&text, 0) {
         Ok(v) => v,
         Err(e) => {
-            return (SiteConfig::default(), vec![error(e.message).at(&text, e.pos)]);
+            return (SiteConfig::default(), vec![error(e.message).at(&text, e.pos).hint_opt(e.hint)]);
         }
     };
     let finder = Finder::new(&text, 0);

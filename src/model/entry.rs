@@ -250,7 +250,8 @@ pub fn parse(id: &str, file: &str, text: &str, is_yaml: bool) -> (Option<Entry>,
     let value: Value = match yaml::parse(yaml_text, yaml_offset) {
         Ok(v) => v,
         Err(e) => {
-            report.error(e.pos, format!("invalid YAML: {}", e.message), Some(yaml_hint(&e.message)));
+            let hint = e.hint.unwrap_or_else(|| yaml_hint(&e.message));
+            report.error(e.pos, format!("invalid YAML: {}", e.message), Some(hint));
             return (None, report.diagnostics);
         }
     };
@@ -303,6 +304,17 @@ pub fn parse(id: &str, file: &str, text: &str, is_yaml: bool) -> (Option<Entry>,
     }
     let class = check_code_and_class(source, name, &fm, &mut report);
     check_fields(&fm, &mut report);
+    if !fm.draft {
+        let shown_body =
+            (body.as_str(), if is_yaml { report.finder.key("body").map_or(0, |p| p.line) } else { body_offset });
+        report.diagnostics.extend(crate::new::placeholder_warnings(
+            file,
+            text,
+            (&fm.summary, &fm.code),
+            (yaml_text, yaml_offset),
+            shown_body,
+        ));
+    }
     let related = refs(id, "related", &fm.related, true, &mut report);
     let compare = refs(id, "compare", &fm.compare, true, &mut report);
     let redirect_from = refs(id, "redirect_from", &fm.redirect_from, false, &mut report);

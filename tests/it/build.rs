@@ -87,7 +87,7 @@ fn writes_every_page_and_api_file() {
     let site = site();
     let run = site.run(&["build"]);
     run.assert_exit(0);
-    assert!(run.stderr.contains("built 8 entry pages, 3 comparison pages"), "{run}");
+    assert!(run.stderr.contains("built 8 entries, 3 comparison pages"), "{run}");
     let out = site.path().join("public");
     let files = tree(&out);
     for id in ["acme/e9", "acme/e10", "acme/e100", "heroku/h10", "http/404", "http/502", "http/503", "http/504"] {
