@@ -3,7 +3,7 @@
 use crate::build;
 use crate::check::{self, Format};
 use crate::new;
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -73,6 +73,22 @@ enum Command {
         /// The new entry's id, such as `heroku/h12`.
         id: String,
     },
+    /// Start a new site in an empty or new folder: site.yaml, a home page, example entries.
+    Init {
+        /// Also copy the built-in theme into themes/default/ to edit it (in an existing site
+        /// without one, copy only the theme).
+        #[arg(long)]
+        theme: bool,
+        /// The folder for the new site (default: the root, `.`).
+        #[arg(value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
+    /// Print a shell completion script: `faultline completions bash > ~/.local/share/bash-completion/completions/faultline`.
+    Completions {
+        /// The shell to complete in.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
 }
 
 const OK: u8 = 0;
@@ -114,7 +130,33 @@ pub fn run() -> ExitCode {
                 FAILED
             }
         },
+        Command::Init { theme, dir } => run_init(&dir.unwrap_or(cli.root), theme),
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut Cli::command(), "faultline", &mut std::io::stdout());
+            OK
+        }
     })
+}
+
+fn run_init(dir: &std::path::Path, theme: bool) -> u8 {
+    let written = match crate::init::create(dir, theme) {
+        Ok(written) => written,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return FAILED;
+        }
+    };
+    let what = if written.site { "a new site" } else { "the built-in theme" };
+    eprintln!("wrote {what} into {} ({} files)", dir.display(), written.files.len());
+    if theme {
+        eprintln!("themes/default/ now replaces the built-in theme: edit its templates/ and static/");
+    }
+    let status = run_check(dir, Format::Text);
+    if status == OK {
+        let cd = if dir == std::path::Path::new(".") { String::new() } else { format!("cd {} && ", dir.display()) };
+        eprintln!("next: {cd}faultline serve");
+    }
+    status
 }
 
 fn run_check(root: &std::path::Path, format: Format) -> u8 {

@@ -8,7 +8,8 @@ use std::path::Path;
 
 pub const FILE: &str = "site.yaml";
 
-const KEYS: &[&str] =
+/// Every key `site.yaml` may have.
+pub const KEYS: &[&str] =
     &["title", "language", "base_url", "related_limit", "edit_url", "theme", "raw_html", "propose_url"];
 
 /// The validated settings of a site.

@@ -8,6 +8,7 @@ mod cli;
 mod content;
 mod harness;
 mod hub;
+mod init;
 mod new;
 mod panics;
 mod related;

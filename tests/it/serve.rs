@@ -355,11 +355,25 @@ fn a_site_broken_from_the_start_is_served_once_fixed() {
     let text = String::from_utf8(site.read("content/http/504.md")).unwrap();
     site.write("content/http/504.md", "---\ntitle: [unclosed\n---\n");
     let server = Server::start(&site, &[]);
+    let check = site.check();
+    server.wait_for_stderr(&check.stderr);
+    server.wait_for_stderr("built: not built (");
+    server.wait_for_stderr("the site has never built, so every page says so until it does");
+    assert!(!server.stderr().contains("last good build"), "{}", server.stderr());
     let reply = server.get("/http/502/");
     assert_eq!(reply.status, 503);
-    assert!(reply.text().contains("The site has errors") && reply.text().contains(SCRIPT_TAG), "{}", reply.text());
+    let page = reply.text();
+    assert!(page.contains("<h1>The site has not been built yet</h1>") && page.contains(SCRIPT_TAG), "{page}");
+    assert!(!page.contains("last good build"), "{page}");
+    // The diagnostics, exactly as check prints them, escaped into the page.
+    let listed = check.stderr.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;");
+    let listed = listed.replace('\'', "&#39;");
+    assert!(page.contains(&format!("<pre id=\"faultline-never-built\">{listed}</pre>")), "{page}");
+    assert!(
+        check.stderr.starts_with("content/http/504.md:2:8: error: invalid YAML: the `[` opened here is not closed")
+    );
     let mut events = Events::open(&server);
-    assert!(events.next().errors.unwrap().contains("content/http/504.md:3:1: error: invalid YAML"));
+    assert_eq!(events.next().errors.as_deref(), Some(check.stderr.as_str()));
     site.write("content/http/504.md", text);
     server.wait_for("/http/502/", "the site", |r| r.status == 200);
     assert_eq!(events.next().errors, None);
