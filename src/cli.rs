@@ -9,7 +9,12 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser, Debug)]
-#[command(name = "faultline", version, about = "Turns a folder of error entries into a searchable HTTP status hub.")]
+#[command(
+    name = "faultline",
+    version,
+    about = "Turns a folder of error entries into a searchable HTTP status hub.",
+    after_help = "Start a site with `faultline init my-hub`, then `cd my-hub && faultline serve`.\nExit status: 0 success; 1 the work failed (content errors, a refused output folder, a port in use); 2 bad usage."
+)]
 pub struct Cli {
     /// The site folder, holding site.yaml and content/.
     #[arg(long, global = true, default_value = ".", value_name = "DIR")]
@@ -83,7 +88,11 @@ enum Command {
         #[arg(value_name = "DIR")]
         dir: Option<PathBuf>,
     },
-    /// Print a shell completion script: `faultline completions bash > ~/.local/share/bash-completion/completions/faultline`.
+    /// Print a shell completion script for bash, zsh or fish.
+    ///
+    /// For example `faultline completions bash > ~/.local/share/bash-completion/completions/faultline`,
+    /// `faultline completions zsh > ~/.zfunc/_faultline`, or
+    /// `faultline completions fish > ~/.config/fish/completions/faultline.fish`.
     Completions {
         /// The shell to complete in.
         #[arg(value_enum)]

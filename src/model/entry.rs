@@ -205,7 +205,7 @@ pub const KEYS: &[&str] = &[
 ];
 
 /// The keys allowed inside the mappings of a nested field.
-fn nested_keys(field: &str) -> Option<&'static [&'static str]> {
+pub fn nested_keys(field: &str) -> Option<&'static [&'static str]> {
     match field {
         "spec" => Some(&["label", "url"]),
         "causes" => Some(&["title", "detail", "likelihood"]),

@@ -17,7 +17,7 @@ fn json(out: &Path, rel: &str) -> Value {
 }
 
 /// The values of `attr="..."` in an HTML page.
-fn attributes<'a>(html: &'a str, attr: &str) -> Vec<&'a str> {
+pub(crate) fn attributes<'a>(html: &'a str, attr: &str) -> Vec<&'a str> {
     let needle = format!(" {attr}=\"");
     html.match_indices(&needle)
         .map(|(i, _)| {
