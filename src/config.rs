@@ -33,7 +33,7 @@ pub struct SiteConfig {
 impl Default for SiteConfig {
     fn default() -> Self {
         SiteConfig {
-            title: "Fix the error".to_string(),
+            title: "Error hub".to_string(),
             language: "en".to_string(),
             base_url: None,
             related_limit: 6,
@@ -95,7 +95,7 @@ pub fn parse(text: &str) -> (SiteConfig, Vec<Diagnostic>) {
                 SiteConfig::default(),
                 vec![
                     error("site.yaml must be a mapping of settings".to_string())
-                        .hint("for example `title: Fix the error`"),
+                        .hint("for example `title: My error hub`"),
                 ],
             );
         }

@@ -10,6 +10,7 @@ const STARTER: &[(&str, &str)] = &[
     ("site.yaml", include_str!("init/site.yaml")),
     (".gitignore", include_str!("init/gitignore")),
     ("content/_index.md", include_str!("init/content/_index.md")),
+    ("content/http/_index.md", include_str!("init/content/http/_index.md")),
     ("content/http/503.md", include_str!("init/content/http/503.md")),
     ("content/http/504.md", include_str!("init/content/http/504.md")),
     ("content/acme/_index.md", include_str!("init/content/acme/_index.md")),

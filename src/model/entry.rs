@@ -365,7 +365,7 @@ fn typed_error(message: &str) -> (String, String) {
     }
     let rest =
         rest.replace("expected u16", "expected a whole number").replace("expected i64", "expected a whole number");
-    let hint = "SPEC §2 gives each field's type: text, a number, a list, or a mapping".to_string();
+    let hint = "faultline's docs/content.md gives each field's type: text, a number, a list, or a mapping".to_string();
     if path.is_empty() { (rest, hint) } else { (format!("{field}: {rest}"), hint) }
 }
 
@@ -404,7 +404,7 @@ fn check_keys(map: &Mapping, is_yaml: bool, report: &mut Report<'_>) {
             report.error(
                 pos,
                 format!("the key `{shown}` is not text"),
-                Some("field names are words such as `title`; see SPEC §2".to_string()),
+                Some("field names are words such as `title`; docs/content.md lists them".to_string()),
             );
             continue;
         };
@@ -422,7 +422,7 @@ fn check_keys(map: &Mapping, is_yaml: bool, report: &mut Report<'_>) {
             report.error(
                 report.finder.key(key),
                 format!("unknown field `{key}`"),
-                hint.or_else(|| Some("see SPEC §2 for the fields an entry takes".into())),
+                hint.or_else(|| Some("faultline's docs/content.md lists the fields an entry takes".into())),
             );
         } else if let Some(allowed) = nested_keys(key) {
             let items: Vec<&Value> = match value {

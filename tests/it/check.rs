@@ -219,7 +219,7 @@ fn reports_an_unknown_field_without_a_close_name() {
         "content/http/500.md",
         (5, 1),
         "unknown field `colour`",
-        Some("see SPEC §2 for the fields an entry takes"),
+        Some("faultline's docs/content.md lists the fields an entry takes"),
     )]);
 }
 

@@ -27,7 +27,7 @@ fn init_writes_a_site_that_checks_and_says_what_to_run_next() {
     assert_eq!(
         run.stderr,
         format!(
-            "wrote a new site into {shown} (8 files)\nchecked 3 entries and 1 comparison page: no problems found\nnext: cd {shown} && faultline serve\n"
+            "wrote a new site into {shown} (9 files)\nchecked 3 entries and 1 comparison page: no problems found\nnext: cd {shown} && faultline serve\n"
         )
     );
     let files: Vec<String> = tree(&dir).into_keys().collect();
@@ -41,6 +41,7 @@ fn init_writes_a_site_that_checks_and_says_what_to_run_next() {
             "content/compare/http-503-vs-http-504.md",
             "content/http/503.md",
             "content/http/504.md",
+            "content/http/_index.md",
             "site.yaml"
         ]
     );
