@@ -268,7 +268,7 @@ fn a_broken_entry_fails_the_build_and_keeps_the_old_output() {
     site.write("content/http/502.md", "---\ntitle: [unclosed\n---\n");
     let run = site.run(&["build"]);
     run.assert_exit(1);
-    assert!(run.stderr.contains("content/http/502.md:3:1: error: invalid YAML"), "{run}");
+    assert!(run.stderr.contains("content/http/502.md:2:8: error: invalid YAML"), "{run}");
     assert!(!run.stderr.contains("no entry forms"), "a broken file does not cascade: {run}");
     assert!(run.stderr.contains("nothing was written"), "{run}");
     assert!(tree(&out) == before, "the old output is untouched");
