@@ -243,3 +243,16 @@ fn summaries_count_in_the_singular_and_plural() {
     let run = site.run(&["build"]);
     assert!(run.stderr.contains("\nbuilt 1 entry, 0 comparison pages and "), "{run}");
 }
+
+#[test]
+fn a_site_template_overrides_the_built_in_theme_by_name() {
+    let site = Site::fixture("clean")
+        .with("templates/404.html", "<!DOCTYPE html><title>Lost</title><p>Custom lost page</p>\n");
+    site.run(&["build"]).assert_exit(0);
+    assert_eq!(
+        String::from_utf8(site.read("public/404.html")).unwrap(),
+        "<!DOCTYPE html><title>Lost</title><p>Custom lost page</p>\n"
+    );
+    // The other templates are still the built-in ones.
+    assert!(String::from_utf8(site.read("public/index.html")).unwrap().contains("rel=\"stylesheet\""));
+}
