@@ -1,6 +1,6 @@
 //! `faultline build`: check, then render every file into a staging folder and swap it in.
 
-use crate::check;
+use crate::check::{self, count};
 use crate::diag::Diagnostic;
 use crate::load::theme;
 use crate::output::{BuildLock, MARKER, Staging};
@@ -37,11 +37,11 @@ impl std::fmt::Display for Summary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "built {} entry pages, {} comparison pages and {} other pages ({} files, {:.1} MB) in {:.2} s",
-            self.entries,
-            self.comparisons,
-            self.other_pages,
-            self.files,
+            "built {}, {} and {} ({}, {:.1} MB) in {:.2} s",
+            count(self.entries, "entry", "entries"),
+            count(self.comparisons, "comparison page", "comparison pages"),
+            count(self.other_pages, "other page", "other pages"),
+            count(self.files, "file", "files"),
             self.bytes as f64 / 1_000_000.0,
             self.elapsed.as_secs_f64()
         )

@@ -65,8 +65,16 @@ pub fn describe(checked: &Checked) -> String {
     let drafts = checked.site.entries.iter().filter(|e| e.fm.draft).count();
     let drafts = match drafts {
         0 => String::new(),
-        1 => " (1 draft)".to_string(),
-        n => format!(" ({n} drafts)"),
+        n => format!(" ({})", count(n, "draft", "drafts")),
     };
-    format!("checked {entries} entries{drafts} and {} comparison pages", checked.graph.pairs.len())
+    format!(
+        "checked {}{drafts} and {}",
+        count(entries, "entry", "entries"),
+        count(checked.graph.pairs.len(), "comparison page", "comparison pages")
+    )
+}
+
+/// `n` and the word for it: "1 entry", "2 entries", "0 entries".
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }

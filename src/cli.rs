@@ -3,13 +3,18 @@
 use crate::build;
 use crate::check::{self, Format};
 use crate::new;
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser, Debug)]
-#[command(name = "faultline", version, about = "Turns a folder of error entries into a searchable HTTP status hub.")]
+#[command(
+    name = "faultline",
+    version,
+    about = "Turns a folder of error entries into a searchable HTTP status hub.",
+    after_help = "Start a site with `faultline init my-hub`, then `cd my-hub && faultline serve`.\nExit status: 0 success; 1 the work failed (content errors, a refused output folder, a port in use); 2 bad usage."
+)]
 pub struct Cli {
     /// The site folder, holding site.yaml and content/.
     #[arg(long, global = true, default_value = ".", value_name = "DIR")]
@@ -73,6 +78,26 @@ enum Command {
         /// The new entry's id, such as `heroku/h12`.
         id: String,
     },
+    /// Start a new site in an empty or new folder: site.yaml, a home page, example entries.
+    Init {
+        /// Also copy the built-in theme into themes/default/ to edit it (in an existing site
+        /// without one, copy only the theme).
+        #[arg(long)]
+        theme: bool,
+        /// The folder for the new site (default: the root, `.`).
+        #[arg(value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
+    /// Print a shell completion script for bash, zsh or fish.
+    ///
+    /// For example `faultline completions bash > ~/.local/share/bash-completion/completions/faultline`,
+    /// `faultline completions zsh > ~/.zfunc/_faultline`, or
+    /// `faultline completions fish > ~/.config/fish/completions/faultline.fish`.
+    Completions {
+        /// The shell to complete in.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
 }
 
 const OK: u8 = 0;
@@ -114,7 +139,33 @@ pub fn run() -> ExitCode {
                 FAILED
             }
         },
+        Command::Init { theme, dir } => run_init(&dir.unwrap_or(cli.root), theme),
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut Cli::command(), "faultline", &mut std::io::stdout());
+            OK
+        }
     })
+}
+
+fn run_init(dir: &std::path::Path, theme: bool) -> u8 {
+    let written = match crate::init::create(dir, theme) {
+        Ok(written) => written,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return FAILED;
+        }
+    };
+    let what = if written.site { "a new site" } else { "the built-in theme" };
+    eprintln!("wrote {what} into {} ({} files)", dir.display(), written.files.len());
+    if theme {
+        eprintln!("themes/default/ now replaces the built-in theme: edit its templates/ and static/");
+    }
+    let status = run_check(dir, Format::Text);
+    if status == OK {
+        let cd = if dir == std::path::Path::new(".") { String::new() } else { format!("cd {} && ", dir.display()) };
+        eprintln!("next: {cd}faultline serve");
+    }
+    status
 }
 
 fn run_check(root: &std::path::Path, format: Format) -> u8 {

@@ -8,7 +8,8 @@ use std::path::Path;
 
 pub const FILE: &str = "site.yaml";
 
-const KEYS: &[&str] =
+/// Every key `site.yaml` may have.
+pub const KEYS: &[&str] =
     &["title", "language", "base_url", "related_limit", "edit_url", "theme", "raw_html", "propose_url"];
 
 /// The validated settings of a site.
@@ -32,7 +33,7 @@ pub struct SiteConfig {
 impl Default for SiteConfig {
     fn default() -> Self {
         SiteConfig {
-            title: "Fix the error".to_string(),
+            title: "Error hub".to_string(),
             language: "en".to_string(),
             base_url: None,
             related_limit: 6,
@@ -64,7 +65,7 @@ pub fn parse(text: &str) -> (SiteConfig, Vec<Diagnostic>) {
     let value: Value = match yaml::parse(&text, 0) {
         Ok(v) => v,
         Err(e) => {
-            return (SiteConfig::default(), vec![error(e.message).at(&text, e.pos)]);
+            return (SiteConfig::default(), vec![error(e.message).at(&text, e.pos).hint_opt(e.hint)]);
         }
     };
     let finder = Finder::new(&text, 0);
@@ -96,7 +97,7 @@ pub fn parse(text: &str) -> (SiteConfig, Vec<Diagnostic>) {
                 SiteConfig::default(),
                 vec![
                     error("site.yaml must be a mapping of settings".to_string())
-                        .hint("for example `title: Fix the error`"),
+                        .hint("for example `title: My error hub`"),
                 ],
             );
         }

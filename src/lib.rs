@@ -19,6 +19,7 @@ pub mod check;
 pub mod cli;
 pub mod config;
 pub mod diag;
+pub mod init;
 pub mod lines;
 pub mod link;
 pub mod load;

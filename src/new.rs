@@ -1,9 +1,49 @@
 //! `faultline new <id>`: writes a draft entry with every field that applies to its source,
 //! each commented, so an author fills in rather than looks up.
 
+use crate::diag::Diagnostic;
 use crate::load::RESERVED;
+use crate::load::yaml::Finder;
 use crate::model::id::id_problem;
 use std::path::{Path, PathBuf};
+
+/// The heading a new entry's body starts with, to be written under.
+const BODY_HEADING: &str = "## What this means";
+
+/// The summary a new entry starts with.
+fn placeholder_summary(code: &str) -> String {
+    format!("What {code} means, in one sentence.")
+}
+
+/// Warnings for a published entry that still holds the text `new` wrote as a placeholder:
+/// its summary, or a body that is only the first heading. `yaml` and `body` are the
+/// entry's front matter and body, with the number of file lines before each.
+pub fn placeholder_warnings(
+    file: &str,
+    text: &str,
+    (summary, code): (&str, &str),
+    (yaml, yaml_offset): (&str, usize),
+    (body, body_offset): (&str, usize),
+) -> Vec<Diagnostic> {
+    let mut warnings = Vec::new();
+    if summary.trim() == placeholder_summary(code) {
+        warnings.push(
+            Diagnostic::warning("`summary` is still the placeholder `faultline new` wrote")
+                .file(file)
+                .at(text, Finder::new(yaml, yaml_offset).value("summary", summary.trim()))
+                .hint(format!("say in one sentence what {code} means; search results and lists show it")),
+        );
+    }
+    if body.trim() == BODY_HEADING {
+        warnings.push(
+            Diagnostic::warning("the body is only the heading `faultline new` wrote")
+                .file(file)
+                .at(text, Finder::new(body, body_offset).anywhere(BODY_HEADING))
+                .hint("write what the error means under the heading, or remove it"),
+        );
+    }
+    warnings
+}
 
 /// Why `new` could not write the file.
 #[derive(Debug)]
@@ -28,7 +68,10 @@ pub fn create(root: &Path, id: &str, today: &str) -> Result<PathBuf, NewError> {
     }
     let content = root.join("content");
     if !content.is_dir() {
-        return Err(NewError::Failed(format!("{} has no content/ folder; pass --root DIR", root.display())));
+        return Err(NewError::Failed(format!(
+            "{} has no content/ folder\n  hint: run `faultline init` to start a site there, or pass --root DIR",
+            root.display()
+        )));
     }
     for ext in ["md", "yaml"] {
         let existing = content.join(format!("{id}.{ext}"));
@@ -100,7 +143,7 @@ pub fn template(source: &str, name: &str, today: &str) -> String {
     t.push_str(&format!(
         "code: \"{code}\"                   # required: the code exactly as it appears in logs and pages\n"
     ));
-    t.push_str(&format!("summary: What {code} means, in one sentence.   # required: one sentence\n"));
+    t.push_str(&format!("summary: {}   # required: one sentence\n", placeholder_summary(&code)));
     t.push_str("# name: \"\"                        # the official or platform name\n");
     t.push_str("also_known_as: []                 # older or alternative names, shown and searched\n");
     if http {
@@ -128,7 +171,7 @@ pub fn template(source: &str, name: &str, today: &str) -> String {
     t.push_str("tags: []                          # lowercase words, such as proxy or timeout\n");
     t.push_str(&format!("updated: {today}\n"));
     t.push_str("draft: true                       # remove when the entry is ready to publish\n");
-    t.push_str("---\n## What this means\n\n");
+    t.push_str(&format!("---\n{BODY_HEADING}\n\n"));
     t
 }
 

@@ -3,6 +3,7 @@
 
 pub mod frontmatter;
 pub mod theme;
+mod unclosed;
 mod walk;
 pub mod yaml;
 

@@ -1,10 +1,22 @@
 //! Reading a theme: `themes/<name>/templates/*.html`, overridden by name from the site's
 //! `templates/`, and the theme's static assets from `themes/<name>/static/`.
+//!
+//! The default theme is built into the binary: this repository's `themes/default/` folder,
+//! embedded whole at compile time, so that an installed faultline builds any site alone.
+//! A site's own `themes/default/` folder replaces it (as it does in this repository, where
+//! editing the theme while serving reloads it from the disk).
 
 use anyhow::{Context, Result, bail};
+use include_dir::{Dir, DirEntry, include_dir};
 use std::collections::BTreeMap;
 use std::path::Path;
 use walkdir::WalkDir;
+
+/// The theme used when a site names no other.
+pub const DEFAULT: &str = "default";
+
+/// Every file of `themes/default/`, as it was when faultline was compiled.
+static BUILT_IN: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
 
 /// A theme's templates (name -> source) and assets (output path -> bytes), both ordered.
 #[derive(Debug, Clone, Default)]
@@ -22,22 +34,58 @@ pub fn template_path(folder: &str, name: &str) -> String {
 }
 
 /// Reads the theme `name` under `root`, with the site's own `templates/` on top.
+/// The built-in theme is used for `default` when the site has no `themes/default/` folder.
 pub fn load(root: &Path, name: &str) -> Result<Theme> {
     let dir = root.join("themes").join(name);
-    if !dir.is_dir() {
-        bail!("the theme `{name}` was not found: there is no folder themes/{name}/ (set `theme:` in site.yaml)");
-    }
+    let (templates, assets) = if dir.is_dir() {
+        (files(&dir.join("templates"))?, files(&dir.join("static"))?)
+    } else if name == DEFAULT {
+        (built_in_files("templates"), built_in_files("static"))
+    } else {
+        bail!(
+            "the theme `{name}` was not found: there is no folder themes/{name}/\n  hint: create it, or remove `theme: {name}` from site.yaml to use the built-in theme (`faultline init --theme` copies it into themes/default/ for editing)"
+        );
+    };
     let mut theme = Theme::default();
     let theme_folder = format!("themes/{name}/templates");
-    for (folder, path) in [(theme_folder.as_str(), dir.join("templates")), ("templates", root.join("templates"))] {
-        for (rel, bytes) in files(&path)? {
+    let site = files(&root.join("templates"))?;
+    for (folder, set) in [(theme_folder.as_str(), templates), ("templates", site)] {
+        for (rel, bytes) in set {
             let path = template_path(folder, &rel);
             theme.templates.insert(rel.clone(), text(bytes, &path)?);
             theme.origins.insert(rel, path);
         }
     }
-    theme.assets = files(&dir.join("static"))?;
+    theme.assets = assets;
     Ok(theme)
+}
+
+/// Every file of the built-in theme, by its `/`-separated path inside `themes/default/`.
+pub fn built_in() -> BTreeMap<String, &'static [u8]> {
+    let mut out = BTreeMap::new();
+    collect(&BUILT_IN, &mut out);
+    out
+}
+
+fn collect(dir: &'static Dir<'static>, out: &mut BTreeMap<String, &'static [u8]>) {
+    for entry in dir.entries() {
+        match entry {
+            DirEntry::Dir(sub) => collect(sub, out),
+            DirEntry::File(file) => {
+                let key = file.path().components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>();
+                out.insert(key.join("/"), file.contents());
+            }
+        }
+    }
+}
+
+/// The built-in theme's files under `folder` (`templates`, `static`), keyed like [`files`].
+fn built_in_files(folder: &str) -> BTreeMap<String, Vec<u8>> {
+    let prefix = format!("{folder}/");
+    built_in()
+        .into_iter()
+        .filter_map(|(path, bytes)| Some((path.strip_prefix(&prefix)?.to_string(), bytes.to_vec())))
+        .collect()
 }
 
 fn text(bytes: Vec<u8>, path: &str) -> Result<String> {

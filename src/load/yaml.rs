@@ -17,17 +17,44 @@ pub fn scalar_text(value: &Value) -> String {
     }
 }
 
-/// A YAML problem with its message and, where the parser knows it, its position.
+/// A YAML problem with its message and, where the parser knows it, its position and what
+/// to do.
 #[derive(Debug)]
 pub struct YamlError {
     pub message: String,
     pub pos: Option<Pos>,
+    pub hint: Option<String>,
 }
 
-fn convert(error: serde_yaml::Error, line_offset: usize) -> YamlError {
+fn convert(error: serde_yaml::Error, text: &str, line_offset: usize) -> YamlError {
     let message = strip_location(&error.to_string());
-    let pos = error.location().map(|l| Pos { line: l.line() + line_offset, column: l.column(), len: 1 });
-    YamlError { message, pos }
+    let Some(at) = error.location() else {
+        return YamlError { message, pos: None, hint: None };
+    };
+    let pos = Some(Pos { line: at.line() + line_offset, column: at.column(), len: 1 });
+    // A syntax error (the text is not YAML at all, as opposed to a field of the wrong type)
+    // may come from a quote or bracket left open lines before.
+    let opened = match serde_yaml::from_str::<Value>(text) {
+        Err(_) => super::unclosed::find(text, at.line(), at.column(), &message),
+        Ok(_) => None,
+    };
+    let Some(opened) = opened else {
+        return YamlError { message, pos, hint: None };
+    };
+    let (what, close) = match opened.mark {
+        '"' => ("quote", "a matching `\"` on the same line"),
+        '\'' => ("quote", "a matching `'` on the same line"),
+        '[' => ("`[`", "`]` after the list's last item"),
+        _ => ("`{`", "`}` after the mapping's last key"),
+    };
+    YamlError {
+        message: format!(
+            "the {what} opened here is not closed, so the YAML breaks at line {}: {message}",
+            at.line() + line_offset
+        ),
+        pos: Some(Pos { line: opened.line + line_offset, column: opened.column, len: 1 }),
+        hint: Some(format!("close it with {close}")),
+    }
 }
 
 /// Drops the " at line L column C" the crate writes into messages: positions are reported
@@ -76,9 +103,10 @@ pub fn parse<T: DeserializeOwned>(text: &str, line_offset: usize) -> Result<T, Y
         return Err(YamlError {
             message: format!("the YAML nests more than {MAX_FLOW_DEPTH} levels of `[` and `{{`"),
             pos: Some(Pos { line: line + line_offset, column, len: 1 }),
+            hint: None,
         });
     }
-    serde_yaml::from_str(text).map_err(|e| convert(e, line_offset))
+    serde_yaml::from_str(text).map_err(|e| convert(e, text, line_offset))
 }
 
 /// Locates things in YAML source text after parsing, when only the key path is known.
@@ -277,9 +305,20 @@ mod tests {
 
     #[test]
     fn syntax_errors_carry_positions() {
-        let err = parse::<Value>("title: x\nbad: [unclosed\n", 1).unwrap_err();
-        assert!(err.pos.unwrap().line >= 2, "{err:?}");
-        assert_eq!(err.message, "did not find expected ',' or ']', while parsing a flow sequence");
-        assert_eq!(err.pos.unwrap().line, 4);
+        let err = parse::<Value>("title: x\nbad: key: value\n", 1).unwrap_err();
+        assert_eq!(err.message, "mapping values are not allowed in this context");
+        assert_eq!(err.pos, Some(Pos { line: 3, column: 9, len: 1 }));
+        assert_eq!(err.hint, None);
+    }
+
+    #[test]
+    fn an_unclosed_bracket_is_reported_where_it_opened() {
+        let err = parse::<Value>("title: x\nbad: [unclosed\nnext: 1\n", 1).unwrap_err();
+        assert_eq!(
+            err.message,
+            "the `[` opened here is not closed, so the YAML breaks at line 4: did not find expected ',' or ']', while parsing a flow sequence"
+        );
+        assert_eq!(err.pos, Some(Pos { line: 3, column: 6, len: 1 }));
+        assert_eq!(err.hint.as_deref(), Some("close it with `]` after the list's last item"));
     }
 }

@@ -206,7 +206,7 @@ pub const KEYS: &[&str] = &[
 ];
 
 /// The keys allowed inside the mappings of a nested field.
-fn nested_keys(field: &str) -> Option<&'static [&'static str]> {
+pub fn nested_keys(field: &str) -> Option<&'static [&'static str]> {
     match field {
         "spec" => Some(&["label", "url"]),
         "causes" => Some(&["title", "detail", "likelihood"]),
@@ -251,8 +251,10 @@ pub fn parse(id: &str, file: &str, text: &str, is_yaml: bool) -> (Option<Entry>,
     let value: Value = match yaml::parse(yaml_text, yaml_offset) {
         Ok(v) => v,
         Err(e) => {
-            let (message, hint) = status_error(&e.message)
-                .unwrap_or_else(|| (format!("invalid YAML: {}", e.message), yaml_hint(&e.message)));
+            let (message, hint) = status_error(&e.message).unwrap_or_else(|| {
+                let hint = e.hint.clone().unwrap_or_else(|| yaml_hint(&e.message));
+                (format!("invalid YAML: {}", e.message), hint)
+            });
             report.error(e.pos, message, Some(hint));
             return (None, report.diagnostics);
         }
@@ -306,6 +308,17 @@ pub fn parse(id: &str, file: &str, text: &str, is_yaml: bool) -> (Option<Entry>,
     }
     let class = check_code_and_class(source, name, &fm, &mut report);
     check_fields(&fm, &mut report);
+    if !fm.draft {
+        let shown_body =
+            (body.as_str(), if is_yaml { report.finder.key("body").map_or(0, |p| p.line) } else { body_offset });
+        report.diagnostics.extend(crate::new::placeholder_warnings(
+            file,
+            text,
+            (&fm.summary, &fm.code),
+            (yaml_text, yaml_offset),
+            shown_body,
+        ));
+    }
     let related = refs(id, "related", &fm.related, true, &mut report);
     let compare = refs(id, "compare", &fm.compare, true, &mut report);
     let redirect_from = refs(id, "redirect_from", &fm.redirect_from, false, &mut report);
@@ -369,7 +382,7 @@ fn typed_error(message: &str) -> (String, String) {
     }
     let rest =
         rest.replace("expected u16", "expected a whole number").replace("expected i64", "expected a whole number");
-    let hint = "SPEC §2 gives each field's type: text, a number, a list, or a mapping".to_string();
+    let hint = "faultline's docs/content.md gives each field's type: text, a number, a list, or a mapping".to_string();
     if path.is_empty() { (rest, hint) } else { (format!("{field}: {rest}"), hint) }
 }
 
@@ -408,7 +421,7 @@ fn check_keys(map: &Mapping, is_yaml: bool, report: &mut Report<'_>) {
             report.error(
                 pos,
                 format!("the key `{shown}` is not text"),
-                Some("field names are words such as `title`; see SPEC §2".to_string()),
+                Some("field names are words such as `title`; docs/content.md lists them".to_string()),
             );
             continue;
         };
@@ -426,7 +439,7 @@ fn check_keys(map: &Mapping, is_yaml: bool, report: &mut Report<'_>) {
             report.error(
                 report.finder.key(key),
                 format!("unknown field `{key}`"),
-                hint.or_else(|| Some("see SPEC §2 for the fields an entry takes".into())),
+                hint.or_else(|| Some("faultline's docs/content.md lists the fields an entry takes".into())),
             );
         } else if let Some(allowed) = nested_keys(key) {
             let items: Vec<&Value> = match value {

@@ -172,9 +172,9 @@ pub fn parse_page(file: &str, text: &str) -> (Option<Page>, Vec<Diagnostic>) {
                         Ok(front) => front,
                         Err(e) => {
                             let hint = if e.message.contains("unknown field") {
-                                "prose pages take only `title` and `summary` in their front matter"
+                                "prose pages take only `title` and `summary` in their front matter".to_string()
                             } else {
-                                "check the indentation and quoting around this line"
+                                e.hint.unwrap_or_else(|| "check the indentation and quoting around this line".into())
                             };
                             let d = Diagnostic::error(e.message).file(file).at(text, e.pos).hint(hint);
                             return (None, vec![d]);

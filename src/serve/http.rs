@@ -126,12 +126,8 @@ async fn file(State(app): State<App>, method: Method, uri: Uri) -> Response {
     };
     let served = app.served.read().unwrap_or_else(|poisoned| poisoned.into_inner());
     if served.files.is_empty() {
-        return page(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "index.html",
-            Bytes::from_static(NO_SITE.as_bytes()),
-            served.version,
-        );
+        let html = never_built(&app.live.errors().unwrap_or_default());
+        return page(StatusCode::SERVICE_UNAVAILABLE, "index.html", Bytes::from(html), served.version);
     }
     match lookup(&served.files, &key) {
         Found::File(bytes) => page(StatusCode::OK, &key, bytes.clone(), served.version),
@@ -151,9 +147,15 @@ async fn file(State(app): State<App>, method: Method, uri: Uri) -> Response {
     }
 }
 
-/// What the page shows before the site has built once without errors; the script shows
-/// the errors over it and reloads it when they are fixed.
-const NO_SITE: &str = "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>faultline serve: the site has errors</title></head>\n<body><h1>The site has errors</h1><p>Fix them and this page reloads by itself. The terminal lists them too.</p></body></html>\n";
+/// The page served for every path until the site has built once without errors: it says
+/// so and lists the diagnostics as `check` prints them, which the live-reload script keeps
+/// up to date in `#faultline-never-built` (reloading once the site builds).
+fn never_built(errors: &str) -> String {
+    format!(
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>faultline serve: the site has not been built yet</title></head>\n<body><h1>The site has not been built yet</h1>\n<p>The site has errors, so there is no page to show yet. Fix them and this page reloads by itself; the terminal lists them too.</p>\n<pre id=\"faultline-never-built\">{}</pre>\n</body></html>\n",
+        crate::render::escape(errors)
+    )
+}
 
 /// A file of the site as a response: its content type, no caching (it may change at any
 /// save), and the live-reload script when it is HTML.

@@ -21,6 +21,8 @@
     // Storage can be disabled; the page then reloads at the top.
   }
 
+  // Before the site has ever built, the server's page lists the errors itself.
+  const neverBuilt = document.getElementById("faultline-never-built");
   let overlay = null;
   // Diagnostics are text: they go in with textContent, never as HTML. `all:initial` keeps
   // the page's own styles (a theme's `pre`, say) off the overlay.
@@ -61,7 +63,8 @@
       location.reload();
       return;
     }
-    if (state.errors) show(state.errors);
+    if (neverBuilt) neverBuilt.textContent = state.errors || "";
+    else if (state.errors) show(state.errors);
     else hide();
   });
 })();

@@ -50,6 +50,11 @@ impl Live {
         });
     }
 
+    /// The diagnostics text open pages show now, if any.
+    pub(crate) fn errors(&self) -> Option<String> {
+        self.sender.borrow().errors.clone()
+    }
+
     pub(crate) fn stop(&self) {
         self.sender.send_modify(|state| state.stopping = true);
     }

@@ -231,21 +231,21 @@ fn publish(
             );
             live.set(version, None);
         }
-        Outcome::Errors(diagnostics) => {
-            let text = diagnostics_text(diagnostics);
-            eprint!("{text}");
-            eprintln!("{what}: not rebuilt ({ms:.0} ms); still serving the last good build");
-            let version = served.read().map(|s| s.version).unwrap_or_default();
-            live.set(version, Some(text));
-        }
-        Outcome::Failed(message) => {
-            let text = format!("error: {message}\n");
-            eprint!("{text}");
-            eprintln!("{what}: not rebuilt ({ms:.0} ms); still serving the last good build");
-            let version = served.read().map(|s| s.version).unwrap_or_default();
-            live.set(version, Some(text));
-        }
+        Outcome::Errors(diagnostics) => failed(served, live, diagnostics_text(diagnostics), what, ms),
+        Outcome::Failed(message) => failed(served, live, format!("error: {message}\n"), what, ms),
     }
+}
+
+/// Prints why a rebuild failed and what is served meanwhile, and shows it to open pages.
+fn failed(served: &RwLock<Served>, live: &live::Live, text: String, what: &str, ms: f64) {
+    eprint!("{text}");
+    let (version, built) = served.read().map(|s| (s.version, !s.files.is_empty())).unwrap_or_default();
+    if built {
+        eprintln!("{what}: not rebuilt ({ms:.0} ms); still serving the last good build");
+    } else {
+        eprintln!("{what}: not built ({ms:.0} ms); the site has never built, so every page says so until it does");
+    }
+    live.set(version, Some(text));
 }
 
 /// Diagnostics exactly as `check` prints them: each one and a blank line, then the count.

@@ -17,7 +17,7 @@ fn json(out: &Path, rel: &str) -> Value {
 }
 
 /// The values of `attr="..."` in an HTML page.
-fn attributes<'a>(html: &'a str, attr: &str) -> Vec<&'a str> {
+pub(crate) fn attributes<'a>(html: &'a str, attr: &str) -> Vec<&'a str> {
     let needle = format!(" {attr}=\"");
     html.match_indices(&needle)
         .map(|(i, _)| {
@@ -30,7 +30,7 @@ fn attributes<'a>(html: &'a str, attr: &str) -> Vec<&'a str> {
 /// Checks every relative link and fragment of every HTML page: each must name a file (in
 /// the offline style, exactly; in the folder style, a folder's index.html) and each
 /// fragment an id on the target page. Returns the broken ones.
-fn broken_links(out: &Path, offline: bool) -> Vec<String> {
+pub(crate) fn broken_links(out: &Path, offline: bool) -> Vec<String> {
     let files = tree(out);
     let mut broken = Vec::new();
     for (page, bytes) in files.iter().filter(|(p, _)| p.ends_with(".html") && p.as_str() != "404.html") {
@@ -87,7 +87,7 @@ fn writes_every_page_and_api_file() {
     let site = site();
     let run = site.run(&["build"]);
     run.assert_exit(0);
-    assert!(run.stderr.contains("built 8 entry pages, 3 comparison pages"), "{run}");
+    assert!(run.stderr.contains("built 8 entries, 3 comparison pages"), "{run}");
     let out = site.path().join("public");
     let files = tree(&out);
     for id in ["acme/e9", "acme/e10", "acme/e100", "heroku/h10", "http/404", "http/502", "http/503", "http/504"] {
@@ -268,7 +268,7 @@ fn a_broken_entry_fails_the_build_and_keeps_the_old_output() {
     site.write("content/http/502.md", "---\ntitle: [unclosed\n---\n");
     let run = site.run(&["build"]);
     run.assert_exit(1);
-    assert!(run.stderr.contains("content/http/502.md:3:1: error: invalid YAML"), "{run}");
+    assert!(run.stderr.contains("content/http/502.md:2:8: error: invalid YAML"), "{run}");
     assert!(!run.stderr.contains("no entry forms"), "a broken file does not cascade: {run}");
     assert!(run.stderr.contains("nothing was written"), "{run}");
     assert!(tree(&out) == before, "the old output is untouched");
@@ -351,10 +351,19 @@ fn a_site_template_overrides_the_theme() {
 }
 
 /// The Nu HTML Checker (vnu.jar, installed by scripts/test from the npm lockfile) finds no
-/// error in any page of either link style. Skipped only where the jar is absent, which
-/// scripts/test never allows (it installs it, and sets FAULTLINE_REQUIRE_VNU).
+/// error in any page of either link style.
 #[test]
 fn every_page_passes_the_nu_html_checker() {
+    let site = site();
+    for mode in [&[][..], &["--offline"][..]] {
+        nu_html_check(&build(&site, mode), &format!("{mode:?}"));
+    }
+}
+
+/// Runs the Nu HTML Checker on every page under `out` and fails on any error. Skipped only
+/// where vnu.jar is absent, which scripts/test never allows (it installs it, and sets
+/// FAULTLINE_REQUIRE_VNU).
+pub(crate) fn nu_html_check(out: &Path, what: &str) {
     let jar = Path::new(env!("CARGO_MANIFEST_DIR")).join("node_modules/vnu-jar/build/dist/vnu.jar");
     if !jar.is_file() {
         assert!(
@@ -364,21 +373,17 @@ fn every_page_passes_the_nu_html_checker() {
         eprintln!("vnu.jar not installed; run scripts/test to validate HTML");
         return;
     }
-    let site = site();
-    for mode in [&[][..], &["--offline"][..]] {
-        let out = build(&site, mode);
-        let result = std::process::Command::new("java")
-            .args(["-jar", jar.to_str().unwrap(), "--errors-only", "--skip-non-html"])
-            .arg(&out)
-            .output()
-            .expect("run java");
-        assert!(
-            result.status.success(),
-            "vnu found errors ({mode:?}):\n{}{}",
-            String::from_utf8_lossy(&result.stdout),
-            String::from_utf8_lossy(&result.stderr)
-        );
-    }
+    let result = std::process::Command::new("java")
+        .args(["-jar", jar.to_str().unwrap(), "--errors-only", "--skip-non-html"])
+        .arg(out)
+        .output()
+        .expect("run java");
+    assert!(
+        result.status.success(),
+        "vnu found errors ({what}):\n{}{}",
+        String::from_utf8_lossy(&result.stdout),
+        String::from_utf8_lossy(&result.stderr)
+    );
 }
 
 #[test]

@@ -39,13 +39,13 @@ fn reports_a_yaml_syntax_error_with_a_quoting_hint() {
 }
 
 #[test]
-fn reports_an_unclosed_flow_list_where_the_parser_stops() {
+fn reports_an_unclosed_flow_list_where_it_opened() {
     clean_with("content/http/500.md", format!("{HTTP_500}tags: [proxy, upstream\n---\n")).assert_reports(&[
         Diag::error(
             "content/http/500.md",
-            (6, 1),
-            "invalid YAML: did not find expected ',' or ']', while parsing a flow sequence",
-            Some("check the indentation and quoting around this line"),
+            (5, 7),
+            "invalid YAML: the `[` opened here is not closed, so the YAML breaks at line 6: did not find expected ',' or ']', while parsing a flow sequence",
+            Some("close it with `]` after the list's last item"),
         ),
     ]);
 }
@@ -219,7 +219,7 @@ fn reports_an_unknown_field_without_a_close_name() {
         "content/http/500.md",
         (5, 1),
         "unknown field `colour`",
-        Some("see SPEC §2 for the fields an entry takes"),
+        Some("faultline's docs/content.md lists the fields an entry takes"),
     )]);
 }
 
@@ -588,9 +588,9 @@ fn a_file_that_fails_to_parse_is_still_an_existing_id() {
     let site = clean_with("content/http/503.md", "---\ntitle: [oops\n---\n");
     site.assert_reports(&[Diag::error(
         "content/http/503.md",
-        (3, 1),
-        "invalid YAML: did not find expected ',' or ']', while parsing a flow sequence",
-        Some("check the indentation and quoting around this line"),
+        (2, 8),
+        "invalid YAML: the `[` opened here is not closed, so the YAML breaks at line 3: did not find expected ',' or ']', while parsing a flow sequence",
+        Some("close it with `]` after the list's last item"),
     )]);
     let mut bytes = b"---\ntitle: \xff\n".to_vec();
     bytes.extend(b"---\n");

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 const PATIENCE: Duration = Duration::from_secs(30);
 
 /// A port nobody listens on right now.
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").expect("a free port").local_addr().expect("its address").port()
 }
 
@@ -107,27 +107,32 @@ impl Drop for Server {
 }
 
 /// One HTTP response.
-struct Reply {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
+pub(crate) struct Reply {
+    pub(crate) status: u16,
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) body: Vec<u8>,
 }
 
 impl Reply {
-    fn header(&self, name: &str) -> Option<&str> {
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
         self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
 
-    fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
     }
 }
 
 /// Sends `METHOD path HTTP/1.1` with `Connection: close`, the path exactly as given.
 fn request(port: u16, method: &str, path: &str) -> Reply {
+    request_with(port, method, path, "")
+}
+
+/// [`request`] with more header lines (each ending in `\r\n`).
+pub(crate) fn request_with(port: u16, method: &str, path: &str, headers: &str) -> Reply {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect to the server");
     stream.set_read_timeout(Some(PATIENCE)).unwrap();
-    write!(stream, "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n").unwrap();
+    write!(stream, "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n{headers}Connection: close\r\n\r\n").unwrap();
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw).expect("read the response");
     let end = raw.windows(4).position(|w| w == b"\r\n\r\n").expect("a complete response head");
@@ -355,11 +360,25 @@ fn a_site_broken_from_the_start_is_served_once_fixed() {
     let text = String::from_utf8(site.read("content/http/504.md")).unwrap();
     site.write("content/http/504.md", "---\ntitle: [unclosed\n---\n");
     let server = Server::start(&site, &[]);
+    let check = site.check();
+    server.wait_for_stderr(&check.stderr);
+    server.wait_for_stderr("built: not built (");
+    server.wait_for_stderr("the site has never built, so every page says so until it does");
+    assert!(!server.stderr().contains("last good build"), "{}", server.stderr());
     let reply = server.get("/http/502/");
     assert_eq!(reply.status, 503);
-    assert!(reply.text().contains("The site has errors") && reply.text().contains(SCRIPT_TAG), "{}", reply.text());
+    let page = reply.text();
+    assert!(page.contains("<h1>The site has not been built yet</h1>") && page.contains(SCRIPT_TAG), "{page}");
+    assert!(!page.contains("last good build"), "{page}");
+    // The diagnostics, exactly as check prints them, escaped into the page.
+    let listed = check.stderr.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;");
+    let listed = listed.replace('\'', "&#39;");
+    assert!(page.contains(&format!("<pre id=\"faultline-never-built\">{listed}</pre>")), "{page}");
+    assert!(
+        check.stderr.starts_with("content/http/504.md:2:8: error: invalid YAML: the `[` opened here is not closed")
+    );
     let mut events = Events::open(&server);
-    assert!(events.next().errors.unwrap().contains("content/http/504.md:3:1: error: invalid YAML"));
+    assert_eq!(events.next().errors.as_deref(), Some(check.stderr.as_str()));
     site.write("content/http/504.md", text);
     server.wait_for("/http/502/", "the site", |r| r.status == 200);
     assert_eq!(events.next().errors, None);
