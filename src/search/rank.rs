@@ -75,8 +75,15 @@ impl Index {
         let chars: Vec<char> = term.chars().collect();
         if known.is_none() && chars.len() >= TYPO_MIN_CHARS && chars.iter().any(|c| c.is_alphabetic()) {
             let max = if chars.len() >= TYPO_FAR_CHARS { 2 } else { 1 };
+            let mut other = Vec::new();
             for (i, candidate) in self.terms.iter().enumerate() {
-                let other: Vec<char> = candidate.chars().collect();
+                // Most terms differ in length by more than `max`: skip them without
+                // decoding (a term has no more characters than bytes).
+                if candidate.len() + max < chars.len() || candidate.chars().count().abs_diff(chars.len()) > max {
+                    continue;
+                }
+                other.clear();
+                other.extend(candidate.chars());
                 if let Some(d) = levenshtein(&chars, &other, max) {
                     out.push((i as u32, TYPO[usize::from(d != 1)]));
                 }
