@@ -222,17 +222,18 @@ fn script_json(path: &Path, call: &str) -> Value {
     serde_json::from_str(json).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-/// Decodes one term's postings as SEARCH.md §5 and the page's script read them.
-fn decode(postings: &str) -> Vec<(u64, u64)> {
-    const MORE: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZ@$*+-.";
-    const END: &str = "0123456789abcdefghijklmnopqrstuv";
+/// Decodes one term's postings as SEARCH.md §5 and the page's script read them, with the
+/// digit alphabets the index head gives.
+fn decode(head: &Value, postings: &str) -> Vec<(u64, u64)> {
+    let more = head["rules"]["more"].as_str().unwrap();
+    let end = head["rules"]["end"].as_str().unwrap();
     let mut numbers = Vec::new();
     let mut n = 0u64;
     for c in postings.chars() {
-        if let Some(d) = MORE.find(c) {
+        if let Some(d) = more.find(c) {
             n = n * 32 + d as u64;
         } else {
-            n = n * 32 + END.find(c).unwrap_or_else(|| panic!("bad digit {c:?}")) as u64;
+            n = n * 32 + end.find(c).unwrap_or_else(|| panic!("bad digit {c:?}")) as u64;
             numbers.push(n);
             n = 0;
         }
@@ -268,7 +269,7 @@ fn the_build_ships_the_index_as_scripts_that_cover_every_term() {
     for (k, &start) in starts.iter().enumerate() {
         let shard = script_json(&dir.join(format!("shard-{k}.js")), "shard");
         for (i, p) in shard["postings"].as_array().unwrap().iter().enumerate() {
-            postings.insert(terms[start + i], decode(p.as_str().unwrap()));
+            postings.insert(terms[start + i], decode(&head, p.as_str().unwrap()));
         }
         for phrase in shard["phrases"].as_array().unwrap() {
             let first = phrase[1].as_str().unwrap().split(' ').next().unwrap();
@@ -284,6 +285,38 @@ fn the_build_ships_the_index_as_scripts_that_cover_every_term() {
     let title_weight = gateway.iter().find(|(d, _)| ids[*d as usize] == "http/502").unwrap().1;
     assert_eq!(docs_with(title_weight), ["http/502", "http/504"]);
     assert!(gateway.iter().all(|(d, w)| *w <= title_weight || ids[*d as usize] == "http/502"));
+}
+
+/// SEARCH.md §6: the head carries every constant; the script reads exactly those keys and
+/// keeps no copy of its own.
+#[test]
+fn the_index_head_carries_the_ranking_constants_and_the_script_keeps_none() {
+    let site = themed_fixture();
+    site.run(&["build"]).assert_exit(0);
+    let head = script_json(&site.path().join("public/search/index.js"), "index");
+    assert_eq!(head["v"], 2);
+    let rules = head["rules"].as_object().unwrap();
+    assert_eq!(rules["code_hit"], 3);
+    assert_eq!(rules["code_span"], 4);
+    assert_eq!(rules["max_terms"], 32);
+    assert_eq!(rules["typo"], serde_json::json!([2, 1]));
+    assert_eq!(rules["strip"], "()[]{}<>\"'`,;:.!?");
+    assert_eq!(
+        rules["context_keys"],
+        serde_json::json!(["client", "server", "request", "upstream", "host", "referrer"])
+    );
+    assert_eq!(rules["more"], "ABCDEFGHIJKLMNOPQRSTUVWXYZ@$*+-.");
+    let script = std::fs::read_to_string(repo().join("themes/default/static/search.js")).unwrap();
+    let list = &script[script.find("var RULES = [").expect("search.js lists the rules it reads")..];
+    let list = &list[..list.find("];").unwrap()];
+    let read: std::collections::BTreeSet<&str> = list.split('"').skip(1).step_by(2).collect();
+    let written: std::collections::BTreeSet<&str> = rules.keys().map(String::as_str).collect();
+    assert_eq!(read, written, "search.js reads exactly the rules the head writes");
+    for copy in
+        ["ABCDEFGHIJKLMNOPQRSTUVWXYZ@$*+-.", "0123456789abcdefghijklmnopqrstuv", "\"referrer\"", "= 32;", "{}<>"]
+    {
+        assert!(!script.contains(copy), "search.js keeps its own copy of {copy}");
+    }
 }
 
 #[test]
