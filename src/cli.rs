@@ -4,7 +4,7 @@ use crate::build;
 use crate::check::{self, Format};
 use crate::new;
 use clap::{CommandFactory, Parser, Subcommand};
-use std::io::Write;
+use std::io::{BufRead, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -54,8 +54,11 @@ enum Command {
         /// Include draft entries.
         #[arg(long)]
         drafts: bool,
+        /// Read one query per line from stdin; print one JSON line per query.
+        #[arg(long, conflicts_with = "query")]
+        batch: bool,
         /// The query: a code, words, or a pasted error line.
-        #[arg(required = true, num_args = 1.., allow_hyphen_values = true, value_name = "QUERY")]
+        #[arg(required_unless_present = "batch", num_args = 1.., allow_hyphen_values = true, value_name = "QUERY")]
         query: Vec<String>,
     },
     /// Build the site into memory and serve it; rebuild what changes and reload open pages.
@@ -113,7 +116,10 @@ pub fn run() -> ExitCode {
             run_build(&cli.root, &build::BuildOptions { out, offline, drafts, base_url })
         }
         Command::Check { format } => run_check(&cli.root, format),
-        Command::Search { limit, drafts, query } => run_search(&cli.root, &query.join(" "), limit, drafts),
+        Command::Search { limit, drafts, batch, query } => {
+            let queries = if batch { Queries::Stdin } else { Queries::One(query.join(" ")) };
+            run_search(&cli.root, queries, limit, drafts)
+        }
         Command::Serve { bind, port, open, drafts } => {
             match crate::serve::run(&cli.root, &crate::serve::Options { bind, port, open, drafts }) {
                 Ok(()) => OK,
@@ -185,7 +191,15 @@ fn run_check(root: &std::path::Path, format: Format) -> u8 {
     }
 }
 
-fn run_search(root: &std::path::Path, query: &str, limit: usize, drafts: bool) -> u8 {
+/// Where `search` takes its queries from.
+enum Queries {
+    /// The command line's words, joined by spaces.
+    One(String),
+    /// One per line of stdin (`--batch`).
+    Stdin,
+}
+
+fn run_search(root: &std::path::Path, queries: Queries, limit: usize, drafts: bool) -> u8 {
     let checked = match check::run(root, drafts) {
         Ok(checked) => checked,
         Err(e) => {
@@ -202,7 +216,11 @@ fn run_search(root: &std::path::Path, query: &str, limit: usize, drafts: bool) -
     }
     let index = crate::search::Index::build(&checked.site, &checked.graph.included);
     let mut out = std::io::stdout().lock();
-    for hit in index.search(query).into_iter().take(limit) {
+    let query = match queries {
+        Queries::One(query) => query,
+        Queries::Stdin => return run_batch(&index, &mut std::io::stdin().lock(), &mut out, limit),
+    };
+    for hit in index.search(&query).into_iter().take(limit) {
         let doc = &index.docs[hit.doc as usize];
         if writeln!(out, "{}\t{}", doc.id, doc.title).is_err() {
             // A closed pipe (`| head`) is the reader saying it has enough.
@@ -210,6 +228,57 @@ fn run_search(root: &std::path::Path, query: &str, limit: usize, drafts: bool) -
         }
     }
     OK
+}
+
+/// One line of `search --batch` output.
+#[derive(serde::Serialize)]
+struct BatchLine<'a> {
+    query: &'a str,
+    results: Vec<BatchResult<'a>>,
+}
+
+#[derive(serde::Serialize)]
+struct BatchResult<'a> {
+    id: &'a str,
+    title: &'a str,
+}
+
+/// `search --batch`: one JSON line per line of `input`, each written as soon as it is
+/// ranked, so a program can keep one process open and ask query after query. A line
+/// ending (`\n` or `\r\n`) is not part of the query; a line that is not UTF-8 stops
+/// the run with an error.
+fn run_batch(index: &crate::search::Index, input: &mut dyn BufRead, out: &mut dyn Write, limit: usize) -> u8 {
+    let mut line = Vec::new();
+    let mut number = 0;
+    loop {
+        line.clear();
+        number += 1;
+        match input.read_until(b'\n', &mut line) {
+            Ok(0) => return OK,
+            Ok(_) => {}
+            Err(e) => {
+                eprintln!("error: cannot read the queries from stdin: {e}");
+                return FAILED;
+            }
+        }
+        let bytes = line.strip_suffix(b"\n").unwrap_or(&line);
+        let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
+        let Ok(query) = std::str::from_utf8(bytes) else {
+            eprintln!("error: line {number} of stdin is not valid UTF-8; --batch reads UTF-8 text, one query per line");
+            return FAILED;
+        };
+        let results = index
+            .search(query)
+            .into_iter()
+            .take(limit)
+            .map(|hit| &index.docs[hit.doc as usize])
+            .map(|doc| BatchResult { id: &doc.id, title: &doc.title })
+            .collect();
+        let json = serde_json::to_string(&BatchLine { query, results }).expect("strings always serialise");
+        if writeln!(out, "{json}").is_err() {
+            return OK;
+        }
+    }
 }
 
 fn run_build(root: &std::path::Path, options: &build::BuildOptions) -> u8 {

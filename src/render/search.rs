@@ -90,10 +90,9 @@ impl Shards {
     pub(super) fn head(&self, index: &Index) -> Vec<u8> {
         let docs: Vec<_> = index.docs.iter().map(|d| json!([d.id, d.title, d.summary, d.code_key])).collect();
         let data = json!({
-            "v": 1,
+            "v": 2,
             "docs": docs,
-            "stop": crate::search::words::STOP_WORDS,
-            "noise": crate::search::reduce::NOISE_KEYS,
+            "rules": rules(),
             "terms": index.terms,
             "shards": self.starts,
         });
@@ -113,6 +112,35 @@ impl Shards {
             .collect();
         script(&format!("faultlineSearch.shard({k}, "), &json!({ "postings": postings, "phrases": phrases }))
     }
+}
+
+/// Every constant and word list the page's script needs to reduce, split and rank a query
+/// as `src/search/` does (SEARCH.md §6): the script keeps no copy of its own.
+fn rules() -> serde_json::Value {
+    use crate::search::{rank, reduce, words};
+    let alphabet = |a: &[u8; 32]| String::from_utf8_lossy(a).into_owned();
+    json!({
+        "stop": words::STOP_WORDS,
+        "min_term_chars": words::MIN_TERM_CHARS,
+        "noise_keys": reduce::NOISE_KEYS,
+        "context_keys": reduce::CONTEXT_KEYS,
+        "strip": reduce::STRIP.iter().collect::<String>(),
+        "number_digits": reduce::NUMBER_DIGITS,
+        "hex_id_chars": reduce::HEX_ID_CHARS,
+        "id_chars": reduce::ID_CHARS,
+        "id_digits": reduce::ID_DIGITS,
+        "code_hit": rank::CODE_HIT,
+        "code_span": rank::CODE_SPAN,
+        "max_terms": rank::MAX_TERMS,
+        "exact": rank::EXACT,
+        "prefix": rank::PREFIX,
+        "typo": rank::TYPO,
+        "prefix_min_chars": rank::PREFIX_MIN_CHARS,
+        "typo_min_chars": rank::TYPO_MIN_CHARS,
+        "typo_far_chars": rank::TYPO_FAR_CHARS,
+        "more": alphabet(MORE),
+        "end": alphabet(END),
+    })
 }
 
 /// `call` + JSON + `);`, with `<` escaped so that no content can close a script element

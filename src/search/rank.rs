@@ -5,12 +5,26 @@ use super::reduce::reduce;
 use super::words::{scores, split};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
+// Every constant here is shipped in the index head (`render/search.rs`), so the page's
+// script ranks with the same numbers without keeping a copy.
+
 /// A code hit is worth as much as a three-part phrase.
-const CODE_HIT: u32 = 3;
+pub const CODE_HIT: u32 = 3;
 /// How many consecutive query parts a code may span (`ssl handshake failed`).
-const CODE_SPAN: usize = 4;
+pub const CODE_SPAN: usize = 4;
 /// Scoring terms looked at, so that a pasted stack trace costs no more than a line.
 pub const MAX_TERMS: usize = 32;
+/// Multipliers of a term's weight: the query term itself, a term it begins while being
+/// typed, a term one edit away, two edits away.
+pub const EXACT: u32 = 4;
+pub const PREFIX: u32 = 3;
+pub const TYPO: [u32; 2] = [2, 1];
+/// A term being typed looks for longer terms once it has this many characters.
+pub const PREFIX_MIN_CHARS: usize = 2;
+/// An unknown term looks for near spellings once it has this many characters (one edit),
+/// or [`TYPO_FAR_CHARS`] (two edits).
+pub const TYPO_MIN_CHARS: usize = 4;
+pub const TYPO_FAR_CHARS: usize = 8;
 
 /// A ranked result: the document's number and its two scores.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,26 +58,34 @@ fn levenshtein(a: &[char], b: &[char], max: usize) -> Option<usize> {
 }
 
 impl Index {
-    /// The terms a query term stands for, each with its multiplier: itself (4), the terms
-    /// it begins while being typed (3), near spellings when it is not a term (2 or 1).
+    /// The terms a query term stands for, each with its multiplier: itself ([`EXACT`]), the
+    /// terms it begins while being typed ([`PREFIX`]), near spellings when it is not a term
+    /// ([`TYPO`]).
     fn expand(&self, term: &str, typing: bool) -> Vec<(u32, u32)> {
         let mut out = Vec::new();
         let known = self.term_ids.get(term);
         if let Some(&id) = known {
-            out.push((id, 4));
+            out.push((id, EXACT));
         }
-        if typing && term.chars().nth(1).is_some() {
+        if typing && term.chars().nth(PREFIX_MIN_CHARS - 1).is_some() {
             let start = self.terms.partition_point(|t| t.as_str() < term);
             let end = start + self.terms[start..].partition_point(|t| t.starts_with(term));
-            out.extend((start..end).filter(|&i| Some(&(i as u32)) != known).map(|i| (i as u32, 3)));
+            out.extend((start..end).filter(|&i| Some(&(i as u32)) != known).map(|i| (i as u32, PREFIX)));
         }
         let chars: Vec<char> = term.chars().collect();
-        if known.is_none() && chars.len() >= 4 && chars.iter().any(|c| c.is_alphabetic()) {
-            let max = if chars.len() >= 8 { 2 } else { 1 };
+        if known.is_none() && chars.len() >= TYPO_MIN_CHARS && chars.iter().any(|c| c.is_alphabetic()) {
+            let max = if chars.len() >= TYPO_FAR_CHARS { 2 } else { 1 };
+            let mut other = Vec::new();
             for (i, candidate) in self.terms.iter().enumerate() {
-                let other: Vec<char> = candidate.chars().collect();
+                // Most terms differ in length by more than `max`: skip them without
+                // decoding (a term has no more characters than bytes).
+                if candidate.len() + max < chars.len() || candidate.chars().count().abs_diff(chars.len()) > max {
+                    continue;
+                }
+                other.clear();
+                other.extend(candidate.chars());
                 if let Some(d) = levenshtein(&chars, &other, max) {
-                    out.push((i as u32, if d == 1 { 2 } else { 1 }));
+                    out.push((i as u32, TYPO[usize::from(d != 1)]));
                 }
             }
         }

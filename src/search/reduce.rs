@@ -1,7 +1,8 @@
 //! Reducing a pasted log line to what names the error (SEARCH.md §2): timestamps, pids,
 //! request ids, addresses, hosts and paths identify one occurrence, not the error.
 
-/// `key=value` pairs whose value is noise. Shipped in the index for the page's script.
+/// `key=value` pairs whose value is noise. Like every constant of this file, shipped in the
+/// index head for the page's script (`render/search.rs`), which keeps no copy.
 pub const NOISE_KEYS: &[&str] = &[
     "bytes",
     "client",
@@ -38,10 +39,18 @@ pub const NOISE_KEYS: &[&str] = &[
 ];
 
 /// nginx's `key: value` context after an error message.
-const CONTEXT_KEYS: &[&str] = &["client", "server", "request", "upstream", "host", "referrer"];
+pub const CONTEXT_KEYS: &[&str] = &["client", "server", "request", "upstream", "host", "referrer"];
 
 /// Characters stripped from both ends of a word before it is judged.
-const STRIP: &[char] = &['(', ')', '[', ']', '{', '}', '<', '>', '"', '\'', '`', ',', ';', ':', '.', '!', '?'];
+pub const STRIP: &[char] = &['(', ')', '[', ']', '{', '}', '<', '>', '"', '\'', '`', ',', ';', ':', '.', '!', '?'];
+
+/// A run of digits this long or longer is a count, a port or an id, not an error code.
+pub const NUMBER_DIGITS: usize = 5;
+/// Hex digits (one of them a digit) this many or more: a hash or a request id.
+pub const HEX_ID_CHARS: usize = 8;
+/// Letters, digits, `-` and `:` this many or more, with [`ID_DIGITS`] digits: an id.
+pub const ID_CHARS: usize = 12;
+pub const ID_DIGITS: usize = 3;
 
 /// The query (or `messages` line) without its noise, words joined by single spaces.
 pub fn reduce(text: &str) -> String {
@@ -213,10 +222,10 @@ fn is_host(w: &str) -> bool {
 
 fn is_id(w: &str) -> bool {
     let count = |f: fn(&u8) -> bool| w.bytes().filter(f).count();
-    let hex = w.len() >= 8 && w.bytes().all(|b| b.is_ascii_hexdigit()) && count(u8::is_ascii_digit) > 0;
-    let mixed = w.len() >= 12
+    let hex = w.len() >= HEX_ID_CHARS && w.bytes().all(|b| b.is_ascii_hexdigit()) && count(u8::is_ascii_digit) > 0;
+    let mixed = w.len() >= ID_CHARS
         && w.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b':')
-        && count(u8::is_ascii_digit) >= 3
+        && count(u8::is_ascii_digit) >= ID_DIGITS
         && count(u8::is_ascii_alphabetic) > 0;
     hex || mixed
 }
@@ -240,7 +249,7 @@ fn is_noise(w: &str) -> bool {
         || is_url(w)
         || is_path(w)
         || is_host(w)
-        || (digits(w) && w.len() >= 5)
+        || (digits(w) && w.len() >= NUMBER_DIGITS)
         || is_id(w)
 }
 

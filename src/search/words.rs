@@ -9,6 +9,9 @@ pub const STOP_WORDS: &[&str] = &[
     "there", "these", "this", "to", "was", "were", "what", "when", "which", "while", "will", "with", "you", "your",
 ];
 
+/// A scoring term has at least this many characters (shipped in the index head).
+pub const MIN_TERM_CHARS: usize = 2;
+
 /// A text split for search: `parts` in order, for phrase matching; `terms` for lookup
 /// (parts plus joined forms, in order of appearance, repeats kept).
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -97,7 +100,7 @@ fn lowercase_into(out: &mut String, s: &str) {
 
 /// Whether a term is worth scoring: not a stop word, longer than one character.
 pub fn scores(term: &str) -> bool {
-    term.chars().nth(1).is_some() && !STOP_WORDS.contains(&term)
+    term.chars().nth(MIN_TERM_CHARS - 1).is_some() && !STOP_WORDS.contains(&term)
 }
 
 /// A word's runs of letters and digits, each with whether exactly one `-` or `_` joins it

@@ -1,6 +1,8 @@
-// Loads the page's search engine (themes/default/static/search.js) into a Node VM with a
-// built site's search/index.js and every shard, so ranking can be compared with
-// `faultline search` without a browser.
+// Loads the page's search (themes/default/static/search.js) into a Node VM the way a page
+// does, without a browser: search.js first, then the built site's search/index.js and every
+// search/shard-<k>.js, each of which calls `faultlineSearch.index(...)` or
+// `faultlineSearch.shard(...)` as it would in a <script> element. Queries then go through
+// `faultlineSearch.search`, the entry point of the search box.
 import fs from "node:fs";
 import path from "node:path";
 import vm from "node:vm";
@@ -8,36 +10,43 @@ import vm from "node:vm";
 const here = path.dirname(new URL(import.meta.url).pathname);
 export const SEARCH_JS = path.resolve(here, "../../themes/default/static/search.js");
 
-/** Returns { query(q, n) -> ids, engine, index } for the built site in `outDir`. */
+/** Returns { query(q, n) -> ids, hits(q), engine, index } for the built site in `outDir`. */
 export function loadEngine(outDir) {
-  const context = { console };
+  const warnings = [];
+  const context = { console: { ...console, warn: (...a) => warnings.push(a.join(" ")) } };
   context.window = context;
   vm.createContext(context);
   vm.runInContext(fs.readFileSync(SEARCH_JS, "utf8"), context, { filename: "search.js" });
   const api = context.faultlineSearch;
-  let data = null;
-  context.faultlineSearch = {
-    index: (d) => {
-      data = d;
-    },
-    shard: () => {},
-  };
-  vm.runInContext(fs.readFileSync(path.join(outDir, "search/index.js"), "utf8"), context);
-  const index = new api.engine.Index(data);
-  context.faultlineSearch = { index: () => {}, shard: (k, d) => index.addShard(k, d) };
-  for (let k = 0; k < data.shards.length; k++) {
-    vm.runInContext(fs.readFileSync(path.join(outDir, `search/shard-${k}.js`), "utf8"), context);
+  const dir = path.join(outDir, "search");
+  const run = (file) => vm.runInContext(fs.readFileSync(path.join(dir, file), "utf8"), context, { filename: file });
+  run("index.js");
+  const shards = fs.readdirSync(dir).filter((f) => /^shard-\d+\.js$/.test(f));
+  shards.forEach(run);
+
+  /** The page's answer to `q`: its `limit` best (all when undefined). */
+  function search(q, limit) {
+    let result = null;
+    api.search(q, limit, (r) => {
+      result = r;
+    });
+    // With the index and every shard loaded, the search box's path answers at once.
+    if (!result || result.error) {
+      throw new Error(`search.js did not answer ${JSON.stringify(q)}: ${result ? result.error : "no result"} ${warnings}`);
+    }
+    return result;
   }
+  const index = search("", 0).index;
   return {
     engine: api.engine,
     index,
     /** All hits of `q`, best first, as [doc, exact, points]. */
     hits(q) {
-      return index.rank(index.plan(q)).hits;
+      return search(q).hits;
     },
     /** The ids of the `n` best hits of `q`. */
     query(q, n = 3) {
-      return index.rank(index.plan(q), n).hits.map((h) => index.docs[h[0]][0]);
+      return search(q, n).hits.map((h) => index.docs[h[0]][0]);
     },
   };
 }

@@ -3,10 +3,11 @@
 //
 //   node tests/browser/run.mjs            (FAULTLINE_BIN overrides target/debug/faultline)
 //
-// It builds the repository's hub twice into temporary folders: with a base URL, served by
-// a small static server on 127.0.0.1, and with --offline, opened from file://. Both run
-// every query of tests/search-vectors.json through the header's search box, as a reader
-// types it, and must show the vector's top three, the same as `faultline search`.
+// It builds the frozen hub (tests/fixtures/hub, a copy of the hub's content that does not
+// change with it) twice into temporary folders: with a base URL, served by a small static
+// server on 127.0.0.1, and with --offline, opened from file://. Both run every query of
+// tests/search-vectors.json through the header's search box, as a reader types it, and must
+// show the vector's top three, the same as `faultline search`.
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
@@ -74,6 +75,14 @@ function serve(dir) {
 
 function build(args) {
   execFileSync(bin, args, { cwd: repo, stdio: ["ignore", "ignore", "pipe"] });
+}
+
+/** The frozen hub with this repository's theme. */
+function hubFixture() {
+  const root = path.join(tmp, "hub");
+  fs.cpSync(path.join(repo, "tests/fixtures/hub"), root, { recursive: true });
+  fs.cpSync(path.join(repo, "themes"), path.join(root, "themes"), { recursive: true });
+  return root;
 }
 
 /** A fixture site whose entry holds markup, script ends and quotes in every searched field. */
@@ -165,8 +174,9 @@ before(async () => {
   server = serve(path.join(tmp, "served"));
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
   const base = `http://127.0.0.1:${server.address().port}/`;
-  build(["build", "--out", path.join(tmp, "served"), "--base-url", base]);
-  build(["build", "--offline", "--out", path.join(tmp, "offline")]);
+  const hub = hubFixture();
+  build(["--root", hub, "build", "--out", path.join(tmp, "served"), "--base-url", base]);
+  build(["--root", hub, "build", "--offline", "--out", path.join(tmp, "offline")]);
   build(["--root", hostileFixture(), "build", "--offline", "--out", path.join(tmp, "hostile-out")]);
   // A file: URL for a path under tmp, keeping any ?query as a query.
   const file = (p) => {

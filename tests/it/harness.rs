@@ -219,16 +219,39 @@ pub(crate) fn faultline(args: &[&str]) -> Run {
     run_in(&std::env::temp_dir(), args)
 }
 
+/// Runs `faultline <args>` with `input` on its stdin, under `prlimit --as` (a memory limit
+/// far above what any run needs), so that a regression on a hostile input fails the test
+/// instead of taking the machine down.
+pub(crate) fn faultline_fed(args: &[&str], input: &[u8]) -> Run {
+    const MEMORY: &str = "--as=536870912";
+    let mut command = Command::new("prlimit");
+    command.args([MEMORY, "--", env!("CARGO_BIN_EXE_faultline")]).args(args).current_dir(std::env::temp_dir());
+    run_command(command, Some(input.to_vec()), args)
+}
+
 fn run_in(dir: &Path, args: &[&str]) -> Run {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_faultline"));
+    command.args(args).current_dir(dir);
+    run_command(command, None, args)
+}
+
+/// Runs `command` with `input` (or nothing) on its stdin; see [`faultline`].
+fn run_command(mut command: Command, input: Option<Vec<u8>>, args: &[&str]) -> Run {
     let started = Instant::now();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_faultline"))
-        .args(args)
-        .current_dir(dir)
-        .stdin(Stdio::null())
+    let mut child = command
+        .stdin(if input.is_some() { Stdio::piped() } else { Stdio::null() })
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .expect("start the faultline binary");
+    if let (Some(input), Some(mut stdin)) = (input, child.stdin.take()) {
+        // On its own thread, so a child that answers as it reads never blocks on a full pipe.
+        std::thread::spawn(move || {
+            use std::io::Write;
+            // The child may stop reading (an error, exit 1); what it printed is the test.
+            let _ = stdin.write_all(&input);
+        });
+    }
     let stdout = drain(child.stdout.take().expect("a stdout pipe"));
     let stderr = drain(child.stderr.take().expect("a stderr pipe"));
     let status = loop {

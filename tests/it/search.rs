@@ -1,8 +1,8 @@
 //! `faultline search` and the index the build ships (SPEC §5, §7; SEARCH.md): the shared
-//! test vectors on the repository's hub, the command's output and exit status, and the
-//! index scripts' format and safety.
+//! test vectors on the frozen hub (`tests/fixtures/hub`), the command's output and exit
+//! status, `--batch`, and the index scripts' format and safety.
 
-use crate::harness::{Site, faultline, themed_fixture};
+use crate::harness::{Site, faultline, faultline_fed, fixtures, themed_fixture};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -11,24 +11,50 @@ fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The frozen copy of the hub the search tests run on: its content never changes with the
+/// live hub's.
+fn hub() -> String {
+    fixtures().join("hub").to_str().expect("a UTF-8 path").to_string()
+}
+
 fn ids(stdout: &str) -> Vec<String> {
     stdout.lines().map(|l| l.split('\t').next().unwrap_or_default().to_string()).collect()
 }
 
-/// The same file the browser tests type into the page's search box.
+/// `search --batch` output: each line's query and result ids, checking each line's shape.
+fn batch_lines(stdout: &str) -> Vec<(String, Vec<String>)> {
+    stdout
+        .lines()
+        .map(|line| {
+            let v: Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"));
+            let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
+            assert_eq!(keys, ["query", "results"], "{line}");
+            let results = v["results"].as_array().unwrap();
+            for r in results {
+                let keys: Vec<&String> = r.as_object().unwrap().keys().collect();
+                assert_eq!(keys, ["id", "title"], "{line}");
+            }
+            let ids = results.iter().map(|r| r["id"].as_str().unwrap().to_string()).collect();
+            (v["query"].as_str().unwrap().to_string(), ids)
+        })
+        .collect()
+}
+
+/// The same file the browser tests type into the page's search box, all in one `--batch`.
 #[test]
-fn the_shared_vectors_give_their_top_three_on_the_hub() {
+fn the_shared_vectors_give_their_top_three_on_the_frozen_hub() {
     let vectors: Vec<Value> =
         serde_json::from_slice(&std::fs::read(repo().join("tests/search-vectors.json")).unwrap()).unwrap();
-    assert!(vectors.len() >= 7);
-    let root = repo();
+    assert!(vectors.len() >= 22);
+    let input: String = vectors.iter().map(|v| format!("{}\n", v["query"].as_str().unwrap())).collect();
+    let run = faultline_fed(&["--root", &hub(), "search", "--batch", "--limit", "3"], input.as_bytes());
+    run.assert_exit(0);
+    let lines = batch_lines(&run.stdout);
+    assert_eq!(lines.len(), vectors.len(), "{run}");
     let mut failures = Vec::new();
-    for v in &vectors {
-        let query = v["query"].as_str().unwrap();
+    for (v, (query, got)) in vectors.iter().zip(lines) {
         let want: Vec<String> = v["top"].as_array().unwrap().iter().map(|x| x.as_str().unwrap().to_string()).collect();
-        let run = faultline(&["--root", root.to_str().unwrap(), "search", "--limit", "3", "--", query]);
-        run.assert_exit(0);
-        let got = ids(&run.stdout);
+        assert_eq!(query, v["query"].as_str().unwrap());
         if got != want {
             failures.push(format!("{query:?}: want {want:?}, got {got:?}"));
         }
@@ -38,7 +64,7 @@ fn the_shared_vectors_give_their_top_three_on_the_hub() {
 
 #[test]
 fn the_issue_queries_find_their_entry_first() {
-    let root = repo();
+    let root = hub();
     for (query, first) in [
         ("502", "http/502"),
         ("bad gatway", "http/502"),
@@ -49,7 +75,7 @@ fn the_issue_queries_find_their_entry_first() {
         ("Error 525 SSL handshake failed", "cloudflare/525"),
         ("gatway timout", "http/504"),
     ] {
-        let run = faultline(&["--root", root.to_str().unwrap(), "search", "--", query]);
+        let run = faultline(&["--root", &root, "search", "--", query]);
         assert_eq!(ids(&run.stdout).first().map(String::as_str), Some(first), "{query}\n{run}");
     }
 }
@@ -87,6 +113,88 @@ fn a_missing_query_or_bad_limit_is_bad_usage() {
 }
 
 #[test]
+fn batch_answers_each_line_in_order_as_the_one_query_form_does() {
+    let site = Site::fixture("clean");
+    let root = site.path().to_str().unwrap();
+    // An empty line, a CRLF line ending, a quote and a backslash, and a last line without
+    // its newline.
+    let input = "gateway\n\n504\r\nsay \"hi\" \\ there\nxyzzy\nh10";
+    let run = faultline_fed(&["--root", root, "search", "--batch"], input.as_bytes());
+    run.assert_exit(0);
+    let lines = batch_lines(&run.stdout);
+    let queries: Vec<&str> = lines.iter().map(|(q, _)| q.as_str()).collect();
+    assert_eq!(queries, ["gateway", "", "504", "say \"hi\" \\ there", "xyzzy", "h10"], "{run}");
+    for (query, got) in &lines {
+        let one = if query.is_empty() { Vec::new() } else { ids(&site.run(&["search", "--", query]).stdout) };
+        assert_eq!(got, &one, "{query:?}");
+    }
+    assert!(lines[0].1.len() > 1 && lines[1].1.is_empty() && lines[4].1.is_empty(), "{run}");
+    assert!(
+        run.stdout
+            .starts_with("{\"query\":\"gateway\",\"results\":[{\"id\":\"http/502\",\"title\":\"502 Bad Gateway\"}")
+    );
+    let limited = faultline_fed(&["--root", root, "search", "--batch", "--limit", "1"], input.as_bytes());
+    assert!(batch_lines(&limited.stdout).iter().all(|(_, ids)| ids.len() <= 1), "{limited}");
+    let none = faultline_fed(&["--root", root, "search", "--batch"], b"");
+    none.assert_exit(0);
+    assert_eq!(none.stdout, "", "{none}");
+}
+
+#[test]
+fn batch_searches_drafts_only_when_asked() {
+    let site = Site::fixture("clean").with(
+        "content/http/418.md",
+        "---\ntitle: 418 I'm a teapot\ncode: 418\nsummary: A teapot refuses to brew coffee.\ndraft: true\n---\n",
+    );
+    let root = site.path().to_str().unwrap();
+    let run = faultline_fed(&["--root", root, "search", "--batch"], b"teapot\n");
+    assert_eq!(run.stdout, "{\"query\":\"teapot\",\"results\":[]}\n", "{run}");
+    let drafts = faultline_fed(&["--root", root, "search", "--batch", "--drafts"], b"teapot\n");
+    assert_eq!(
+        drafts.stdout, "{\"query\":\"teapot\",\"results\":[{\"id\":\"http/418\",\"title\":\"418 I'm a teapot\"}]}\n",
+        "{drafts}"
+    );
+}
+
+#[test]
+fn batch_stops_at_a_line_that_is_not_utf8() {
+    let site = Site::fixture("clean");
+    let root = site.path().to_str().unwrap();
+    let run = faultline_fed(&["--root", root, "search", "--batch"], b"502\nbad \xff\xfe gateway\n504\n");
+    run.assert_exit(1);
+    // The line before was answered; nothing after.
+    assert_eq!(batch_lines(&run.stdout).len(), 1, "{run}");
+    assert_eq!(
+        run.stderr, "error: line 2 of stdin is not valid UTF-8; --batch reads UTF-8 text, one query per line\n",
+        "{run}"
+    );
+}
+
+#[test]
+fn batch_takes_a_huge_line_in_its_stride() {
+    let site = Site::fixture("clean");
+    let root = site.path().to_str().unwrap();
+    // 4 MB: one word, then many words; the scoring looks at the first 32 terms only.
+    let mut input = "x".repeat(1 << 21);
+    input.push('\n');
+    input.push_str(&"gateway 502 ".repeat(1 << 17));
+    let run = faultline_fed(&["--root", root, "search", "--batch", "--limit", "1"], input.as_bytes());
+    run.assert_exit(0);
+    let lines = batch_lines(&run.stdout);
+    assert_eq!(lines.len(), 2, "{}", run.stderr);
+    assert!(lines[0].1.is_empty());
+    assert_eq!(lines[1].1, ["http/502"]);
+}
+
+#[test]
+fn batch_takes_no_query_words() {
+    let site = Site::fixture("clean");
+    let run = site.run(&["search", "--batch", "502"]);
+    run.assert_exit(2);
+    assert!(run.stderr.contains("'--batch' cannot be used with"), "{run}");
+}
+
+#[test]
 fn drafts_are_searched_only_when_asked() {
     let site = Site::fixture("clean").with(
         "content/http/418.md",
@@ -114,17 +222,18 @@ fn script_json(path: &Path, call: &str) -> Value {
     serde_json::from_str(json).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-/// Decodes one term's postings as SEARCH.md §5 and the page's script read them.
-fn decode(postings: &str) -> Vec<(u64, u64)> {
-    const MORE: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZ@$*+-.";
-    const END: &str = "0123456789abcdefghijklmnopqrstuv";
+/// Decodes one term's postings as SEARCH.md §5 and the page's script read them, with the
+/// digit alphabets the index head gives.
+fn decode(head: &Value, postings: &str) -> Vec<(u64, u64)> {
+    let more = head["rules"]["more"].as_str().unwrap();
+    let end = head["rules"]["end"].as_str().unwrap();
     let mut numbers = Vec::new();
     let mut n = 0u64;
     for c in postings.chars() {
-        if let Some(d) = MORE.find(c) {
+        if let Some(d) = more.find(c) {
             n = n * 32 + d as u64;
         } else {
-            n = n * 32 + END.find(c).unwrap_or_else(|| panic!("bad digit {c:?}")) as u64;
+            n = n * 32 + end.find(c).unwrap_or_else(|| panic!("bad digit {c:?}")) as u64;
             numbers.push(n);
             n = 0;
         }
@@ -160,7 +269,7 @@ fn the_build_ships_the_index_as_scripts_that_cover_every_term() {
     for (k, &start) in starts.iter().enumerate() {
         let shard = script_json(&dir.join(format!("shard-{k}.js")), "shard");
         for (i, p) in shard["postings"].as_array().unwrap().iter().enumerate() {
-            postings.insert(terms[start + i], decode(p.as_str().unwrap()));
+            postings.insert(terms[start + i], decode(&head, p.as_str().unwrap()));
         }
         for phrase in shard["phrases"].as_array().unwrap() {
             let first = phrase[1].as_str().unwrap().split(' ').next().unwrap();
@@ -176,6 +285,38 @@ fn the_build_ships_the_index_as_scripts_that_cover_every_term() {
     let title_weight = gateway.iter().find(|(d, _)| ids[*d as usize] == "http/502").unwrap().1;
     assert_eq!(docs_with(title_weight), ["http/502", "http/504"]);
     assert!(gateway.iter().all(|(d, w)| *w <= title_weight || ids[*d as usize] == "http/502"));
+}
+
+/// SEARCH.md §6: the head carries every constant; the script reads exactly those keys and
+/// keeps no copy of its own.
+#[test]
+fn the_index_head_carries_the_ranking_constants_and_the_script_keeps_none() {
+    let site = themed_fixture();
+    site.run(&["build"]).assert_exit(0);
+    let head = script_json(&site.path().join("public/search/index.js"), "index");
+    assert_eq!(head["v"], 2);
+    let rules = head["rules"].as_object().unwrap();
+    assert_eq!(rules["code_hit"], 3);
+    assert_eq!(rules["code_span"], 4);
+    assert_eq!(rules["max_terms"], 32);
+    assert_eq!(rules["typo"], serde_json::json!([2, 1]));
+    assert_eq!(rules["strip"], "()[]{}<>\"'`,;:.!?");
+    assert_eq!(
+        rules["context_keys"],
+        serde_json::json!(["client", "server", "request", "upstream", "host", "referrer"])
+    );
+    assert_eq!(rules["more"], "ABCDEFGHIJKLMNOPQRSTUVWXYZ@$*+-.");
+    let script = std::fs::read_to_string(repo().join("themes/default/static/search.js")).unwrap();
+    let list = &script[script.find("var RULES = [").expect("search.js lists the rules it reads")..];
+    let list = &list[..list.find("];").unwrap()];
+    let read: std::collections::BTreeSet<&str> = list.split('"').skip(1).step_by(2).collect();
+    let written: std::collections::BTreeSet<&str> = rules.keys().map(String::as_str).collect();
+    assert_eq!(read, written, "search.js reads exactly the rules the head writes");
+    for copy in
+        ["ABCDEFGHIJKLMNOPQRSTUVWXYZ@$*+-.", "0123456789abcdefghijklmnopqrstuv", "\"referrer\"", "= 32;", "{}<>"]
+    {
+        assert!(!script.contains(copy), "search.js keeps its own copy of {copy}");
+    }
 }
 
 #[test]

@@ -4,8 +4,10 @@
  * pair of scripts, never fetched). Three parts:
  *
  * 1. The engine: words (SEARCH.md §1), query reduction (§2) and ranking (§4), a port of
- *    src/search/{words,reduce,rank}.rs rule for rule. Weights come from the index; the
- *    page only looks terms up and adds integers.
+ *    src/search/{words,reduce,rank}.rs rule for rule; each function names its Rust twin.
+ *    Weights, word lists and every ranking constant come from the index head (`rules`,
+ *    SEARCH.md §6), so this file holds the algorithm only; tests/browser/parity.mjs checks
+ *    that both give the same top ten on thousands of queries.
  * 2. The loader: `faultlineSearch.index(data)` and `faultlineSearch.shard(k, data)` are
  *    called by search/index.js and search/shard-<k>.js, appended as <script> elements on
  *    first use.
@@ -76,6 +78,7 @@
     return n;
   }
 
+  // Rust: str::split_whitespace.
   function words(text) {
     return text.split(SPACES).filter(function (w) {
       return w !== "";
@@ -84,7 +87,7 @@
 
   /**
    * A word's runs of letters and digits, each as [run, joined]: joined when exactly one
-   * - or _ links it to the run before (Back-off, ERR_TOO_MANY_REDIRECTS).
+   * - or _ links it to the run before (Back-off, ERR_TOO_MANY_REDIRECTS). Rust: words::chunks.
    */
   function chunks(word) {
     var out = [];
@@ -110,7 +113,7 @@
     return out;
   }
 
-  /** CrashLoopBackOff -> Crash, Loop, Back, Off. */
+  /** CrashLoopBackOff -> Crash, Loop, Back, Off. Rust: words::camel_pieces. */
   function camelPieces(chunk) {
     var pieces = [];
     var start = 0;
@@ -132,7 +135,7 @@
    * Text -> { parts, terms, tail }: parts for phrases, terms for lookup (parts, then each
    * chunk split by case, then each compound, joined and lowercased). When the text ends
    * with a letter or digit, tail counts the last terms that end there: the last piece,
-   * its chunk when split by case, its compound.
+   * its chunk when split by case, its compound. Rust: words::split (and words::walk).
    */
   function split(text) {
     var parts = [];
@@ -176,12 +179,13 @@
     return { parts: parts, terms: terms, tail: endsOpen ? ending : 0 };
   }
 
-  /** Whether a term is worth scoring: not a stop word, longer than one character. */
-  function scores(term, stop) {
-    return charCount(term) >= 2 && !stop.has(term);
+  /** Whether a term is worth scoring: not a stop word, not too short. Rust: words::scores. */
+  function scores(term, rules) {
+    return charCount(term) >= rules.min_term_chars && !rules.stop.has(term);
   }
 
-  /** A code as the index keys it: letters and digits, each lowercased on its own. */
+  /** A code as the index keys it: letters and digits, each lowercased on its own.
+   * Rust: words::code_key. */
   function codeKey(code) {
     var out = "";
     for (var c of code) {
@@ -194,20 +198,21 @@
 
   /* -------------------------------------------------------- 2. Query reduction (§2) */
 
-  // nginx's `key: value` context after an error message.
-  var CONTEXT_KEYS = ["client", "server", "request", "upstream", "host", "referrer"];
-  // Stripped from both ends of a word before it is judged.
-  var STRIP = "()[]{}<>\"'`,;:.!?";
+  // The word lists and thresholds (noise keys, nginx context keys, stripped characters, id
+  // lengths) are `rules` from the index head: src/search/reduce.rs's constants.
 
+  // Rust: reduce::is_key_start.
   function isKeyStart(n) {
     return (n >= 65 && n <= 90) || (n >= 97 && n <= 122) || n === 95;
   }
 
+  // Rust: reduce::is_key_char.
   function isKeyChar(n) {
     return isKeyStart(n) || (n >= 48 && n <= 57);
   }
 
-  /** Where a value starting at `start` ends (after a closing quote, else at a space). */
+  /** Where a value starting at `start` ends (after a closing quote, else at a space).
+   * Rust: reduce::value_end. */
   function valueEnd(text, start, comma) {
     var rest = text.slice(start);
     var close;
@@ -231,7 +236,7 @@
     return c === '"' || c === "'";
   }
 
-  /** key=value -> value, or nothing when the key is a noise key. */
+  /** key=value -> value, or nothing when the key is a noise key. Rust: reduce::key_values. */
   function keyValues(text, noise) {
     var out = "";
     var copied = 0;
@@ -266,16 +271,17 @@
     return out + text.slice(copied);
   }
 
-  /** Drops nginx's `client: 1.2.3.4, server: example.com, request: "GET / HTTP/1.1"`. */
-  function contextPairs(text) {
+  /** Drops nginx's `client: 1.2.3.4, server: example.com, request: "GET / HTTP/1.1"`.
+   * Rust: reduce::context_pairs. */
+  function contextPairs(text, contextKeys) {
     var out = "";
     var copied = 0;
     var i = 0;
     while (i < text.length) {
       var atBoundary = i === 0 || !isKeyChar(text.charCodeAt(i - 1));
       var key = null;
-      for (var k = 0; k < CONTEXT_KEYS.length; k++) {
-        var ck = CONTEXT_KEYS[k];
+      for (var k = 0; k < contextKeys.length; k++) {
+        var ck = contextKeys[k];
         if (text.startsWith(ck, i) && text.charAt(i + ck.length) === ":") {
           key = ck;
           break;
@@ -296,15 +302,18 @@
     return out + text.slice(copied);
   }
 
+  // Rust: reduce::digits.
   function digits(s) {
     return s !== "" && /^[0-9]+$/.test(s);
   }
 
+  // Rust: reduce::leading_digits.
   function leadingDigits(s) {
     var m = /^[0-9]*/.exec(s)[0];
     return [m, s.slice(m.length)];
   }
 
+  // Rust: reduce::is_date.
   function isDate(w) {
     // 2026/04/20, 2026-04-20T10:01:02Z
     var a = leadingDigits(w);
@@ -329,11 +338,13 @@
     return false;
   }
 
+  // Rust: reduce::is_time.
   function isTime(w) {
     var h = leadingDigits(w);
     return h[0].length >= 1 && h[0].length <= 2 && h[1].charAt(0) === ":" && leadingDigits(h[1].slice(1))[0].length === 2;
   }
 
+  // Rust: reduce::is_ipv4.
   function isIpv4(w) {
     var colon = w.indexOf(":");
     var address = colon >= 0 ? w.slice(0, colon) : w;
@@ -348,19 +359,23 @@
     );
   }
 
+  // Rust: reduce::is_ipv6.
   function isIpv6(w) {
     return w.split(":").length - 1 >= 2 && /^[0-9A-Fa-f:.]*$/.test(w);
   }
 
+  // Rust: reduce::is_url.
   function isUrl(w) {
     var at = w.indexOf("://");
     return at >= 0 && /^[A-Za-z][A-Za-z0-9+.-]*$/.test(w.slice(0, at));
   }
 
+  // Rust: reduce::is_path.
   function isPath(w) {
     return w.startsWith("/") || w.startsWith("./") || w.startsWith("../") || w.startsWith("~/");
   }
 
+  // Rust: reduce::is_host.
   function isHost(w) {
     var name = w;
     var colon = w.lastIndexOf(":");
@@ -382,15 +397,20 @@
     return m ? m.length : 0;
   }
 
-  function isId(w) {
-    var hex = w.length >= 8 && /^[0-9A-Fa-f]+$/.test(w) && /[0-9]/.test(w);
-    var mixed = w.length >= 12 && /^[A-Za-z0-9:-]+$/.test(w) && count(w, /[0-9]/g) >= 3 && /[A-Za-z]/.test(w);
+  // Rust: reduce::is_id.
+  function isId(w, rules) {
+    var hex = w.length >= rules.hex_id_chars && /^[0-9A-Fa-f]+$/.test(w) && /[0-9]/.test(w);
+    var mixed =
+      w.length >= rules.id_chars &&
+      /^[A-Za-z0-9:-]+$/.test(w) &&
+      count(w, /[0-9]/g) >= rules.id_digits &&
+      /[A-Za-z]/.test(w);
     return hex || mixed;
   }
 
   /** Whether a word (stripped of surrounding punctuation) names one occurrence, or is
-   * nothing but punctuation. */
-  function isNoise(w) {
+   * nothing but punctuation. Rust: reduce::is_noise. */
+  function isNoise(w, rules) {
     if (w === "") {
       return true;
     }
@@ -409,55 +429,61 @@
       isUrl(w) ||
       isPath(w) ||
       isHost(w) ||
-      (digits(w) && w.length >= 5) ||
-      isId(w)
+      (digits(w) && w.length >= rules.number_digits) ||
+      isId(w, rules)
     );
   }
 
-  function trimStrip(w) {
+  // Rust: str::trim_matches(reduce::STRIP).
+  function trimStrip(w, strip) {
     var a = 0;
     var b = w.length;
-    while (a < b && STRIP.indexOf(w.charAt(a)) >= 0) {
+    while (a < b && strip.indexOf(w.charAt(a)) >= 0) {
       a++;
     }
-    while (b > a && STRIP.indexOf(w.charAt(b - 1)) >= 0) {
+    while (b > a && strip.indexOf(w.charAt(b - 1)) >= 0) {
       b--;
     }
     return w.slice(a, b);
   }
 
-  /** The query (or a messages line) without its noise, words joined by single spaces. */
-  function reduce(text, noise) {
-    return words(contextPairs(keyValues(text, noise)))
+  /** The query (or a messages line) without its noise, words joined by single spaces.
+   * `rules` as Index prepares them. Rust: reduce::reduce. */
+  function reduce(text, rules) {
+    return words(contextPairs(keyValues(text, rules.noise), rules.context_keys))
       .filter(function (w) {
-        return !isNoise(trimStrip(w));
+        return !isNoise(trimStrip(w, rules.strip), rules);
       })
       .join(" ");
   }
 
   /* ---------------------------------------------------------------- 3. Ranking (§4) */
 
-  var CODE_HIT = 3;
-  var CODE_SPAN = 4;
-  var MAX_TERMS = 32;
+  // The multipliers, spans and limits (code_hit, code_span, max_terms, exact, prefix, typo,
+  // *_chars) are `rules` from the index head: src/search/rank.rs's constants.
 
-  var MORE = "ABCDEFGHIJKLMNOPQRSTUVWXYZ@$*+-.";
-  var END = "0123456789abcdefghijklmnopqrstuv";
-  // Character code -> digit value, plus 32 when the digit ends a number; -1 otherwise.
-  var DIGIT = new Int8Array(128).fill(-1);
-  for (var d = 0; d < 32; d++) {
-    DIGIT[MORE.charCodeAt(d)] = d;
-    DIGIT[END.charCodeAt(d)] = d + 32;
+  /**
+   * Character code -> digit value, plus 32 when the digit ends a number; -1 otherwise.
+   * `more` and `end` are the alphabets of render/search.rs (MORE, END), from the head.
+   */
+  function digitTable(more, end) {
+    var table = new Int8Array(128).fill(-1);
+    for (var d = 0; d < 32; d++) {
+      table[more.charCodeAt(d)] = d;
+      table[end.charCodeAt(d)] = d + 32;
+    }
+    return table;
   }
 
-  /** A posting string -> [doc, weight, doc, weight, ...]. */
-  function decode(s) {
+  /** A posting string -> [doc, weight, doc, weight, ...]. Rust: render::search::encode,
+   * backwards. */
+  function decode(s, table) {
     var out = [];
     var n = 0;
     var doc = 0;
     var half = 0;
     for (var i = 0; i < s.length; i++) {
-      var v = DIGIT[s.charCodeAt(i)];
+      var v = table[s.charCodeAt(i)];
       if (v < 0) {
         throw new Error("faultline search: bad posting digit");
       }
@@ -496,7 +522,7 @@
     return a.length - b.length;
   }
 
-  /** First index in sorted `list` whose item is not below `s`. */
+  /** First index in sorted `list` whose item is not below `s`. Rust: slice::partition_point. */
   function lowerBound(list, s) {
     var lo = 0;
     var hi = list.length;
@@ -540,7 +566,7 @@
   /**
    * Edit distance between the first `n` code points of `a` and the first `m` of `b`, or -1
    * when above `max`: only the diagonal band |i - j| <= max is computed, which gives the
-   * exact distance whenever it is within `max`.
+   * exact distance whenever it is within `max`. Rust: rank::levenshtein (full rows there).
    */
   function levenshtein(a, n, b, m, max) {
     if (Math.abs(n - m) > max) {
@@ -662,14 +688,53 @@
     return levenshtein(x, x.length, y, y.length, max);
   }
 
+  // Every key `rules` must hold: what render/search.rs's `rules` writes.
+  var RULES = [
+    "stop",
+    "min_term_chars",
+    "noise_keys",
+    "context_keys",
+    "strip",
+    "number_digits",
+    "hex_id_chars",
+    "id_chars",
+    "id_digits",
+    "code_hit",
+    "code_span",
+    "max_terms",
+    "exact",
+    "prefix",
+    "typo",
+    "prefix_min_chars",
+    "typo_min_chars",
+    "typo_far_chars",
+    "more",
+    "end",
+  ];
+
+  /** The head's `rules`, checked, with the lists as sets and the digit table built. */
+  function prepareRules(raw) {
+    var rules = {};
+    RULES.forEach(function (key) {
+      if (!raw || raw[key] === undefined) {
+        throw new Error("faultline search: the index has no rule " + key);
+      }
+      rules[key] = raw[key];
+    });
+    rules.stop = new Set(raw.stop);
+    rules.noise = new Set(raw.noise_keys);
+    rules.digit = digitTable(raw.more, raw.end);
+    return rules;
+  }
+
   /** The index as the page holds it: the head now, shards as queries need them. */
   function Index(data) {
-    if (!data || data.v !== 1) {
+    if (!data || data.v !== 2) {
       throw new Error("faultline search: unknown index version");
     }
     this.docs = data.docs;
-    this.stop = new Set(data.stop);
-    this.noise = new Set(data.noise);
+    this.rules = prepareRules(data.rules);
+    this.stop = this.rules.stop;
     this.terms = data.terms;
     this.starts = data.shards;
     // A site with no terms still has shard 0, which holds everything.
@@ -756,7 +821,7 @@
     var p = this.postings[t];
     if (!p) {
       var k = this.shardOfTerm(t);
-      p = this.postings[t] = decode(this.shards[k].postings[t - this.starts[k]]);
+      p = this.postings[t] = decode(this.shards[k].postings[t - this.starts[k]], this.rules.digit);
     }
     return p;
   };
@@ -770,10 +835,12 @@
   };
 
   /**
-   * The terms a query term stands for, each with its multiplier: itself (4), the terms it
-   * begins while being typed (3), near spellings when it is not a term (2 or 1).
+   * The terms a query term stands for, each with its multiplier: itself (exact), the terms
+   * it begins while being typed (prefix), near spellings when it is not a term (typo).
+   * Rust: Index::expand.
    */
   Index.prototype.expand = function (term, typing) {
+    var rules = this.rules;
     // A reader typing a long line re-plans the same words at every key: keep them.
     var key = (typing ? "+" : "-") + term;
     var cached = this.expansions.get(key);
@@ -787,18 +854,18 @@
     this.expansions.set(key, out);
     var known = this.find(term);
     if (known >= 0) {
-      out.push([known, 4]);
+      out.push([known, rules.exact]);
     }
     var length = charCount(term);
-    if (typing && length >= 2) {
+    if (typing && length >= rules.prefix_min_chars) {
       for (var i = lowerBound(this.terms, term); i < this.terms.length && this.terms[i].startsWith(term); i++) {
         if (i !== known) {
-          out.push([i, 3]);
+          out.push([i, rules.prefix]);
         }
       }
     }
-    if (known < 0 && length >= 4 && ALPHA.test(term)) {
-      var max = length >= 8 ? 2 : 1;
+    if (known < 0 && length >= rules.typo_min_chars && ALPHA.test(term)) {
+      var max = length >= rules.typo_far_chars ? 2 : 1;
       var chars = Int32Array.from(Array.from(term), function (c) {
         return c.codePointAt(0);
       });
@@ -816,7 +883,7 @@
             dist = levenshtein(chars, length, CODES, CODES.count, max);
           }
           if (dist >= 0) {
-            out.push([t, dist === 1 ? 2 : 1]);
+            out.push([t, rules.typo[dist === 1 ? 0 : 1]]);
           }
         }
       }
@@ -826,18 +893,18 @@
 
   /**
    * Everything a query needs before it can be ranked: its parts, its scoring terms with
-   * their expansions, and the shards those live in.
+   * their expansions, and the shards those live in. Rust: the first half of Index::search.
    */
   Index.prototype.plan = function (query) {
-    var w = split(reduce(query, this.noise));
+    var w = split(reduce(query, this.rules));
     var typing = query !== "" && isAlnum(lastChar(query));
     var tailStart = w.terms.length - (typing ? w.tail : 0);
     var needs = new Set();
     var seen = new Set();
     var scoring = [];
-    for (var i = 0; i < w.terms.length && scoring.length < MAX_TERMS; i++) {
+    for (var i = 0; i < w.terms.length && scoring.length < this.rules.max_terms; i++) {
       var term = w.terms[i];
-      if (!scores(term, this.stop) || seen.has(term)) {
+      if (!scores(term, this.rules) || seen.has(term)) {
         continue;
       }
       seen.add(term);
@@ -868,8 +935,11 @@
   /**
    * Ranks a plan whose shards are all loaded: { hits: the `limit` best (all when
    * undefined) as [doc, exact, points], best first; total: how many documents scored }.
+   * Rust: the second half of Index::search.
    */
   Index.prototype.rank = function (plan, limit) {
+    var codeSpan = this.rules.code_span;
+    var codeHit = this.rules.code_hit;
     var exact = this.exact;
     var points = this.points;
     var best = this.best;
@@ -886,14 +956,14 @@
     }
     for (var i = 0; i < parts.length; i++) {
       var key = "";
-      for (var j = i; j < parts.length && j < i + CODE_SPAN; j++) {
+      for (var j = i; j < parts.length && j < i + codeSpan; j++) {
         key += parts[j];
         var docs = this.byCode.get(key);
         if (docs) {
           for (var c = 0; c < docs.length; c++) {
             if (!coded.has(docs[c])) {
               coded.add(docs[c]);
-              exact[docs[c]] += CODE_HIT;
+              exact[docs[c]] += codeHit;
               touch(docs[c]);
             }
           }
@@ -973,6 +1043,7 @@
   /**
    * The `limit` best of `docs` in ranking order (exact, then points, highest first, then
    * document number), without sorting them all: a heap holds the best so far, worst on top.
+   * Rust: the sort at the end of Index::search.
    */
   function best_(docs, exact, points, limit) {
     function before(x, y) {
@@ -1062,6 +1133,7 @@
     decode: decode,
     distance: distance,
     compare: compare,
+    prepareRules: prepareRules,
     Index: Index,
   };
 
