@@ -10,6 +10,7 @@ mod harness;
 mod hub;
 mod new;
 mod panics;
+mod reader;
 mod related;
 mod search;
 mod serve;
