@@ -301,7 +301,8 @@
       id = source + "/" + name + "-" + k;
     }
     code = code || name;
-    var title = (guess && guess.title) || (code + ": " + words(first, index, 8)).slice(0, 90);
+    var rest = guess ? first.split(guess.code).join(" ") : first;
+    var title = (guess && guess.title) || (code + ": " + words(rest, index, 8)).slice(0, 90);
     var today = new Date().toISOString().slice(0, 10);
     var content =
       "---\n" +
@@ -373,7 +374,8 @@
     this.box = form.querySelector("textarea");
     this.out = document.getElementById("edit-your-error-results");
     this.here = form.getAttribute("data-id");
-    this.page = form.getAttribute("data-source");
+    // The entry's source: a draft proposed from its page most likely belongs there too.
+    this.page = (this.here || "").split("/")[0];
     this.pending = null;
     this.timer = 0;
     this.box.addEventListener("input", function () {
