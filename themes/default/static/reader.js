@@ -332,7 +332,8 @@
 
   /** Where the draft goes with `propose_url` set. */
   function proposalUrl(d) {
-    return proposeUrl.split("{path}").join(encodeURIComponent(d.path)).split("{content}").join(encodeURIComponent(d.content));
+    var url = proposeUrl.split("{path}").join(encodeURIComponent(d.path));
+    return url.split("{content}").join(encodeURIComponent(d.content));
   }
 
   /** Fills `box` with the proposal of `query` as a new entry, and shows it. */
@@ -350,9 +351,8 @@
       p.appendChild(document.createTextNode(": the site's repository opens with this draft filled in."));
       box.appendChild(p);
     } else {
-      box.appendChild(
-        el("p", {}, "Nothing here matches this message well. Create the page in the site's folder with this command, then paste the draft below into content/" + d.path + ":"),
-      );
+      var how = "Create the page in the site's folder with this command, then paste the draft below into content/";
+      box.appendChild(el("p", {}, "Nothing here matches this message well. " + how + d.path + ":"));
       var command = el("pre", { class: "propose-command" });
       command.appendChild(el("code", {}, d.command));
       box.appendChild(command);

@@ -1789,51 +1789,51 @@
     var good = reader ? reader.goodMatch(result) : true;
     var strong = reader ? reader.strongCount(result) : hits.length;
     hits.slice(0, PAGE_LIMIT).forEach(function (h, i) {
-      var doc = index.docs[h[0]];
-      var best = i === 0 && good;
-      var li = el("li", { class: best ? "search-result search-best" : i < strong ? "search-result" : "search-result weak" });
-      if (best) {
-        li.appendChild(el("span", { class: "best-label" }, "Best match"));
-      }
-      var a = el("a", { href: api.url(doc[0]), "data-id": doc[0], class: "search-hit" });
-      fillHit(a, doc, marks);
-      li.appendChild(a);
-      if (best && doc[4]) {
-        var fix = el("p", { class: "best-fix" });
-        fix.appendChild(el("strong", null, "Fastest fix, step 1:"));
-        fix.appendChild(document.createTextNode(doc[4]));
-        li.appendChild(fix);
-      }
-      self.results.appendChild(li);
+      self.results.appendChild(resultItem(index.docs[h[0]], marks, i === 0 && good, i >= strong));
     });
-    var shown = Math.min(hits.length, PAGE_LIMIT);
-    var q = " for “" + quoted(query) + "”";
-    if (!good) {
-      this.status.textContent =
-        "No entry matches “" +
-        quoted(query) +
-        "” well; " +
-        plural(result.total, "entry shares", "entries share") +
-        " some of its words" +
-        (result.total > shown ? ", the best " + shown + " shown." : ".");
-    } else if (strong === shown) {
-      this.status.textContent =
-        plural(result.total, "result", "results") + q + (result.total > shown ? ", the best " + shown + " shown." : ".");
-    } else {
-      // A pasted line shares a common word or two with many entries: count the entries that
-      // match it well, and say how many more share only some words.
-      this.status.textContent =
-        plural(strong, "result", "results") +
-        q +
-        "; " +
-        (result.total - strong) +
-        " more share only some of its words" +
-        (result.total > shown ? ", the best " + shown + " shown." : ".");
-    }
+    this.status.textContent = statusLine(result, query, good, strong, Math.min(hits.length, PAGE_LIMIT));
     if (!good && reader) {
       reader.offer(this.propose, query, index);
     }
   };
+
+  /**
+   * One result of the search page; the best match, when it answers the query, comes with
+   * the first step of its fastest fix. `weak`: it shares only some words of the query.
+   */
+  function resultItem(doc, marks, best, weak) {
+    var li = el("li", { class: best ? "search-result search-best" : weak ? "search-result weak" : "search-result" });
+    if (best) {
+      li.appendChild(el("span", { class: "best-label" }, "Best match"));
+    }
+    var a = el("a", { href: api.url(doc[0]), "data-id": doc[0], class: "search-hit" });
+    fillHit(a, doc, marks);
+    li.appendChild(a);
+    if (best && doc[4]) {
+      var fix = el("p", { class: "best-fix" });
+      fix.appendChild(el("strong", null, "Fastest fix, step 1:"));
+      fix.appendChild(document.createTextNode(doc[4]));
+      li.appendChild(fix);
+    }
+    return li;
+  }
+
+  /** The search page's count: the entries that match well, then those sharing a word. */
+  function statusLine(result, query, good, strong, shown) {
+    var cut = result.total > shown ? ", the best " + shown + " shown." : ".";
+    if (!good) {
+      var share = plural(result.total, "entry shares", "entries share");
+      return "No entry matches “" + quoted(query) + "” well; " + share + " some of its words" + cut;
+    }
+    var q = " for “" + quoted(query) + "”";
+    if (strong === shown) {
+      return plural(result.total, "result", "results") + q + cut;
+    }
+    // A pasted line shares a common word or two with many entries: count the entries that
+    // match it well, and say how many more share only some words.
+    var more = result.total - strong;
+    return plural(strong, "result", "results") + q + "; " + more + " more share only some of its words" + cut;
+  }
 
   /** A query as the status line quotes it: a pasted log line is cut short, the box shows it. */
   function quoted(query) {
