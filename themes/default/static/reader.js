@@ -76,14 +76,27 @@
     }
   }
 
-  /** Adds a copy button for `text` to `node`, labelled for screen readers by `what`. */
+  /**
+   * Adds a copy button for `text` to `node`, labelled for screen readers by `what`. A `pre`
+   * scrolls sideways, so its button goes beside it in a wrapper rather than inside it.
+   */
   function addCopy(node, text, what) {
     var button = el("button", { type: "button", class: "copy", "aria-label": "Copy " + what }, "Copy");
     button.addEventListener("click", function () {
       copy(text, button);
     });
     node.classList.add("copyable");
+    if (node.tagName === "PRE") {
+      var wrap = el("div", { class: "copy-wrap" });
+      if (node.parentNode) {
+        node.parentNode.insertBefore(wrap, node);
+      }
+      wrap.appendChild(node);
+      wrap.appendChild(button);
+      return wrap;
+    }
     node.appendChild(button);
+    return node;
   }
 
   function copyButtons(root) {
@@ -355,13 +368,11 @@
       box.appendChild(el("p", {}, "Nothing here matches this message well. " + how + d.path + ":"));
       var command = el("pre", { class: "propose-command" });
       command.appendChild(el("code", {}, d.command));
-      box.appendChild(command);
-      addCopy(command, d.command, "the command");
+      box.appendChild(addCopy(command, d.command, "the command"));
     }
     var pre = el("pre", { class: "propose-draft" });
     pre.appendChild(el("code", {}, d.content));
-    box.appendChild(pre);
-    addCopy(pre, d.content, "the draft");
+    box.appendChild(addCopy(pre, d.content, "the draft"));
     box.hidden = false;
     return d;
   }
@@ -391,6 +402,11 @@
       e.preventDefault();
       self.run();
     });
+    // Matches now show as the reader types: the note for readers without scripts goes.
+    var note = form.querySelector(".no-script");
+    if (note) {
+      note.hidden = true;
+    }
   }
 
   EditForm.prototype.run = function () {
