@@ -147,8 +147,10 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<Outcome> {
     let theme = theme::load(root, &site.config.theme)?;
     let templates = Templates::compile(&theme)?;
 
-    let (assets, asset_paths) = theme_assets(&theme);
+    let (mut assets, asset_paths) = theme_assets(&theme);
     let statics = theme::files(&root.join("static"))?;
+    // A static file replaces the theme's asset at the same path (a site's own favicon.svg).
+    assets.retain(|path, _| !statics.contains_key(path));
 
     let style = if options.offline { LinkStyle::File } else { LinkStyle::Folder };
     let render_options = Options { style, base_url, assets: asset_paths };

@@ -126,23 +126,36 @@ pub fn positioned_links(body: &str, body_offset: usize) -> Vec<(String, Pos)> {
 
 /// The anchors of the headings in a body, claimed from `anchors` in document order.
 pub fn heading_anchors(body: &str, anchors: &mut AnchorSet) {
-    let mut heading: Option<String> = None;
+    claim_headings(body, anchors);
+}
+
+/// The headings of a body, in order, as `(level, text, anchor)`, their anchors claimed as
+/// the page claims them (after the fixed ones).
+pub fn headings(body: &str) -> Vec<(u8, String, String)> {
+    claim_headings(body, &mut AnchorSet::default())
+}
+
+fn claim_headings(body: &str, anchors: &mut AnchorSet) -> Vec<(u8, String, String)> {
+    let mut out = Vec::new();
+    let mut heading: Option<(u8, String)> = None;
     for event in Parser::new_ext(body, options()) {
         match event {
-            Event::Start(Tag::Heading { .. }) => heading = Some(String::new()),
+            Event::Start(Tag::Heading { level, .. }) => heading = Some((level as u8, String::new())),
             Event::Text(t) | Event::Code(t) => {
-                if let Some(h) = heading.as_mut() {
+                if let Some((_, h)) = heading.as_mut() {
                     h.push_str(&t);
                 }
             }
             Event::End(TagEnd::Heading(_)) => {
-                if let Some(h) = heading.take() {
-                    anchors.claim(&h);
+                if let Some((level, text)) = heading.take() {
+                    let anchor = anchors.claim(&text);
+                    out.push((level, text, anchor));
                 }
             }
             _ => {}
         }
     }
+    out
 }
 
 /// Splits an `@/id#fragment` target into the id and the fragment.

@@ -144,6 +144,7 @@ impl Renderer<'_> {
                 side(*i).hash(&mut h);
                 cards(&mut h, &self.graph.related[*i]);
                 self.graph.partners[*i].iter().for_each(|&p| inputs.rows[p].hash(&mut h));
+                cards(&mut h, &self.returned_by(*i).0);
             }
             Job::Pair(p) => {
                 let pair = &self.graph.pairs[*p];
@@ -160,7 +161,8 @@ impl Renderer<'_> {
                     (source, list.len()).hash(&mut h);
                     hash_page(&mut h, self.site.source_pages.get(*source));
                 }
-                cards(&mut h, &self.recent());
+                cards(&mut h, &self.recent(super::pages::RECENT));
+                cards(&mut h, &self.most_linked());
                 (self.by_source.values().map(Vec::len).sum::<usize>(), self.graph.pairs.len()).hash(&mut h);
             }
             Job::Source(source, page) => {
@@ -225,6 +227,11 @@ impl Renderer<'_> {
                 self.by_tag.keys().for_each(|t| t.hash(&mut h));
             }
             Job::Robots => self.options.base_url.hash(&mut h),
+            Job::Feed => {
+                global.hash(&mut h);
+                cards(&mut h, &self.recent(super::feed::FEED_ENTRIES));
+            }
+            Job::OpenSearch => global.hash(&mut h),
         }
         h.finish()
     }
@@ -249,7 +256,7 @@ impl Renderer<'_> {
 /// ones.
 fn weight(job: &Job) -> u8 {
     match job {
-        Job::ApiIndex | Job::CompareIndex | Job::SearchIndex | Job::Sitemap => 3,
+        Job::ApiIndex | Job::CompareIndex | Job::SearchIndex | Job::Sitemap | Job::Feed => 3,
         Job::Home | Job::TagIndex | Job::SearchShard(_) => 2,
         Job::Source(..) | Job::Class(..) | Job::Tag(..) => 1,
         _ => 0,

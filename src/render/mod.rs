@@ -8,10 +8,14 @@
 
 mod api;
 mod deps;
+mod feed;
 pub mod highlight;
+mod hubs;
 pub mod markdown;
 mod pages;
+mod reader;
 mod search;
+mod table;
 pub mod templates;
 pub mod urls;
 pub mod view;
@@ -79,6 +83,8 @@ enum Job {
     ApiIndex,
     Sitemap,
     Robots,
+    Feed,
+    OpenSearch,
 }
 
 /// Everything computed once and shared by all jobs.
@@ -96,6 +102,8 @@ pub struct Renderer<'a> {
     by_source: BTreeMap<&'a str, Vec<usize>>,
     by_class: BTreeMap<Class, Vec<usize>>,
     by_tag: BTreeMap<&'a str, Vec<usize>>,
+    /// Included non-http entries by their `status`, in natural order.
+    by_status: BTreeMap<i64, Vec<usize>>,
     /// The navigation every page shows, computed once.
     nav: Vec<view::Link>,
     /// The search index and its shards; `None` when its files are left to [`search_files`].
@@ -163,8 +171,12 @@ impl<'a> Renderer<'a> {
         let mut by_source: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
         let mut by_class: BTreeMap<Class, Vec<usize>> = BTreeMap::new();
         let mut by_tag: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
+        let mut by_status: BTreeMap<i64, Vec<usize>> = BTreeMap::new();
         for (i, e) in site.entries.iter().enumerate().filter(|(i, _)| graph.included[*i]) {
             by_source.entry(&e.source).or_default().push(i);
+            if let (false, Some(status)) = (e.source == "http", e.fm.status) {
+                by_status.entry(status).or_default().push(i);
+            }
             if let Some(class) = e.class {
                 by_class.entry(class).or_default().push(i);
             }
@@ -193,6 +205,7 @@ impl<'a> Renderer<'a> {
             by_source,
             by_class,
             by_tag,
+            by_status,
             nav: Vec::new(),
             search: None,
             api_memo: None,
@@ -224,7 +237,7 @@ impl<'a> Renderer<'a> {
         }
         jobs.extend((0..self.graph.redirects.len()).map(Job::Redirect));
         if self.options.base_url.is_some() {
-            jobs.push(Job::Sitemap);
+            jobs.extend([Job::Sitemap, Job::Feed, Job::OpenSearch]);
         }
         jobs
     }
@@ -265,6 +278,8 @@ impl<'a> Renderer<'a> {
             Job::ApiIndex => "api/index.json".into(),
             Job::Sitemap => "sitemap.xml".into(),
             Job::Robots => "robots.txt".into(),
+            Job::Feed => "feed.xml".into(),
+            Job::OpenSearch => "opensearch.xml".into(),
         }
     }
 
@@ -272,7 +287,13 @@ impl<'a> Renderer<'a> {
         match job {
             Job::Entry(_) => FileKind::Entry,
             Job::Pair(_) => FileKind::Comparison,
-            Job::ApiIndex | Job::Sitemap | Job::Robots | Job::SearchIndex | Job::SearchShard(_) => FileKind::Other,
+            Job::ApiIndex
+            | Job::Sitemap
+            | Job::Robots
+            | Job::Feed
+            | Job::OpenSearch
+            | Job::SearchIndex
+            | Job::SearchShard(_) => FileKind::Other,
             _ => FileKind::Page,
         }
     }
@@ -318,6 +339,8 @@ impl<'a> Renderer<'a> {
             Job::ApiIndex => return Ok(vec![self.api_index()?]),
             Job::Sitemap => self.sitemap(),
             Job::Robots => self.robots(),
+            Job::Feed => self.feed(),
+            Job::OpenSearch => self.opensearch(),
         };
         Ok(vec![html.into_bytes()])
     }

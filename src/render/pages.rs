@@ -1,8 +1,10 @@
 //! The HTML pages (and sitemap, robots.txt): building each page's view and rendering it.
 
+use super::hubs::Group;
 use super::markdown::{self, Ctx};
+use super::table::{Line, table};
 use super::urls::{LinkStyle, root_of};
-use super::view::{Card, Cause, EntryView, Faq, Link, Pagination, PairLink, Row, Step};
+use super::view::{Card, Cause, CompareTable, EntryView, Faq, Link, Pagination, Row, Step};
 use super::{PAGE_SIZE, Renderer, class_dir, paged};
 use crate::model::Page;
 use crate::model::entry::{Class, Entry, Iana, Likelihood};
@@ -15,6 +17,9 @@ use serde::Serialize;
 const ROOT: &str = "%ROOT%/";
 /// Stands for `index.html` or nothing after an entry's folder, like [`ROOT`].
 const PAGE: &str = "%PAGE%";
+
+/// How many recently updated entries the home page shows.
+pub(super) const RECENT: usize = 10;
 
 /// What every page's `<head>` and navigation need.
 #[derive(Debug, Serialize)]
@@ -32,6 +37,16 @@ struct Meta<'a> {
     /// The search page, and the script that runs the search box.
     search_url: String,
     search_js: String,
+    /// The script of the reader's tools: copy buttons, the "Edit your error" form, the
+    /// best answer and the proposal of a missing error on the search page.
+    reader_js: String,
+    /// `propose_url` from site.yaml, for the proposal of a missing error.
+    propose_url: Option<&'a str>,
+    /// The site's icon, from this page.
+    favicon: Option<String>,
+    /// With a base URL: the Atom feed and the OpenSearch description, from this page.
+    feed_url: Option<String>,
+    opensearch_url: Option<String>,
     /// `folder` or `file`: how the search script links to results.
     style: &'static str,
     canonical: Option<String>,
@@ -92,8 +107,16 @@ struct EntryPage<'a> {
     meta: Meta<'a>,
     entry: EntryView,
     related: Vec<&'a Card>,
-    own_row: &'a Row,
-    compare: Vec<PairLink<'a>>,
+    /// The comparison table, when the entry forms pairs.
+    table: Option<CompareTable>,
+    /// "On this page": links to the page's sections.
+    toc: Vec<Link>,
+    /// For http entries: the platform errors whose `status` is this code, and the anchor
+    /// of their section.
+    returned_by: Vec<&'a Card>,
+    returned_anchor: String,
+    /// schema.org JSON-LD, safe inside a script element.
+    json_ld: String,
 }
 
 #[derive(Serialize)]
@@ -106,6 +129,7 @@ struct Side<'a> {
 struct PairPage<'a> {
     meta: Meta<'a>,
     sides: [Side<'a>; 2],
+    table: CompareTable,
     prose: String,
 }
 
@@ -115,6 +139,8 @@ struct ListPage<'a> {
     heading: String,
     intro: String,
     entries: Vec<&'a Card>,
+    /// On class pages, the same entries by source, HTTP codes first; empty elsewhere.
+    groups: Vec<Group<'a>>,
     pagination: Pagination,
 }
 
@@ -125,6 +151,8 @@ struct HomePage<'a> {
     intro: String,
     classes: Vec<Link>,
     sources: Vec<Link>,
+    /// The errors other pages link to most.
+    popular: Vec<&'a Card>,
     recent: Vec<&'a Card>,
     entry_count: usize,
     pair_count: usize,
@@ -190,6 +218,11 @@ impl Renderer<'_> {
             css: format!("{root}{}", self.options.assets.get("style.css").map_or("", String::as_str)),
             search_url: format!("{root}{}", self.page_url("search")),
             search_js: format!("{root}{}", self.options.assets.get("search.js").map_or("", String::as_str)),
+            reader_js: self.options.assets.get("reader.js").map(|p| format!("{root}{p}")).unwrap_or_default(),
+            propose_url: config.propose_url.as_deref(),
+            favicon: self.options.assets.get("favicon.svg").map(|p| format!("{root}{p}")),
+            feed_url: self.options.base_url.as_ref().map(|_| format!("{root}feed.xml")),
+            opensearch_url: self.options.base_url.as_ref().map(|_| format!("{root}opensearch.xml")),
             style: match self.options.style {
                 LinkStyle::Folder => "folder",
                 LinkStyle::File => "file",
@@ -202,7 +235,8 @@ impl Renderer<'_> {
     }
 
     /// The site navigation: the sources, then Comparisons and Tags, with root-relative URLs,
-    /// so one list serves every page.
+    /// so one list serves every page. A source shows the first word of its title ("nginx"
+    /// for "nginx upstream errors"), so the row fits a wide screen; `detail` holds the title.
     pub(super) fn navigation(&self) -> Vec<Link> {
         let link = |text: String, dir: &str, count: usize| Link {
             text,
@@ -210,8 +244,15 @@ impl Renderer<'_> {
             count,
             detail: String::new(),
         };
-        let mut nav: Vec<Link> =
-            self.by_source.iter().map(|(source, list)| link(self.source_title(source), source, list.len())).collect();
+        let mut nav: Vec<Link> = self
+            .by_source
+            .iter()
+            .map(|(source, list)| {
+                let title = self.source_title(source);
+                let short = title.split_whitespace().next().unwrap_or(source).to_string();
+                Link { detail: title, ..link(short, source, list.len()) }
+            })
+            .collect();
         nav.push(link("Comparisons".into(), "compare", self.graph.pairs.len()));
         nav.push(link("Tags".into(), "tags", self.by_tag.len()));
         nav
@@ -328,25 +369,38 @@ impl Renderer<'_> {
         let e = &self.site.entries[i];
         let entry = self.entry_view(i, self.fill_links(body, "../../", false));
         let description = entry.summary_text.clone();
-        let compare = self.graph.partners[i]
-            .iter()
-            .map(|&p| PairLink {
+        let root = "../../";
+        let partners = self.partner_order(i);
+        let table = (!partners.is_empty()).then(|| {
+            let own = Line { row: &self.rows[i], url: None, pair_url: None };
+            let lines = partners.iter().map(|&p| Line {
                 row: &self.rows[p],
+                url: Some(format!("{root}{}", self.rows[p].url)),
                 pair_url: self
                     .graph
                     .pair(i, p)
-                    .map(|pair| self.page_url(&format!("compare/{}", pair.name)))
-                    .unwrap_or_default(),
-            })
-            .collect();
+                    .map(|pair| format!("{root}{}", self.page_url(&format!("compare/{}", pair.name)))),
+            });
+            self.table(std::iter::once(own).chain(lines).collect(), root)
+        });
+        let returned = self.returned_by(i);
         let page = EntryPage {
             meta: self.meta(&e.id, e.fm.title.clone(), description, "article"),
             entry,
             related: self.graph.related[i].iter().map(|&r| &self.cards[r]).collect(),
-            own_row: &self.rows[i],
-            compare,
+            table,
+            toc: self.on_this_page(i, &returned),
+            returned_by: returned.0.iter().map(|&r| &self.cards[r]).collect(),
+            returned_anchor: returned.1,
+            json_ld: self.json_ld(i),
         };
         self.templates.render("entry.html", &page)
+    }
+
+    /// The comparison table of `lines` for a page at `root`.
+    fn table(&self, lines: Vec<Line<'_>>, root: &str) -> CompareTable {
+        let url_of = |id: &str| self.url_of_id(id);
+        table(lines, &self.ctx(root, &url_of))
     }
 
     pub(super) fn pair_page(&self, p: usize) -> Result<String> {
@@ -360,12 +414,15 @@ impl Renderer<'_> {
         };
         let title = format!("{} vs {}", a.fm.title, b.fm.title);
         let description = format!("{}: {} {}: {}", a.fm.code, plain(&a.fm.summary), b.fm.code, plain(&b.fm.summary));
+        let line =
+            |i: usize| Line { row: &self.rows[i], url: Some(format!("../../{}", self.rows[i].url)), pair_url: None };
         let page = PairPage {
             meta: self.meta(&dir, title, description, "article"),
             sides: [
                 Side { entry: self.entry_view(pair.a, String::new()), row: &self.rows[pair.a] },
                 Side { entry: self.entry_view(pair.b, String::new()), row: &self.rows[pair.b] },
             ],
+            table: self.table(vec![line(pair.a), line(pair.b)], "../../"),
             prose,
         };
         self.templates.render("compare.html", &page)
@@ -383,7 +440,7 @@ impl Renderer<'_> {
         heading: String,
         description: String,
         intro: String,
-        list: &[usize],
+        (list, grouped): (&[usize], bool),
     ) -> Result<String> {
         let here = paged(dir, page);
         let total = list.len().div_ceil(PAGE_SIZE).max(1);
@@ -396,9 +453,11 @@ impl Renderer<'_> {
             next: (page < total).then(|| link(page + 1)),
         };
         let title = if page > 1 { format!("{heading} (page {page} of {total})") } else { heading.clone() };
-        let entries = list.iter().skip((page - 1) * PAGE_SIZE).take(PAGE_SIZE).map(|&i| &self.cards[i]).collect();
-        let data =
-            ListPage { meta: self.meta(&here, title, description, "website"), heading, intro, entries, pagination };
+        let entries: Vec<&Card> =
+            list.iter().skip((page - 1) * PAGE_SIZE).take(PAGE_SIZE).map(|&i| &self.cards[i]).collect();
+        let groups = if grouped { self.groups(&entries) } else { Vec::new() };
+        let meta = self.meta(&here, title, description, "website");
+        let data = ListPage { meta, heading, intro, entries, groups, pagination };
         self.templates.render("list.html", &data)
     }
 
@@ -409,31 +468,33 @@ impl Renderer<'_> {
             .and_then(|p| p.summary.clone())
             .unwrap_or_else(|| format!("Every {heading} error, with its fastest fix."));
         let intro = if page == 1 { self.prose(prose, &root_of(source)) } else { String::new() };
-        self.list_page(source, page, heading, description, intro, &self.by_source[source])
+        self.list_page(source, page, heading, description, intro, (&self.by_source[source], false))
     }
 
     pub(super) fn class_page(&self, class: Class, page: usize) -> Result<String> {
         let heading = format!("{} {}", class.label(), class.name());
         let description = format!("HTTP {} status codes, and the platform errors that produce them.", class.label());
-        self.list_page(&class_dir(class), page, heading, description, String::new(), &self.by_class[&class])
+        let list = (self.by_class[&class].as_slice(), true);
+        self.list_page(&class_dir(class), page, heading, description, String::new(), list)
     }
 
     pub(super) fn tag_page(&self, tag: &str, page: usize) -> Result<String> {
         let heading = format!("Tagged “{tag}”");
         let description = format!("Errors tagged {tag}.");
-        self.list_page(&format!("tags/{tag}"), page, heading, description, String::new(), &self.by_tag[tag])
+        let list = (self.by_tag[tag].as_slice(), false);
+        self.list_page(&format!("tags/{tag}"), page, heading, description, String::new(), list)
     }
 
-    /// The ten entries the home page shows as recently updated: newest first, entries
+    /// The `n` most recently updated entries (ten on the home page): newest first, entries
     /// without a date last, ties in natural id order.
-    pub(super) fn recent(&self) -> Vec<usize> {
+    pub(super) fn recent(&self, n: usize) -> Vec<usize> {
         let mut recent: Vec<usize> = (0..self.site.entries.len()).filter(|&i| self.graph.included[i]).collect();
         let newest_first = |a: &usize, b: &usize| {
             self.site.entries[*b].fm.updated.cmp(&self.site.entries[*a].fm.updated).then(a.cmp(b))
         };
-        if recent.len() > 10 {
-            recent.select_nth_unstable_by(9, newest_first);
-            recent.truncate(10);
+        if recent.len() > n && n > 0 {
+            recent.select_nth_unstable_by(n - 1, newest_first);
+            recent.truncate(n);
         }
         recent.sort_by(newest_first);
         recent
@@ -471,7 +532,8 @@ impl Renderer<'_> {
             intro: self.prose(home, ""),
             classes,
             sources,
-            recent: self.recent().into_iter().map(|i| &self.cards[i]).collect(),
+            popular: self.most_linked().into_iter().map(|i| &self.cards[i]).collect(),
+            recent: self.recent(RECENT).into_iter().map(|i| &self.cards[i]).collect(),
             entry_count: self.graph.included.iter().filter(|&&x| x).count(),
             pair_count: self.graph.pairs.len(),
         };
@@ -540,7 +602,12 @@ impl Renderer<'_> {
             count: list.len(),
             detail: String::new(),
         });
-        let hubs = self.nav.iter().cloned().chain(classes).collect();
+        let sections = self.nav.iter().map(|l| Link {
+            text: if l.detail.is_empty() { l.text.clone() } else { l.detail.clone() },
+            detail: String::new(),
+            ..l.clone()
+        });
+        let hubs = sections.chain(classes).collect();
         let meta = self.meta(
             "search",
             "Search".into(),

@@ -88,7 +88,7 @@ impl Shards {
 
     /// `search/index.js`.
     pub(super) fn head(&self, index: &Index) -> Vec<u8> {
-        let docs: Vec<_> = index.docs.iter().map(|d| json!([d.id, d.title, d.summary, d.code_key])).collect();
+        let docs: Vec<_> = index.docs.iter().map(|d| json!([d.id, d.title, d.summary, d.code_key, d.fix])).collect();
         let data = json!({
             "v": 2,
             "docs": docs,

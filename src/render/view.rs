@@ -93,13 +93,6 @@ pub struct EntryView {
     pub draft: bool,
 }
 
-/// One comparison partner on an entry page: its row and the pair page.
-#[derive(Debug, Clone, Serialize)]
-pub struct PairLink<'a> {
-    pub row: &'a Row,
-    pub pair_url: String,
-}
-
 /// Page numbers of a split list.
 #[derive(Debug, Clone, Serialize)]
 pub struct Pagination {
@@ -107,4 +100,36 @@ pub struct Pagination {
     pub total: usize,
     pub prev: Option<String>,
     pub next: Option<String>,
+}
+
+/// The comparison table of an entry or pair page: the columns whose values differ, and the
+/// rows in SPEC §3 order.
+#[derive(Debug, Clone, Serialize)]
+pub struct CompareTable {
+    /// Labels of the shown columns after the code.
+    pub columns: Vec<&'static str>,
+    pub rows: Vec<TableRow>,
+    /// The columns left out because every row has the same value: label and HTML.
+    pub common: Vec<(&'static str, String)>,
+    /// How many rows show before the "show all" control.
+    pub first: usize,
+    /// Whether rows link to pair pages (entry pages) or not (pair pages).
+    pub pairs: bool,
+}
+
+/// One row of a [`CompareTable`]; cells are HTML, in the order of the table's columns.
+#[derive(Debug, Clone, Serialize)]
+pub struct TableRow {
+    pub code: String,
+    /// From the page, `None` for the page's own entry.
+    pub url: Option<String>,
+    pub cells: Vec<Cell>,
+    /// The pair page, from the page, on entry pages.
+    pub pair_url: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Cell {
+    pub label: &'static str,
+    pub html: String,
 }

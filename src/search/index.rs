@@ -27,6 +27,8 @@ pub struct Doc {
     /// Plain text, for the result list.
     pub summary: String,
     pub code_key: String,
+    /// The first step of the fastest fix, plain text, for the search page's best answer.
+    pub fix: String,
 }
 
 /// A phrase of a document: its parts, joined by single spaces.
@@ -152,8 +154,15 @@ fn add_entry(acc: &mut Partial, doc: u32, entry_index: usize, e: &Entry) {
     phrases.sort();
     phrases.dedup();
     acc.phrases.extend(phrases.into_iter().map(|text| Phrase { text, doc }));
-    let entry =
-        Doc { entry: entry_index, id: e.id.clone(), title: fm.title.clone(), summary, code_key: code_key(&fm.code) };
+    let fix = fm.fastest_fix.first().map(|step| plain(step)).unwrap_or_default();
+    let entry = Doc {
+        entry: entry_index,
+        id: e.id.clone(),
+        title: fm.title.clone(),
+        summary,
+        code_key: code_key(&fm.code),
+        fix,
+    };
     acc.docs.push((doc, entry));
 }
 

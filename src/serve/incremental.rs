@@ -569,9 +569,8 @@ impl Engine {
 
         if !statics.is_empty() {
             let planned: HashSet<&str> = plan.iter().flat_map(|p| &p.paths).map(String::as_str).collect();
-            let generated = |p: &str| {
-                planned.contains(p) || theme.assets.contains_key(p) || self.search_paths.contains(p) || p == MARKER
-            };
+            // A static file may replace a theme asset (a site's own favicon.svg), as in `build`.
+            let generated = |p: &str| planned.contains(p) || self.search_paths.contains(p) || p == MARKER;
             let collisions = static_collisions(statics, generated);
             if !collisions.is_empty() {
                 let mut diagnostics = warnings;
@@ -604,7 +603,8 @@ impl Engine {
         for file in rendered {
             put(file.path, Bytes::from(file.bytes));
         }
-        for (path, bytes) in theme.assets.iter().chain(statics.iter()) {
+        let theme_assets = theme.assets.iter().filter(|(path, _)| !statics.contains_key(*path));
+        for (path, bytes) in theme_assets.chain(statics.iter()) {
             put(path.clone(), Bytes::copy_from_slice(bytes));
         }
 

@@ -14,6 +14,7 @@ mod init;
 mod new;
 mod nginx;
 mod panics;
+mod reader;
 mod related;
 mod search;
 mod serve;

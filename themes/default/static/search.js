@@ -1125,6 +1125,14 @@
     return { full: full, prefixes: prefixes };
   };
 
+  /**
+   * How many documents hold term number `t`, once its shard is loaded: the search page
+   * marks only the rare terms of a pasted line.
+   */
+  Index.prototype.docFrequency = function (t) {
+    return this.postingsOf(t).length / 2;
+  };
+
   var engine = {
     split: split,
     reduce: reduce,
@@ -1747,6 +1755,7 @@
     this.input = input;
     this.results = results;
     this.status = status;
+    this.propose = document.getElementById("search-page-propose");
     this.runner = new Runner(input, PAGE_LIMIT, function (result, query, how) {
       self.render(result, query, how);
     });
@@ -1768,6 +1777,10 @@
         e.preventDefault();
         input.value = "";
         self.update("");
+      } else if (e.key === "Enter" && !e.shiftKey && !e.isComposing && input.tagName === "TEXTAREA") {
+        // The box holds several lines for a pasted log; Enter still searches.
+        e.preventDefault();
+        self.update(input.value);
       }
     });
     results.addEventListener("keydown", function (e) {
@@ -1811,6 +1824,10 @@
     this.results.removeAttribute("aria-busy");
     var hubs = document.getElementById("search-hubs");
     clear(this.results);
+    if (this.propose) {
+      clear(this.propose);
+      this.propose.hidden = true;
+    }
     if (hubs) {
       hubs.classList.remove("search-suggest");
     }
@@ -1833,24 +1850,68 @@
       if (hubs) {
         hubs.classList.add("search-suggest");
       }
+      if (window.faultlineReader) {
+        window.faultlineReader.offer(this.propose, query, result.index);
+      }
       return;
     }
-    var marks = result.index.marks(result.plan);
-    hits.slice(0, PAGE_LIMIT).forEach(function (h) {
-      var doc = result.index.docs[h[0]];
-      var li = el("li", { class: "search-result" });
-      var a = el("a", { href: api.url(doc[0]), "data-id": doc[0], class: "search-hit" });
-      fillHit(a, doc, marks);
-      li.appendChild(a);
-      self.results.appendChild(li);
+    var reader = window.faultlineReader;
+    var index = result.index;
+    var marks = reader ? reader.rareMarks(result) : index.marks(result.plan);
+    var good = reader ? reader.goodMatch(result) : true;
+    var strong = reader ? reader.strongCount(result) : hits.length;
+    hits.slice(0, PAGE_LIMIT).forEach(function (h, i) {
+      self.results.appendChild(resultItem(index.docs[h[0]], marks, i === 0 && good, i >= strong));
     });
-    this.status.textContent =
-      plural(result.total, "result", "results") +
-      (result.total > PAGE_LIMIT ? ", the best " + PAGE_LIMIT + " shown" : "") +
-      " for “" +
-      query.trim() +
-      "”.";
+    this.status.textContent = statusLine(result, query, good, strong, Math.min(hits.length, PAGE_LIMIT));
+    if (!good && reader) {
+      reader.offer(this.propose, query, index);
+    }
   };
+
+  /**
+   * One result of the search page; the best match, when it answers the query, comes with
+   * the first step of its fastest fix. `weak`: it shares only some words of the query.
+   */
+  function resultItem(doc, marks, best, weak) {
+    var li = el("li", { class: best ? "search-result search-best" : weak ? "search-result weak" : "search-result" });
+    if (best) {
+      li.appendChild(el("span", { class: "best-label" }, "Best match"));
+    }
+    var a = el("a", { href: api.url(doc[0]), "data-id": doc[0], class: "search-hit" });
+    fillHit(a, doc, marks);
+    li.appendChild(a);
+    if (best && doc[4]) {
+      var fix = el("p", { class: "best-fix" });
+      fix.appendChild(el("strong", null, "Fastest fix, step 1:"));
+      fix.appendChild(document.createTextNode(doc[4]));
+      li.appendChild(fix);
+    }
+    return li;
+  }
+
+  /** The search page's count: the entries that match well, then those sharing a word. */
+  function statusLine(result, query, good, strong, shown) {
+    var cut = result.total > shown ? ", the best " + shown + " shown." : ".";
+    if (!good) {
+      var share = plural(result.total, "entry shares", "entries share");
+      return "No entry matches “" + quoted(query) + "” well; " + share + " some of its words" + cut;
+    }
+    var q = " for “" + quoted(query) + "”";
+    if (strong === shown) {
+      return plural(result.total, "result", "results") + q + cut;
+    }
+    // A pasted line shares a common word or two with many entries: count the entries that
+    // match it well, and say how many more share only some words.
+    var more = result.total - strong;
+    return plural(strong, "result", "results") + q + "; " + more + " more share only some of its words" + cut;
+  }
+
+  /** A query as the status line quotes it: a pasted log line is cut short, the box shows it. */
+  function quoted(query) {
+    var q = query.trim().replace(/\s+/g, " ");
+    return q.length > 80 ? q.slice(0, 72) + "…" : q;
+  }
 
   function isTyping(target) {
     if (!target || !target.tagName) {

@@ -1,0 +1,80 @@
+//! The comparison table (SPEC §3) of entry and pair pages: rows in a useful order, only the
+//! columns whose values differ, and inline Markdown in the cells.
+
+use super::markdown::{self, Ctx};
+use super::view::{Cell, CompareTable, Row, TableRow};
+use super::{Renderer, escape};
+
+/// Rows shown before the "show all" control.
+pub(super) const FIRST_ROWS: usize = 5;
+
+const COLUMNS: [&str; 6] = ["Name", "Who generates it", "Cause", "First place to check", "Class", "Cacheable"];
+
+/// One row to show: the entry's row, its link and its pair page's link, from the page.
+pub(super) struct Line<'r> {
+    pub row: &'r Row,
+    pub url: Option<String>,
+    pub pair_url: Option<String>,
+}
+
+/// A row's values by column, as HTML: plain fields escaped, Markdown fields inline.
+fn values(row: &Row, ctx: &Ctx<'_>) -> [String; 6] {
+    let inline = |text: &str| markdown::inline(text, ctx);
+    [
+        escape(&row.name),
+        inline(&row.generated_by),
+        inline(&row.cause),
+        inline(&row.first_check),
+        escape(&row.class),
+        escape(&row.cacheable),
+    ]
+}
+
+/// The table of `lines`, in the order given. A column whose value is the same in every row
+/// is left out of the table and listed once in `common` instead.
+pub(super) fn table(lines: Vec<Line<'_>>, ctx: &Ctx<'_>) -> CompareTable {
+    let pairs = lines.iter().any(|l| l.pair_url.is_some());
+    let values: Vec<[String; 6]> = lines.iter().map(|l| values(l.row, ctx)).collect();
+    let varies: Vec<bool> =
+        (0..COLUMNS.len()).map(|c| values.len() < 2 || values.iter().any(|v| v[c] != values[0][c])).collect();
+    let common = (0..COLUMNS.len())
+        .filter(|&c| !varies[c] && values.first().is_some_and(|v| v[c] != "—"))
+        .map(|c| (COLUMNS[c], values[0][c].clone()))
+        .collect();
+    let rows = lines
+        .into_iter()
+        .zip(values)
+        .map(|(line, values)| TableRow {
+            code: line.row.code.clone(),
+            url: line.url,
+            cells: values
+                .into_iter()
+                .enumerate()
+                .filter(|(c, _)| varies[*c])
+                .map(|(c, html)| Cell { label: COLUMNS[c], html })
+                .collect(),
+            pair_url: line.pair_url,
+        })
+        .collect();
+    let columns = (0..COLUMNS.len()).filter(|&c| varies[c]).map(|c| COLUMNS[c]).collect();
+    CompareTable { columns, rows, common, first: FIRST_ROWS, pairs }
+}
+
+impl Renderer<'_> {
+    /// Entry `i`'s comparison partners in table order (SPEC §3): the ids of its own
+    /// `compare` as written, then the entries that named it, in natural order.
+    pub(super) fn partner_order(&self, i: usize) -> Vec<usize> {
+        let partners = &self.graph.partners[i];
+        let mut order: Vec<usize> = Vec::with_capacity(partners.len());
+        for r in &self.site.entries[i].compare {
+            if let Some(&p) = self.index.get(r.id.as_str()) {
+                if partners.binary_search(&p).is_ok() && !order.contains(&p) {
+                    order.push(p);
+                }
+            }
+        }
+        let named: Vec<usize> = order.clone();
+        order.extend(partners.iter().copied().filter(|p| !named.contains(p)));
+        order
+    }
+}
