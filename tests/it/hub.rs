@@ -278,16 +278,6 @@ fn every_source_folder_has_its_index() {
 /// off, and no new entry may be added to it. (Issue 14 brought H23, H28, H31, H81, H99,
 /// NO_RESPONSE_FROM_FUNCTION and netlify's page up to the rule.)
 const THIN_BEFORE_ISSUE_14: &[&str] = &[
-    "heroku/h11",
-    "heroku/h17",
-    "heroku/h19",
-    "heroku/h21",
-    "heroku/h22",
-    "heroku/h24",
-    "heroku/h25",
-    "heroku/h26",
-    "heroku/h80",
-    "heroku/h82",
     "vercel/deployment-deleted",
     "vercel/deployment-disabled",
     "vercel/deployment-paused",
