@@ -205,8 +205,7 @@ const HTTP_SOURCES: &[&str] = &["aws", "cloudflare", "iis", "netlify", "vercel"]
 /// Heroku logs H24 with an empty status; Cloudflare's pages for 1000, 1003, 1101 and 1102
 /// give none (its 1xxx overview names 403, 409, 429 and 530 without saying which code
 /// takes which).
-const NO_STATUS: &[&str] =
-    &["cloudflare/1000", "cloudflare/1003", "cloudflare/1101", "cloudflare/1102", "heroku/h24"];
+const NO_STATUS: &[&str] = &["cloudflare/1000", "cloudflare/1003", "cloudflare/1101", "cloudflare/1102", "heroku/h24"];
 
 /// Whether a non-http entry must have `status` (documented rule):
 /// 1. its source is one of [`HTTP_SOURCES`]; or
