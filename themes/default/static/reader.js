@@ -236,7 +236,7 @@
     if (m) {
       return { code: m[1], status: true, title: "" };
     }
-    m = BARE_STATUS.exec(window.faultlineSearch.engine.reduce(line, index.noise));
+    m = BARE_STATUS.exec(window.faultlineSearch.engine.reduce(line, index.rules));
     return m ? { code: m[1], status: true, title: "" } : null;
   }
 
@@ -275,7 +275,7 @@
 
   function words(line, index, n) {
     return window.faultlineSearch.engine
-      .reduce(line, index.noise)
+      .reduce(line, index.rules)
       .split(/\s+/)
       .filter(Boolean)
       .slice(0, n)
