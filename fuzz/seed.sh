@@ -2,6 +2,7 @@
 # Builds the seed corpus of each fuzz target (fuzz/corpus/<target>/) from the repository's
 # content/ and test fixtures, so nothing large is committed.
 set -euo pipefail
+# No `head` in pipelines: with pipefail, the writer it closes on dies of SIGPIPE and fails the script.
 cd "$(dirname "$0")"
 corpus=corpus
 mkdir -p "$corpus"/{parse_entry,render_markdown,search,natural_order}
@@ -14,12 +15,12 @@ while IFS= read -r -d '' file; do
        # The Markdown body, after the front matter.
        awk 'f>=2 {print} /^---$/ {f++}' "$file" >"$corpus/render_markdown/seed-$n" ;;
   esac
-done < <(find ../content ../tests/fixtures -type f \( -name '*.md' -o -name '*.yaml' \) -print0 | sort -z | head -z -n 400)
+done < <(find ../content ../tests/fixtures -type f \( -name '*.md' -o -name '*.yaml' \) -print0 | sort -z | awk -v RS='\0' -v ORS='\0' 'NR<=400')
 # Queries: the messages people paste, and the search test vectors.
-grep -rhoE '^  - "[^"]+"' ../content ../tests/fixtures 2>/dev/null | sed -E 's/^  - "(.*)"$/\1/' | head -n 300 |
+grep -rhoE '^  - "[^"]+"' ../content ../tests/fixtures 2>/dev/null | sed -E 's/^  - "(.*)"$/\1/' | awk 'NR<=300' |
   while IFS= read -r line; do n=$((n + 1)); printf '%s' "$line" >"$corpus/search/seed-$(printf '%s' "$line" | cksum | cut -d' ' -f1)"; done
 # Id triples for natural order.
-ids=$(find ../content -name '*.md' -path '*/*/*' | sed -E 's#^\.\./content/##; s#\.md$##' | sort | head -n 60)
+ids=$(find ../content -name '*.md' -path '*/*/*' | sed -E 's#^\.\./content/##; s#\.md$##' | sort | awk 'NR<=60')
 i=0
 for a in $ids; do
   i=$((i + 1))
