@@ -10,13 +10,13 @@
 // feed.xml and opensearch.xml, console errors, and axe on the new states.
 import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
-import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import assert from "node:assert/strict";
 import { test, before, after, beforeEach } from "node:test";
 import { pathToFileURL } from "node:url";
 import { chromium } from "playwright-core";
+import { recordProblems, serve } from "./common.mjs";
 import { loadEngine } from "./engine.mjs";
 
 const repo = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../..");
@@ -36,42 +36,6 @@ const sites = {};
 let entries = [];
 let comparisons = [];
 
-const TYPES = {
-  ".html": "text/html; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".css": "text/css; charset=utf-8",
-  ".json": "application/json",
-  ".xml": "application/xml",
-  ".svg": "image/svg+xml",
-  ".txt": "text/plain; charset=utf-8",
-};
-
-/** A static file server for `dir`, as a plain host would be: folders answer index.html. */
-function serve(dir) {
-  return http.createServer((req, res) => {
-    let pathname;
-    try {
-      pathname = decodeURIComponent(new URL(req.url, "http://localhost").pathname);
-    } catch {
-      res.writeHead(400).end();
-      return;
-    }
-    let file = path.join(dir, pathname);
-    if (!file.startsWith(dir)) {
-      res.writeHead(403).end();
-      return;
-    }
-    try {
-      if (fs.statSync(file).isDirectory()) file = path.join(file, "index.html");
-      const body = fs.readFileSync(file);
-      res.writeHead(200, { "content-type": TYPES[path.extname(file)] || "application/octet-stream" });
-      res.end(body);
-    } catch {
-      res.writeHead(404, { "content-type": TYPES[".html"] }).end("");
-    }
-  });
-}
-
 function faultline(args) {
   execFileSync(bin, args, { cwd: repo, stdio: ["ignore", "ignore", "pipe"] });
 }
@@ -87,8 +51,7 @@ function proposeSite() {
 
 const problems = [];
 
-/** A page that records console errors (the favicon's included), page errors, failed
- * requests, HTTP errors and dialogs. */
+/** A page whose problems go to `problems` (see `recordProblems`). */
 async function newPage(options = {}) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, ...options });
   await context.addInitScript(() => {
@@ -101,23 +64,7 @@ async function newPage(options = {}) {
   });
   const page = await context.newPage();
   page.setDefaultTimeout(5000);
-  page.on("console", (m) => {
-    if (m.type() === "error") problems.push(`console error on ${page.url()}: ${m.text()} (${m.location().url})`);
-  });
-  page.on("pageerror", (e) => problems.push(`page error on ${page.url()}: ${e.message}`));
-  page.on("requestfailed", (r) => {
-    // Leaving a page at once aborts the browser's own request for its icon; the icon test
-    // waits for it to finish instead.
-    const aborted = r.failure()?.errorText === "net::ERR_ABORTED" && r.resourceType() === "other";
-    if (!(aborted && /\/favicon\.svg$/.test(r.url()))) problems.push(`request failed: ${r.url()} (${r.failure()?.errorText})`);
-  });
-  page.on("response", (r) => {
-    if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`);
-  });
-  page.on("dialog", (d) => {
-    problems.push(`dialog on ${page.url()}: ${d.message()}`);
-    d.dismiss().catch(() => {});
-  });
+  recordProblems(page, problems);
   return page;
 }
 

@@ -10,13 +10,13 @@
 // show the vector's top three, the same as `faultline search`.
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
-import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import assert from "node:assert/strict";
 import { test, before, after, beforeEach } from "node:test";
 import { pathToFileURL } from "node:url";
 import { chromium } from "playwright-core";
+import { recordProblems, serve } from "./common.mjs";
 
 const repo = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../..");
 const bin = path.resolve(repo, process.env.FAULTLINE_BIN || "target/debug/faultline");
@@ -29,49 +29,6 @@ let server;
 let browser;
 /** The two builds of the hub: how to reach a page, and how entry links end. */
 const sites = {};
-
-const TYPES = {
-  ".html": "text/html; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".css": "text/css; charset=utf-8",
-  ".json": "application/json",
-  ".xml": "application/xml",
-  ".txt": "text/plain; charset=utf-8",
-  ".svg": "image/svg+xml",
-};
-
-/** A static file server for `dir`, as a plain host would be: folders answer index.html. */
-function serve(dir) {
-  return http.createServer((req, res) => {
-    let pathname;
-    try {
-      pathname = decodeURIComponent(new URL(req.url, "http://localhost").pathname);
-    } catch {
-      res.writeHead(400).end();
-      return;
-    }
-    let file = path.join(dir, pathname);
-    if (!file.startsWith(dir)) {
-      res.writeHead(403).end();
-      return;
-    }
-    try {
-      if (fs.statSync(file).isDirectory()) {
-        if (!pathname.endsWith("/")) {
-          res.writeHead(301, { location: pathname + "/" }).end();
-          return;
-        }
-        file = path.join(file, "index.html");
-      }
-      const body = fs.readFileSync(file);
-      res.writeHead(200, { "content-type": TYPES[path.extname(file)] || "application/octet-stream" });
-      res.end(body);
-    } catch {
-      const body = fs.existsSync(path.join(dir, "404.html")) ? fs.readFileSync(path.join(dir, "404.html")) : "";
-      res.writeHead(404, { "content-type": TYPES[".html"] }).end(body);
-    }
-  });
-}
 
 function build(args) {
   execFileSync(bin, args, { cwd: repo, stdio: ["ignore", "ignore", "pipe"] });
@@ -109,7 +66,7 @@ function hostileFixture() {
 
 const problems = [];
 
-/** A page that records console errors, page errors, failed requests and dialogs. */
+/** A page whose problems go to `problems` (see `recordProblems`). */
 async function newPage(options = {}) {
   const context = await browser.newContext({ viewport: { width: 1200, height: 900 }, ...options });
   await context.addInitScript(() => {
@@ -119,22 +76,7 @@ async function newPage(options = {}) {
   });
   const page = await context.newPage();
   page.setDefaultTimeout(5000);
-  // The browser asks every host for /favicon.ico on its own; the hub has none.
-  const own = (url) => !/\/favicon\.ico$/.test(url);
-  page.on("console", (m) => {
-    if (m.type() === "error" && own(m.location().url || "")) {
-      problems.push(`console error on ${page.url()}: ${m.text()} (${m.location().url})`);
-    }
-  });
-  page.on("pageerror", (e) => problems.push(`page error on ${page.url()}: ${e.message}`));
-  page.on("requestfailed", (r) => problems.push(`request failed: ${r.url()} (${r.failure()?.errorText})`));
-  page.on("response", (r) => {
-    if (r.status() >= 400 && own(r.url())) problems.push(`HTTP ${r.status()}: ${r.url()}`);
-  });
-  page.on("dialog", (d) => {
-    problems.push(`dialog on ${page.url()}: ${d.message()}`);
-    d.dismiss().catch(() => {});
-  });
+  recordProblems(page, problems);
   return page;
 }
 

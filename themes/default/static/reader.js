@@ -25,22 +25,9 @@
   var RARE_SHARE = 1 / 10;
   var MATCHES = 5;
 
-  function el(tag, attrs, text) {
-    var node = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (k) {
-      node.setAttribute(k, attrs[k]);
-    });
-    if (text !== undefined) {
-      node.appendChild(document.createTextNode(text));
-    }
-    return node;
-  }
-
-  function clear(node) {
-    while (node.firstChild) {
-      node.removeChild(node.firstChild);
-    }
-  }
+  // Text-only DOM helpers from search.js, which loads first.
+  var el = window.faultlineSearch.dom.el;
+  var clear = window.faultlineSearch.dom.clear;
 
   /* ------------------------------------------------------------- Copy buttons */
 

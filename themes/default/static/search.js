@@ -1305,6 +1305,8 @@
     url: function (id) {
       return state.root + id + (state.style === "file" ? "/index.html" : "/");
     },
+    /** DOM helpers that insert text only, shared with reader.js. */
+    dom: { el: el, clear: clear },
   };
   window.faultlineSearch = api;
 
