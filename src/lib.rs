@@ -14,18 +14,16 @@
 //! site in memory and runs the stages again after each change, redoing only what it
 //! reaches.
 
-pub mod build;
-pub mod check;
 pub mod cli;
+pub mod cmd;
 pub mod config;
 pub mod diag;
-pub mod init;
-pub mod lines;
+pub mod incremental;
+pub(crate) mod lines;
 pub mod link;
 pub mod load;
 pub mod model;
-pub mod new;
-pub mod output;
+pub(crate) mod output;
 pub mod render;
 pub mod search;
-pub mod serve;
+pub(crate) mod serve;

@@ -5,7 +5,7 @@
 use std::cell::Cell;
 
 /// A file's text with its line starts.
-pub struct Lines<'a> {
+pub(crate) struct Lines<'a> {
     text: &'a str,
     starts: Vec<usize>,
     ascii: bool,
@@ -14,7 +14,7 @@ pub struct Lines<'a> {
 }
 
 impl<'a> Lines<'a> {
-    pub fn new(text: &'a str) -> Self {
+    pub(crate) fn new(text: &'a str) -> Self {
         let mut starts = vec![0];
         starts.extend(text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| i + 1));
         Lines { text, starts, ascii: text.is_ascii(), last: Cell::new((0, 1)) }
@@ -22,7 +22,7 @@ impl<'a> Lines<'a> {
 
     /// The 1-based line and column (in characters) of the byte offset `byte`, which must be
     /// on a character boundary.
-    pub fn line_column(&self, byte: usize) -> (usize, usize) {
+    pub(crate) fn line_column(&self, byte: usize) -> (usize, usize) {
         let line = self.starts.partition_point(|&s| s <= byte);
         let start = self.starts[line - 1];
         let column = if self.ascii {
@@ -38,7 +38,7 @@ impl<'a> Lines<'a> {
     }
 
     /// The text of the 1-based line `line`, without its line break.
-    pub fn line(&self, line: usize) -> Option<&'a str> {
+    pub(crate) fn line(&self, line: usize) -> Option<&'a str> {
         let start = *self.starts.get(line.checked_sub(1)?)?;
         let end = self.starts.get(line).map_or(self.text.len(), |&next| next - 1);
         Some(&self.text[start..end])

@@ -7,16 +7,16 @@ mod swap;
 use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
 
-pub use lock::{BuildLock, lock_path};
+pub(crate) use lock::BuildLock;
 
 /// The file that marks a folder as faultline's output, so it may be replaced.
-pub const MARKER: &str = ".faultline-output";
+pub(crate) const MARKER: &str = ".faultline-output";
 const MARKER_TEXT: &str = "This folder is written by `faultline build` and replaced by the next build.\n";
 
 /// A build being written: files go into `staging`, which becomes `target` on `commit`.
 /// It holds the output's lock until it is committed or dropped; dropped uncommitted (any
 /// failure), it removes the staging folder.
-pub struct Staging {
+pub(crate) struct Staging {
     target: PathBuf,
     staging: PathBuf,
     committed: bool,
@@ -25,7 +25,7 @@ pub struct Staging {
 
 /// Refuses an output folder that faultline must not replace: the site's own folders, or
 /// a folder that holds anything but an earlier output.
-pub fn check_target(root: &Path, target: &Path) -> Result<()> {
+pub(crate) fn check_target(root: &Path, target: &Path) -> Result<()> {
     let absolute = |p: &Path| -> PathBuf {
         let p = if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(p) };
         // Resolve what exists, keep the rest, so a not-yet-created folder compares too.
@@ -98,7 +98,7 @@ fn clean_leftovers(target: &Path, _held: &BuildLock) {
 impl Staging {
     /// Checks `target` again under `lock` (another build may have changed it while this one
     /// waited), cleans leftovers and creates the staging folder beside it.
-    pub fn begin(root: &Path, target: &Path, lock: BuildLock) -> Result<Staging> {
+    pub(crate) fn begin(root: &Path, target: &Path, lock: BuildLock) -> Result<Staging> {
         check_target(root, target)?;
         clean_leftovers(target, &lock);
         let staging = sibling(target, "staging");
@@ -110,7 +110,7 @@ impl Staging {
 
     /// Writes one file; `path` is relative with `/` separators and was made by the
     /// renderer from validated ids, so it cannot leave the folder.
-    pub fn write(&self, path: &str, bytes: &[u8]) -> Result<()> {
+    pub(crate) fn write(&self, path: &str, bytes: &[u8]) -> Result<()> {
         debug_assert!(!path.split('/').any(|s| s == ".." || s.is_empty()));
         let full = self.staging.join(path);
         if let Some(parent) = full.parent() {
@@ -121,7 +121,7 @@ impl Staging {
 
     /// Swaps the finished build in place of the old output, atomically where the OS can,
     /// then removes the old tree.
-    pub fn commit(mut self) -> Result<()> {
+    pub(crate) fn commit(mut self) -> Result<()> {
         if !self.target.exists() {
             std::fs::rename(&self.staging, &self.target)
                 .with_context(|| format!("cannot move the new build to {}", self.target.display()))?;

@@ -3,7 +3,7 @@
 /// The parts of a Markdown file. Line offsets count the file lines before each part, so a
 /// position inside a part maps back to the file by adding them.
 #[derive(Debug, PartialEq, Eq)]
-pub struct Split<'a> {
+pub(crate) struct Split<'a> {
     pub yaml: &'a str,
     pub yaml_offset: usize,
     pub body: &'a str,
@@ -12,7 +12,7 @@ pub struct Split<'a> {
 
 /// Why a file's front matter could not be found, with a hint.
 #[derive(Debug, PartialEq, Eq)]
-pub struct SplitError {
+pub(crate) struct SplitError {
     pub message: &'static str,
     pub hint: &'static str,
 }
@@ -22,12 +22,12 @@ fn is_fence(line: &str) -> bool {
 }
 
 /// Whether the text opens with a front-matter fence.
-pub fn has_front_matter(text: &str) -> bool {
+pub(crate) fn has_front_matter(text: &str) -> bool {
     text.lines().next().is_some_and(is_fence)
 }
 
 /// Splits `text` (already LF-normalised) at its `---` fences.
-pub fn split(text: &str) -> Result<Split<'_>, SplitError> {
+pub(crate) fn split(text: &str) -> Result<Split<'_>, SplitError> {
     if !has_front_matter(text) {
         return Err(SplitError {
             message: "the file does not start with front matter",

@@ -1,11 +1,11 @@
 //! Loading: the only stage that reads `content/`. It walks the folder, classifies every path
 //! (SPEC §1), and reads the files in parallel into normalised text (no BOM, LF line endings).
 
-pub mod frontmatter;
-pub mod theme;
+pub(crate) mod frontmatter;
+pub(crate) mod theme;
 mod unclosed;
 mod walk;
-pub mod yaml;
+pub(crate) mod yaml;
 
 use crate::config::{self, SiteConfig};
 use crate::diag::Diagnostic;

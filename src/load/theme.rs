@@ -13,7 +13,7 @@ use std::path::Path;
 use walkdir::WalkDir;
 
 /// The theme used when a site names no other.
-pub const DEFAULT: &str = "default";
+pub(crate) const DEFAULT: &str = "default";
 
 /// Every file of `themes/default/`, as it was when faultline was compiled.
 static BUILT_IN: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
@@ -29,13 +29,13 @@ pub struct Theme {
 
 /// The path a message names for the template `name` read from `folder` (`templates` for
 /// the site's own, `themes/<theme>/templates` for a theme's, the built-in one included).
-pub fn template_path(folder: &str, name: &str) -> String {
+pub(crate) fn template_path(folder: &str, name: &str) -> String {
     format!("{folder}/{name}")
 }
 
 /// Reads the theme `name` under `root`, with the site's own `templates/` on top.
 /// The built-in theme is used for `default` when the site has no `themes/default/` folder.
-pub fn load(root: &Path, name: &str) -> Result<Theme> {
+pub(crate) fn load(root: &Path, name: &str) -> Result<Theme> {
     let dir = root.join("themes").join(name);
     let (templates, assets) = if dir.is_dir() {
         (files(&dir.join("templates"))?, files(&dir.join("static"))?)
@@ -61,7 +61,7 @@ pub fn load(root: &Path, name: &str) -> Result<Theme> {
 }
 
 /// Every file of the built-in theme, by its `/`-separated path inside `themes/default/`.
-pub fn built_in() -> BTreeMap<String, &'static [u8]> {
+pub(crate) fn built_in() -> BTreeMap<String, &'static [u8]> {
     let mut out = BTreeMap::new();
     collect(&BUILT_IN, &mut out);
     out
@@ -94,7 +94,7 @@ fn text(bytes: Vec<u8>, path: &str) -> Result<String> {
 
 /// Every file under `dir` (absent is empty), keyed by its `/`-separated relative path.
 /// Symlinks are not followed, like everywhere else.
-pub fn files(dir: &Path) -> Result<BTreeMap<String, Vec<u8>>> {
+pub(crate) fn files(dir: &Path) -> Result<BTreeMap<String, Vec<u8>>> {
     let mut out = BTreeMap::new();
     if !dir.is_dir() {
         return Ok(out);

@@ -5,10 +5,10 @@ use crate::diag::Pos;
 use crate::lines::Lines;
 use serde::de::DeserializeOwned;
 
-pub use serde_yaml::{Mapping, Value};
+pub(crate) use serde_yaml::{Mapping, Value};
 
 /// How a non-text mapping key (`1`, `true`) is written, to find and name it.
-pub fn scalar_text(value: &Value) -> String {
+pub(crate) fn scalar_text(value: &Value) -> String {
     match value {
         Value::Bool(b) => b.to_string(),
         Value::Number(n) => n.to_string(),
@@ -20,7 +20,7 @@ pub fn scalar_text(value: &Value) -> String {
 /// A YAML problem with its message and, where the parser knows it, its position and what
 /// to do.
 #[derive(Debug)]
-pub struct YamlError {
+pub(crate) struct YamlError {
     pub message: String,
     pub pos: Option<Pos>,
     pub hint: Option<String>,
@@ -97,7 +97,7 @@ fn too_deep(text: &str) -> Option<usize> {
 }
 
 /// Parses YAML text into `T`. `line_offset` is the number of file lines before `text`.
-pub fn parse<T: DeserializeOwned>(text: &str, line_offset: usize) -> Result<T, YamlError> {
+pub(crate) fn parse<T: DeserializeOwned>(text: &str, line_offset: usize) -> Result<T, YamlError> {
     if let Some(at) = too_deep(text) {
         let (line, column) = Lines::new(text).line_column(at);
         return Err(YamlError {
@@ -110,7 +110,7 @@ pub fn parse<T: DeserializeOwned>(text: &str, line_offset: usize) -> Result<T, Y
 }
 
 /// Locates things in YAML source text after parsing, when only the key path is known.
-pub struct Finder<'a> {
+pub(crate) struct Finder<'a> {
     text: &'a str,
     line_offset: usize,
     lines: std::cell::OnceCell<Lines<'a>>,
@@ -118,7 +118,7 @@ pub struct Finder<'a> {
 
 /// Where the search for the next value of one key resumes: values met in document order
 /// are each searched for after the previous one, so many of them cost one pass.
-pub struct Cursor {
+pub(crate) struct Cursor {
     from: usize,
     key: Option<Pos>,
     misses: usize,
@@ -129,7 +129,7 @@ pub struct Cursor {
 const MAX_MISSES: usize = 64;
 
 impl<'a> Finder<'a> {
-    pub fn new(text: &'a str, line_offset: usize) -> Self {
+    pub(crate) fn new(text: &'a str, line_offset: usize) -> Self {
         Finder { text, line_offset, lines: std::cell::OnceCell::new() }
     }
 
@@ -139,7 +139,7 @@ impl<'a> Finder<'a> {
     }
 
     /// A cursor for the values of the top-level key `key`, in the order they are written.
-    pub fn cursor(&self, key: &str) -> Cursor {
+    pub(crate) fn cursor(&self, key: &str) -> Cursor {
         let at = self.key_at(key, 0);
         Cursor {
             from: at.map_or(self.text.len(), |i| i + key.len()),
@@ -150,7 +150,7 @@ impl<'a> Finder<'a> {
 
     /// The position of `value` after the previous value found with `cursor`, falling back to
     /// the key's position.
-    pub fn next_value(&self, cursor: &mut Cursor, value: &str) -> Option<Pos> {
+    pub(crate) fn next_value(&self, cursor: &mut Cursor, value: &str) -> Option<Pos> {
         if value.is_empty() || cursor.misses >= MAX_MISSES {
             return cursor.key;
         }
@@ -177,12 +177,12 @@ impl<'a> Finder<'a> {
     }
 
     /// Where the value of the top-level key `key` starts.
-    pub fn key_value_start(&self, key: &str) -> Option<Pos> {
+    pub(crate) fn key_value_start(&self, key: &str) -> Option<Pos> {
         self.value_start(self.key_at(key, 0)?, key)
     }
 
     /// Where the value of `key`, nested in the value of the top-level key `parent`, starts.
-    pub fn nested_value_start(&self, parent: &str, key: &str) -> Option<Pos> {
+    pub(crate) fn nested_value_start(&self, parent: &str, key: &str) -> Option<Pos> {
         let from = self.key_at(parent, 0)? + parent.len();
         self.value_start(self.key_at(key, from)?, key)
     }
@@ -211,25 +211,25 @@ impl<'a> Finder<'a> {
     }
 
     /// The position of the top-level key `key`.
-    pub fn key(&self, key: &str) -> Option<Pos> {
+    pub(crate) fn key(&self, key: &str) -> Option<Pos> {
         self.key_at(key, 0).map(|i| self.pos_of(i, key.len()))
     }
 
     /// The position of `key` written somewhere inside the value of the top-level key `parent`.
-    pub fn nested_key(&self, parent: &str, key: &str) -> Option<Pos> {
+    pub(crate) fn nested_key(&self, parent: &str, key: &str) -> Option<Pos> {
         let from = self.key_at(parent, 0)? + parent.len();
         self.key_at(key, from).map(|i| self.pos_of(i, key.len()))
     }
 
     /// The position of the text `value` inside the value of the top-level key `key`, falling
     /// back to the key itself.
-    pub fn value(&self, key: &str, value: &str) -> Option<Pos> {
+    pub(crate) fn value(&self, key: &str, value: &str) -> Option<Pos> {
         self.exact_value(key, value).or_else(|| self.key(key))
     }
 
     /// The position of the text `value` inside the value of the top-level key `key`, if it
     /// is written there as it reads (not escaped).
-    pub fn exact_value(&self, key: &str, value: &str) -> Option<Pos> {
+    pub(crate) fn exact_value(&self, key: &str, value: &str) -> Option<Pos> {
         let from = self.key_at(key, 0)?;
         let i = self.text[from..].find(value).filter(|_| !value.is_empty())?;
         Some(self.pos_of(from + i, value.len()))
@@ -238,7 +238,7 @@ impl<'a> Finder<'a> {
     /// The positions of the items of the list under the top-level key `key`, in order: each
     /// is searched after the previous one, as a whole token, so a repeated or a prefixed
     /// item (`http/50` after `http/502`) is found where it is written.
-    pub fn items(&self, key: &str, items: &[String]) -> Vec<Option<Pos>> {
+    pub(crate) fn items(&self, key: &str, items: &[String]) -> Vec<Option<Pos>> {
         let Some(mut from) = self.key_at(key, 0).map(|i| i + key.len()) else {
             return vec![None; items.len()];
         };
@@ -264,7 +264,7 @@ impl<'a> Finder<'a> {
     }
 
     /// The first position of `needle` anywhere in the text.
-    pub fn anywhere(&self, needle: &str) -> Option<Pos> {
+    pub(crate) fn anywhere(&self, needle: &str) -> Option<Pos> {
         self.text.find(needle).map(|i| self.pos_of(i, needle.len()))
     }
 }

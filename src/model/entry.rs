@@ -311,7 +311,7 @@ pub fn parse(id: &str, file: &str, text: &str, is_yaml: bool) -> (Option<Entry>,
     if !fm.draft {
         let shown_body =
             (body.as_str(), if is_yaml { report.finder.key("body").map_or(0, |p| p.line) } else { body_offset });
-        report.diagnostics.extend(crate::new::placeholder_warnings(
+        report.diagnostics.extend(super::placeholder::warnings(
             file,
             text,
             (&fm.summary, &fm.code),

@@ -4,7 +4,7 @@ use crate::model::id::natural_cmp;
 
 /// The candidate closest to `wrong` by edit distance, ties in natural order, or `None` when
 /// there are no candidates. Used for ids, where the closest existing one always helps.
-pub fn closest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn closest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     candidates
         .into_iter()
         .map(|c| (strsim::levenshtein(wrong, c), c))
@@ -14,14 +14,14 @@ pub fn closest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -
 
 /// Like [`closest`], but only when the candidate is plausibly what was meant (a typo, not a
 /// different word). Used for field names.
-pub fn similar<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn similar<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let best = closest(wrong, candidates)?;
     let limit = (wrong.chars().count().max(best.chars().count()) / 3).max(1);
     (strsim::levenshtein(wrong, best) <= limit || strsim::jaro_winkler(wrong, best) >= 0.88).then_some(best)
 }
 
 /// `did you mean `x`?`, or `None` when nothing is close.
-pub fn did_you_mean(suggestion: Option<&str>) -> Option<String> {
+pub(crate) fn did_you_mean(suggestion: Option<&str>) -> Option<String> {
     suggestion.map(|s| format!("did you mean `{s}`?"))
 }
 

@@ -2,9 +2,10 @@
 //! Pure: it reads nothing from disk; `load` hands it the text.
 
 pub mod entry;
-pub mod hint;
+pub(crate) mod hint;
 pub mod id;
 pub mod markdown;
+pub(crate) mod placeholder;
 pub mod url;
 
 use crate::config::SiteConfig;

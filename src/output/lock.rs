@@ -11,14 +11,14 @@ use std::path::{Path, PathBuf};
 
 /// The held lock of one output folder; dropping it releases the lock.
 #[derive(Debug)]
-pub struct BuildLock {
+pub(crate) struct BuildLock {
     _file: File,
 }
 
 /// The lock file of `target`: `.<name>.faultline.lock` in its parent. Not matched by the
 /// leftover pattern `.<name>.faultline-*`, and never removed: removing a lock file while
 /// another build waits on it would let a third build lock a new file beside it.
-pub fn lock_path(target: &Path) -> PathBuf {
+pub(crate) fn lock_path(target: &Path) -> PathBuf {
     let name = target.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "public".into());
     target.with_file_name(format!(".{name}.faultline.lock"))
 }
@@ -26,7 +26,7 @@ pub fn lock_path(target: &Path) -> PathBuf {
 impl BuildLock {
     /// Locks `target` for this build, waiting (and saying so) while another build holds it.
     /// The folder holding `target` is created if needed.
-    pub fn acquire(target: &Path) -> Result<BuildLock> {
+    pub(crate) fn acquire(target: &Path) -> Result<BuildLock> {
         if let Some(parent) = target.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
         }

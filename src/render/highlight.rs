@@ -39,7 +39,7 @@ fn syntax(lang: &str) -> Option<&'static SyntaxReference> {
 
 /// The HTML of a code block: `<pre><code>` with highlighted spans where the language is
 /// known, escaped plain text otherwise.
-pub fn code_block(lang: &str, code: &str) -> String {
+pub(crate) fn code_block(lang: &str, code: &str) -> String {
     let class = if lang.is_empty() { String::new() } else { format!(" class=\"language-{}\"", escape(lang)) };
     let body = match syntax(lang) {
         Some(syntax) => {
@@ -56,7 +56,7 @@ pub fn code_block(lang: &str, code: &str) -> String {
 
 /// The stylesheet for highlighted code: a light theme, and a dark one under
 /// `prefers-color-scheme: dark`.
-pub fn stylesheet() -> String {
+pub(crate) fn stylesheet() -> String {
     let themes = ThemeSet::load_defaults();
     let light = css_for_theme_with_class_style(&themes.themes["InspiredGitHub"], STYLE).unwrap_or_default();
     let dark = css_for_theme_with_class_style(&themes.themes["base16-ocean.dark"], STYLE).unwrap_or_default();

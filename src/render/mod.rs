@@ -7,18 +7,19 @@
 //! 3. Jobs run on rayon's pool; each builds its view and renders a template.
 
 mod api;
+pub(crate) mod assets;
 mod deps;
 mod feed;
-pub mod highlight;
+pub(crate) mod highlight;
 mod hubs;
 pub mod markdown;
 mod pages;
 mod reader;
 mod search;
 mod table;
-pub mod templates;
-pub mod urls;
-pub mod view;
+pub(crate) mod templates;
+pub(crate) mod urls;
+pub(crate) mod view;
 
 use crate::link::LinkGraph;
 use crate::model::Site;

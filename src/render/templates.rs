@@ -13,7 +13,7 @@ pub struct Templates {
 }
 
 /// The templates every theme must have.
-pub const REQUIRED: &[&str] = &[
+pub(crate) const REQUIRED: &[&str] = &[
     "base.html",
     "entry.html",
     "compare.html",

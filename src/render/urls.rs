@@ -23,12 +23,12 @@ impl LinkStyle {
 }
 
 /// The prefix from a page in folder `dir` back to the output root: `../../` for `http/502`.
-pub fn root_of(dir: &str) -> String {
+pub(crate) fn root_of(dir: &str) -> String {
     if dir.is_empty() { String::new() } else { "../".repeat(dir.split('/').count()) }
 }
 
 /// The output file of the page in folder `dir`.
-pub fn file_of(dir: &str) -> String {
+pub(crate) fn file_of(dir: &str) -> String {
     if dir.is_empty() { "index.html".to_string() } else { format!("{dir}/index.html") }
 }
 

@@ -35,7 +35,7 @@ pub struct Row {
 
 /// A link with its text, such as a tag or a class.
 #[derive(Debug, Clone, Serialize)]
-pub struct Link {
+pub(crate) struct Link {
     pub text: String,
     pub url: String,
     pub count: usize,
@@ -43,28 +43,28 @@ pub struct Link {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Cause {
+pub(crate) struct Cause {
     pub title: String,
     pub detail: String,
     pub likelihood: Option<&'static str>,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Step {
+pub(crate) struct Step {
     pub title: String,
     pub detail: String,
     pub tip: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Faq {
+pub(crate) struct Faq {
     pub q: String,
     pub a: String,
 }
 
 /// Everything an entry page shows about the entry itself; Markdown fields as HTML.
 #[derive(Debug, Clone, Serialize)]
-pub struct EntryView {
+pub(crate) struct EntryView {
     pub id: String,
     pub code: String,
     pub title: String,
@@ -95,7 +95,7 @@ pub struct EntryView {
 
 /// Page numbers of a split list.
 #[derive(Debug, Clone, Serialize)]
-pub struct Pagination {
+pub(crate) struct Pagination {
     pub current: usize,
     pub total: usize,
     pub prev: Option<String>,
@@ -105,7 +105,7 @@ pub struct Pagination {
 /// The comparison table of an entry or pair page: the columns whose values differ, and the
 /// rows in SPEC §3 order.
 #[derive(Debug, Clone, Serialize)]
-pub struct CompareTable {
+pub(crate) struct CompareTable {
     /// Labels of the shown columns after the code.
     pub columns: Vec<&'static str>,
     pub rows: Vec<TableRow>,
@@ -119,7 +119,7 @@ pub struct CompareTable {
 
 /// One row of a [`CompareTable`]; cells are HTML, in the order of the table's columns.
 #[derive(Debug, Clone, Serialize)]
-pub struct TableRow {
+pub(crate) struct TableRow {
     pub code: String,
     /// From the page, `None` for the page's own entry.
     pub url: Option<String>,
@@ -129,7 +129,7 @@ pub struct TableRow {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Cell {
+pub(crate) struct Cell {
     pub label: &'static str,
     pub html: String,
 }

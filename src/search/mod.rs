@@ -6,10 +6,10 @@
 //! - [`index`] weighs every entry's terms at build time;
 //! - [`rank`] scores a query against the index.
 
-pub mod index;
-pub mod rank;
+pub(crate) mod index;
+pub(crate) mod rank;
 pub mod reduce;
-pub mod words;
+pub(crate) mod words;
 
 pub use index::{Doc, Index};
 pub use rank::Hit;

@@ -9,22 +9,22 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 // script ranks with the same numbers without keeping a copy.
 
 /// A code hit is worth as much as a three-part phrase.
-pub const CODE_HIT: u32 = 3;
+pub(crate) const CODE_HIT: u32 = 3;
 /// How many consecutive query parts a code may span (`ssl handshake failed`).
-pub const CODE_SPAN: usize = 4;
+pub(crate) const CODE_SPAN: usize = 4;
 /// Scoring terms looked at, so that a pasted stack trace costs no more than a line.
-pub const MAX_TERMS: usize = 32;
+pub(crate) const MAX_TERMS: usize = 32;
 /// Multipliers of a term's weight: the query term itself, a term it begins while being
 /// typed, a term one edit away, two edits away.
-pub const EXACT: u32 = 4;
-pub const PREFIX: u32 = 3;
-pub const TYPO: [u32; 2] = [2, 1];
+pub(crate) const EXACT: u32 = 4;
+pub(crate) const PREFIX: u32 = 3;
+pub(crate) const TYPO: [u32; 2] = [2, 1];
 /// A term being typed looks for longer terms once it has this many characters.
-pub const PREFIX_MIN_CHARS: usize = 2;
+pub(crate) const PREFIX_MIN_CHARS: usize = 2;
 /// An unknown term looks for near spellings once it has this many characters (one edit),
 /// or [`TYPO_FAR_CHARS`] (two edits).
-pub const TYPO_MIN_CHARS: usize = 4;
-pub const TYPO_FAR_CHARS: usize = 8;
+pub(crate) const TYPO_MIN_CHARS: usize = 4;
+pub(crate) const TYPO_FAR_CHARS: usize = 8;
 
 /// A ranked result: the document's number and its two scores.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -3,19 +3,19 @@
 
 /// Words too common to say anything about an error. Shipped in the index, so the page's
 /// script never keeps its own copy.
-pub const STOP_WORDS: &[&str] = &[
+pub(crate) const STOP_WORDS: &[&str] = &[
     "a", "an", "and", "are", "as", "at", "be", "been", "but", "by", "can", "do", "does", "for", "from", "has", "have",
     "how", "if", "in", "into", "is", "it", "its", "of", "on", "or", "so", "than", "that", "the", "their", "then",
     "there", "these", "this", "to", "was", "were", "what", "when", "which", "while", "will", "with", "you", "your",
 ];
 
 /// A scoring term has at least this many characters (shipped in the index head).
-pub const MIN_TERM_CHARS: usize = 2;
+pub(crate) const MIN_TERM_CHARS: usize = 2;
 
 /// A text split for search: `parts` in order, for phrase matching; `terms` for lookup
 /// (parts plus joined forms, in order of appearance, repeats kept).
 #[derive(Debug, Default, PartialEq, Eq)]
-pub struct Words {
+pub(crate) struct Words {
     pub parts: Vec<String>,
     pub terms: Vec<String>,
     /// When the text ends with a letter or digit, how many of the last `terms` end there:
@@ -25,13 +25,13 @@ pub struct Words {
 
 /// What [`walk`] hands out: a part (also a term), or a joined form (a term only).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Piece {
+pub(crate) enum Piece {
     Part,
     Joined,
 }
 
 /// Splits `text` into parts and terms.
-pub fn split(text: &str) -> Words {
+pub(crate) fn split(text: &str) -> Words {
     let mut words = Words::default();
     words.tail = walk(text, &mut |piece, s| {
         if piece == Piece::Part {
@@ -45,7 +45,7 @@ pub fn split(text: &str) -> Words {
 /// Hands every part and joined term of `text` to `emit`, lowercased, in order, without
 /// allocating per word (the index walks megabytes of text). Returns the `tail` count of
 /// [`Words`].
-pub fn walk(text: &str, emit: &mut dyn FnMut(Piece, &str)) -> usize {
+pub(crate) fn walk(text: &str, emit: &mut dyn FnMut(Piece, &str)) -> usize {
     let mut lower = String::new();
     let mut compound = String::new();
     let mut chunks_in_compound = 0;
@@ -99,7 +99,7 @@ fn lowercase_into(out: &mut String, s: &str) {
 }
 
 /// Whether a term is worth scoring: not a stop word, longer than one character.
-pub fn scores(term: &str) -> bool {
+pub(crate) fn scores(term: &str) -> bool {
     term.chars().nth(MIN_TERM_CHARS - 1).is_some() && !STOP_WORDS.contains(&term)
 }
 
@@ -144,7 +144,7 @@ fn camel_pieces(chunk: &str) -> impl Iterator<Item = &str> {
 }
 
 /// A code as the index keys it: lowercase letters and digits only.
-pub fn code_key(code: &str) -> String {
+pub(crate) fn code_key(code: &str) -> String {
     code.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
 }
 

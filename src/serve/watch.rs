@@ -7,7 +7,7 @@
 //! debouncer crate works on a timer tick instead, which would add up to a tick of delay to
 //! every save, and we need no more than the set of paths.
 
-use super::incremental::Changes;
+use crate::incremental::Changes;
 use anyhow::Result;
 use notify::event::{AccessKind, AccessMode, EventKind};
 use notify::{RecommendedWatcher, RecursiveMode, Watcher as _};

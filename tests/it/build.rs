@@ -126,7 +126,7 @@ fn api_index_matches_the_link_rules() {
     let entries = index["entries"].as_array().unwrap();
     let ids: Vec<&str> = entries.iter().map(|e| e["id"].as_str().unwrap()).collect();
     assert_eq!(ids, ["acme/e9", "acme/e10", "acme/e100", "heroku/h10", "http/404", "http/502", "http/503", "http/504"]);
-    let checked = faultline::check::run(site.path(), false).unwrap();
+    let checked = faultline::cmd::check::run(site.path(), false).unwrap();
     for (i, entry) in checked.site.entries.iter().enumerate().filter(|(i, _)| checked.graph.included[*i]) {
         let api = entries.iter().find(|e| e["id"] == entry.id.as_str()).unwrap();
         let related: Vec<&str> =
@@ -151,7 +151,7 @@ fn api_index_matches_the_link_rules() {
 #[test]
 fn drafts_appear_nowhere_unless_asked_for() {
     let site = site();
-    let checked = faultline::check::run(site.path(), true).unwrap();
+    let checked = faultline::cmd::check::run(site.path(), true).unwrap();
     let draft = checked.site.entries.iter().find(|e| e.fm.draft).expect("the fixture has a draft");
     let out = build(&site, &[]);
     for (path, bytes) in tree(&out) {

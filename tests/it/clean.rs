@@ -2,7 +2,7 @@
 //! cross-links are asserted through the library API.
 
 use crate::harness::{Site, fixtures};
-use faultline::check::{self, Checked};
+use faultline::cmd::check::{self, Checked};
 
 fn checked(drafts: bool) -> Checked {
     let checked = check::run(&fixtures().join("clean"), drafts).expect("the clean fixture loads");

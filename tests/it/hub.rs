@@ -57,7 +57,7 @@ const SPEC_HOSTS: &[&str] = &[
 
 fn hub() -> Vec<Entry> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let checked = faultline::check::run(root, true).expect("the repository is a site");
+    let checked = faultline::cmd::check::run(root, true).expect("the repository is a site");
     let problems: Vec<String> = checked.diagnostics.iter().map(|d| d.to_text()).collect();
     assert!(problems.is_empty(), "faultline check reports problems in content/:\n{}", problems.join("\n"));
     checked.site.entries
@@ -155,7 +155,7 @@ fn the_hub_has_at_least_sixty_platform_errors_linked_to_their_status() {
 #[test]
 fn classic_confusions_have_comparison_pages() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let checked = faultline::check::run(root, false).unwrap();
+    let checked = faultline::cmd::check::run(root, false).unwrap();
     let names: Vec<&str> = checked.graph.pairs.iter().map(|p| p.name.as_str()).collect();
     for pair in [
         "http-500-vs-http-502",
@@ -381,7 +381,7 @@ fn every_message_ranks_its_entry_in_the_top_three() {
     use std::collections::BTreeMap;
 
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let checked = faultline::check::run(root, false).expect("the repository is a site");
+    let checked = faultline::cmd::check::run(root, false).expect("the repository is a site");
     let index = Index::build(&checked.site, &checked.graph.included);
     let entries = &checked.site.entries;
     let included: Vec<usize> = (0..entries.len()).filter(|&i| checked.graph.included[i]).collect();

@@ -19,9 +19,9 @@ fn line<'a>(text: &'a str, prefix: &str) -> &'a str {
 #[test]
 fn new_writes_a_commented_draft_and_the_site_still_checks_clean() {
     let site = site();
-    let before = faultline::new::today();
+    let before = faultline::cmd::new::today();
     let run = site.run(&["new", "heroku/h12"]);
-    let after = faultline::new::today();
+    let after = faultline::cmd::new::today();
     run.assert_exit(0);
     assert_eq!(run.stdout, "");
     assert_eq!(
@@ -57,7 +57,7 @@ fn new_writes_a_commented_draft_and_the_site_still_checks_clean() {
     let updated = line(&t, "updated: ");
     assert!(updated == format!("updated: {before}") || updated == format!("updated: {after}"), "{updated}");
     site.assert_clean();
-    let checked = faultline::check::run(site.path(), true).expect("the site loads");
+    let checked = faultline::cmd::check::run(site.path(), true).expect("the site loads");
     let entry = checked.site.entries.iter().find(|e| e.id == "heroku/h12").expect("the new entry");
     assert!(entry.fm.draft);
     assert_eq!(entry.fm.code, "H12");

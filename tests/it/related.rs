@@ -55,7 +55,7 @@ fn related_lists_match_a_brute_force_reading_of_the_spec() {
             ),
         );
     }
-    let checked = faultline::check::run(site.path(), false).unwrap();
+    let checked = faultline::cmd::check::run(site.path(), false).unwrap();
     assert!(checked.diagnostics.is_empty(), "{:?}", checked.diagnostics);
     let entries = &checked.site.entries;
     let limit = 5;

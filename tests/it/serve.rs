@@ -4,7 +4,7 @@
 //! the library, compared file by file with `faultline build`.
 
 use crate::harness::{Site, faultline, themed_fixture as site, tree};
-use faultline::serve::incremental::{Changes, Engine, Outcome};
+use faultline::incremental::{Changes, Engine, Outcome};
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -891,7 +891,7 @@ fn incremental_related_lists_equal_computing_them_all() {
         site.write(&format!("content/{id}.md"), random_entry(&mut random, &format!("E{n}"), &ids, source == "delta"));
         ids.push(id);
     }
-    let mut checked = faultline::check::run(site.path(), false).unwrap();
+    let mut checked = faultline::cmd::check::run(site.path(), false).unwrap();
     for round in 0..120 {
         let mut paths: Vec<String> = Vec::new();
         for _ in 0..1 + random.below(3) {
@@ -918,7 +918,7 @@ fn incremental_related_lists_equal_computing_them_all() {
             }
             paths.push(path);
         }
-        let next = faultline::check::run(site.path(), false).unwrap();
+        let next = faultline::cmd::check::run(site.path(), false).unwrap();
         let (old, old_graph) = (&checked.site, &checked.graph);
         let old_index = old.index_by_id();
         let new_index = next.site.index_by_id();

@@ -5,7 +5,7 @@
 //! [`crate::model::assemble`] builds (the same function `check` and `build` use, so both
 //! agree on every rule across files) and takes it back at the next rebuild.
 
-use super::incremental::Changes;
+use super::Changes;
 use crate::diag::Diagnostic;
 use crate::load::{self, Kind, SourceFile};
 use crate::model::entry::Entry;

@@ -1,21 +1,22 @@
 //! `faultline build`: check, then render every file into a staging folder and swap it in.
 
-use crate::check::{self, count};
+use super::check::{self, count};
+use crate::render::assets::{static_collisions, theme_assets};
 use crate::diag::Diagnostic;
 use crate::load::theme;
 use crate::output::{BuildLock, MARKER, Staging};
 use crate::render::templates::Templates;
 use crate::render::urls::LinkStyle;
-use crate::render::{FileKind, Options, Renderer, highlight};
+use crate::render::{FileKind, Options, Renderer};
 use anyhow::{Result, bail};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 /// What `faultline build` was asked to do.
 #[derive(Debug, Clone)]
-pub struct BuildOptions {
+pub(crate) struct BuildOptions {
     pub out: PathBuf,
     pub offline: bool,
     pub drafts: bool,
@@ -24,7 +25,7 @@ pub struct BuildOptions {
 
 /// What a finished build wrote.
 #[derive(Debug, Clone, Default)]
-pub struct Summary {
+pub(crate) struct Summary {
     pub entries: usize,
     pub comparisons: usize,
     pub other_pages: usize,
@@ -50,30 +51,9 @@ impl std::fmt::Display for Summary {
 
 /// The outcome of a build that could run: a summary, or the content errors that stopped it.
 /// Warnings come with either.
-pub struct Outcome {
+pub(crate) struct Outcome {
     pub summary: Option<Summary>,
     pub diagnostics: Vec<Diagnostic>,
-}
-
-/// A short content hash for asset file names (FNV-1a, 64 bits), stable across runs and
-/// platforms.
-fn content_hash(bytes: &[u8]) -> String {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in bytes {
-        hash ^= u64::from(b);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("{:010x}", hash >> 24)
-}
-
-/// `style.css` -> `style.<hash>.css`; other assets keep their names.
-fn hashed_name(name: &str, bytes: &[u8]) -> String {
-    match name.rsplit_once('.') {
-        Some((stem, ext)) if ext == "css" || ext == "js" => {
-            format!("{stem}.{}.{ext}", content_hash(bytes))
-        }
-        _ => name.to_string(),
-    }
 }
 
 fn normalise_base_url(url: &str) -> Result<String> {
@@ -86,43 +66,9 @@ fn normalise_base_url(url: &str) -> Result<String> {
     Ok(if url.ends_with('/') { url.to_string() } else { format!("{url}/") })
 }
 
-/// The theme's assets as the output holds them: `style.css` with the highlighting styles
-/// appended, CSS and JS under content-hashed names. Returns the files by output path, and
-/// each asset's output path by its name in the theme.
-pub(crate) fn theme_assets(theme: &theme::Theme) -> (BTreeMap<String, Vec<u8>>, BTreeMap<String, String>) {
-    let mut assets: BTreeMap<String, Vec<u8>> = BTreeMap::new();
-    let mut asset_paths: BTreeMap<String, String> = BTreeMap::new();
-    for (name, bytes) in &theme.assets {
-        let mut bytes = bytes.clone();
-        if name == "style.css" {
-            bytes.extend_from_slice(highlight::stylesheet().as_bytes());
-        }
-        let path = hashed_name(name, &bytes);
-        asset_paths.insert(name.clone(), path.clone());
-        assets.insert(path, bytes);
-    }
-    (assets, asset_paths)
-}
-
-/// An error for each file of `static/` whose path is one the build generates.
-pub(crate) fn static_collisions(
-    statics: &BTreeMap<String, Vec<u8>>,
-    generated: impl Fn(&str) -> bool,
-) -> Vec<Diagnostic> {
-    statics
-        .keys()
-        .filter(|p| generated(p))
-        .map(|p| {
-            Diagnostic::error(format!("static/{p} has the same path as a file the build generates"))
-                .file(&format!("static/{p}"))
-                .hint("rename or remove the static file")
-        })
-        .collect()
-}
-
 /// Builds the site at `root`. `Err` for failures that are not content errors (an output
 /// folder refused, a template error, a failed write).
-pub fn build(root: &Path, options: &BuildOptions) -> Result<Outcome> {
+pub(crate) fn build(root: &Path, options: &BuildOptions) -> Result<Outcome> {
     let start = Instant::now();
     // Refuse a wrong output folder before creating a lock file beside it.
     crate::output::check_target(root, &options.out)?;
@@ -201,16 +147,27 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<Outcome> {
     Ok(Outcome { summary: Some(summary), diagnostics })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn asset_names_carry_a_stable_content_hash() {
-        assert_eq!(hashed_name("style.css", b"body{}"), hashed_name("style.css", b"body{}"));
-        assert_ne!(hashed_name("style.css", b"body{}"), hashed_name("style.css", b"body{ }"));
-        assert!(hashed_name("app.js", b"x").starts_with("app."));
-        assert_eq!(hashed_name("favicon.svg", b"x"), "favicon.svg");
-        assert_eq!(content_hash(b"").len(), 10);
+/// `faultline build`: prints the diagnostics and the summary, returns the exit status.
+pub(crate) fn command(root: &Path, options: &BuildOptions) -> u8 {
+    match build(root, options) {
+        Ok(outcome) => {
+            for block in crate::diag::text_blocks(&outcome.diagnostics) {
+                eprintln!("{block}");
+            }
+            match outcome.summary {
+                Some(summary) => {
+                    eprintln!("{summary} -> {}", options.out.display());
+                    super::OK
+                }
+                None => {
+                    eprintln!("error: {}; nothing was written", crate::diag::summary(&outcome.diagnostics));
+                    super::FAILED
+                }
+            }
+        }
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            super::FAILED
+        }
     }
 }

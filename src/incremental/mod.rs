@@ -23,9 +23,12 @@
 //! Whatever the sequence of changes, the files equal what `faultline build --base-url
 //! <served URL>` writes from the same inputs; the tests check this file by file.
 
-use super::sources::Sources;
-use super::theme::ThemeState;
-use crate::build::static_collisions;
+mod sources;
+mod theme_state;
+
+use sources::Sources;
+use theme_state::ThemeState;
+use crate::render::assets::static_collisions;
 use crate::config::{self, SiteConfig};
 use crate::diag::{self, Diagnostic, Severity};
 use crate::link::{self, LinkGraph};

@@ -78,3 +78,21 @@ pub fn describe(checked: &Checked) -> String {
 pub fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
+
+/// `faultline check`: prints the diagnostics and returns the exit status.
+pub(crate) fn command(root: &std::path::Path, format: Format) -> u8 {
+    match run(root, false) {
+        Ok(checked) => {
+            report(&checked.diagnostics, format, &describe(&checked));
+            if checked.has_errors() { super::FAILED } else { super::OK }
+        }
+        Err(e) => {
+            match format {
+                // The JSON form stays a JSON array whatever happens, for the tools that read it.
+                Format::Json => report(&[crate::diag::Diagnostic::error(format!("{e:#}"))], format, ""),
+                Format::Text => eprintln!("error: {e:#}"),
+            }
+            super::FAILED
+        }
+    }
+}

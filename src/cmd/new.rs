@@ -1,49 +1,10 @@
 //! `faultline new <id>`: writes a draft entry with every field that applies to its source,
 //! each commented, so an author fills in rather than looks up.
 
-use crate::diag::Diagnostic;
 use crate::load::RESERVED;
-use crate::load::yaml::Finder;
+use crate::model::placeholder::{self, BODY_HEADING};
 use crate::model::id::id_problem;
 use std::path::{Path, PathBuf};
-
-/// The heading a new entry's body starts with, to be written under.
-const BODY_HEADING: &str = "## What this means";
-
-/// The summary a new entry starts with.
-fn placeholder_summary(code: &str) -> String {
-    format!("What {code} means, in one sentence.")
-}
-
-/// Warnings for a published entry that still holds the text `new` wrote as a placeholder:
-/// its summary, or a body that is only the first heading. `yaml` and `body` are the
-/// entry's front matter and body, with the number of file lines before each.
-pub fn placeholder_warnings(
-    file: &str,
-    text: &str,
-    (summary, code): (&str, &str),
-    (yaml, yaml_offset): (&str, usize),
-    (body, body_offset): (&str, usize),
-) -> Vec<Diagnostic> {
-    let mut warnings = Vec::new();
-    if summary.trim() == placeholder_summary(code) {
-        warnings.push(
-            Diagnostic::warning("`summary` is still the placeholder `faultline new` wrote")
-                .file(file)
-                .at(text, Finder::new(yaml, yaml_offset).value("summary", summary.trim()))
-                .hint(format!("say in one sentence what {code} means; search results and lists show it")),
-        );
-    }
-    if body.trim() == BODY_HEADING {
-        warnings.push(
-            Diagnostic::warning("the body is only the heading `faultline new` wrote")
-                .file(file)
-                .at(text, Finder::new(body, body_offset).anywhere(BODY_HEADING))
-                .hint("write what the error means under the heading, or remove it"),
-        );
-    }
-    warnings
-}
 
 /// Why `new` could not write the file.
 #[derive(Debug)]
@@ -143,7 +104,7 @@ pub fn template(source: &str, name: &str, today: &str) -> String {
     t.push_str(&format!(
         "code: \"{code}\"                   # required: the code exactly as it appears in logs and pages\n"
     ));
-    t.push_str(&format!("summary: {}   # required: one sentence\n", placeholder_summary(&code)));
+    t.push_str(&format!("summary: {}   # required: one sentence\n", placeholder::summary_of(&code)));
     t.push_str("# name: \"\"                        # the official or platform name\n");
     t.push_str("also_known_as: []                 # older or alternative names, shown and searched\n");
     if http {
@@ -173,6 +134,26 @@ pub fn template(source: &str, name: &str, today: &str) -> String {
     t.push_str("draft: true                       # remove when the entry is ready to publish\n");
     t.push_str(&format!("---\n{BODY_HEADING}\n\n"));
     t
+}
+
+/// `faultline new <id>`: writes the draft, then checks the site with it.
+pub(crate) fn command(root: &Path, id: &str) -> u8 {
+    match create(root, id, &today()) {
+        Ok(path) => {
+            let shown = path.strip_prefix(root).unwrap_or(&path).display().to_string();
+            eprintln!("created {shown} (a draft: remove `draft: true` to publish it)");
+            super::check::command(root, super::check::Format::Text)
+        }
+        Err(NewError::BadId(message)) => {
+            eprintln!("error: {message}");
+            eprintln!("  hint: ids look like `<source>/<name>`, such as `heroku/h12` or `http/418`");
+            super::USAGE
+        }
+        Err(NewError::Failed(message)) => {
+            eprintln!("error: {message}");
+            super::FAILED
+        }
+    }
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! example entries that show every field and both file formats), and `--theme` copies the
 //! built-in theme into `themes/default/` for editing.
 
+use super::check::Format;
 use crate::load::theme;
 use std::path::{Path, PathBuf};
 
@@ -20,7 +21,7 @@ const STARTER: &[(&str, &str)] = &[
 
 /// What `init` wrote, as paths relative to the folder.
 #[derive(Debug)]
-pub struct Written {
+pub(crate) struct Written {
     pub files: Vec<String>,
     /// Whether a whole site was written, rather than only the theme into an existing site.
     pub site: bool,
@@ -30,7 +31,7 @@ pub struct Written {
 /// `with_theme`, also the built-in theme into `themes/default/`. With `with_theme`, a folder
 /// that already is a site (it has `site.yaml` or `content/`) gets only the theme, provided
 /// it has no `themes/default/` yet. Anything else is refused before a file is written.
-pub fn create(dir: &Path, with_theme: bool) -> Result<Written, String> {
+pub(crate) fn create(dir: &Path, with_theme: bool) -> Result<Written, String> {
     let site = match listing(dir)? {
         None => true,
         Some(names) if names.is_empty() => true,
@@ -97,6 +98,28 @@ fn write_new(path: &PathBuf, bytes: &[u8]) -> Result<(), String> {
         .open(path)
         .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
     std::io::Write::write_all(&mut file, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+/// `faultline init`: writes the site, checks it and prints the next command.
+pub(crate) fn command(dir: &std::path::Path, theme: bool) -> u8 {
+    let written = match create(dir, theme) {
+        Ok(written) => written,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return super::FAILED;
+        }
+    };
+    let what = if written.site { "a new site" } else { "the built-in theme" };
+    eprintln!("wrote {what} into {} ({} files)", dir.display(), written.files.len());
+    if theme {
+        eprintln!("themes/default/ now replaces the built-in theme: edit its templates/ and static/");
+    }
+    let status = super::check::command(dir, Format::Text);
+    if status == super::OK {
+        let cd = if dir == std::path::Path::new(".") { String::new() } else { format!("cd {} && ", dir.display()) };
+        eprintln!("next: {cd}faultline serve");
+    }
+    status
 }
 
 #[cfg(test)]

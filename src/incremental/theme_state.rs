@@ -2,7 +2,7 @@
 //! template a hash of everything it may pull in, so that a template change re-renders only
 //! the pages that use it.
 
-use crate::build::theme_assets;
+use crate::render::assets::theme_assets;
 use crate::load::theme;
 use crate::render::TemplateInputs;
 use crate::render::templates::Templates;

@@ -1,0 +1,95 @@
+//! `faultline search`: ranks the entries against a query, or against each line of stdin.
+
+use std::io::{BufRead, Write};
+use std::path::Path;
+
+/// Where `search` takes its queries from.
+pub(crate) enum Queries {
+    /// The command line's words, joined by spaces.
+    One(String),
+    /// One per line of stdin (`--batch`).
+    Stdin,
+}
+
+/// `faultline search`: ranks the query (or each line of stdin) and prints the results.
+pub(crate) fn command(root: &Path, queries: Queries, limit: usize, drafts: bool) -> u8 {
+    let checked = match super::check::run(root, drafts) {
+        Ok(checked) => checked,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            return super::FAILED;
+        }
+    };
+    // Search what could be read; a broken file should not hide every other entry.
+    if checked.has_errors() {
+        eprintln!(
+            "warning: {}; entries that could not be read are not searched (run `faultline check`)",
+            crate::diag::summary(&checked.diagnostics)
+        );
+    }
+    let index = crate::search::Index::build(&checked.site, &checked.graph.included);
+    let mut out = std::io::stdout().lock();
+    let query = match queries {
+        Queries::One(query) => query,
+        Queries::Stdin => return run_batch(&index, &mut std::io::stdin().lock(), &mut out, limit),
+    };
+    for hit in index.search(&query).into_iter().take(limit) {
+        let doc = &index.docs[hit.doc as usize];
+        if writeln!(out, "{}\t{}", doc.id, doc.title).is_err() {
+            // A closed pipe (`| head`) is the reader saying it has enough.
+            break;
+        }
+    }
+    super::OK
+}
+
+/// One line of `search --batch` output.
+#[derive(serde::Serialize)]
+struct BatchLine<'a> {
+    query: &'a str,
+    results: Vec<BatchResult<'a>>,
+}
+
+#[derive(serde::Serialize)]
+struct BatchResult<'a> {
+    id: &'a str,
+    title: &'a str,
+}
+
+/// `search --batch`: one JSON line per line of `input`, each written as soon as it is
+/// ranked, so a program can keep one process open and ask query after query. A line
+/// ending (`\n` or `\r\n`) is not part of the query; a line that is not UTF-8 stops
+/// the run with an error.
+fn run_batch(index: &crate::search::Index, input: &mut dyn BufRead, out: &mut dyn Write, limit: usize) -> u8 {
+    let mut line = Vec::new();
+    let mut number = 0;
+    loop {
+        line.clear();
+        number += 1;
+        match input.read_until(b'\n', &mut line) {
+            Ok(0) => return super::OK,
+            Ok(_) => {}
+            Err(e) => {
+                eprintln!("error: cannot read the queries from stdin: {e}");
+                return super::FAILED;
+            }
+        }
+        let bytes = line.strip_suffix(b"\n").unwrap_or(&line);
+        let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
+        let Ok(query) = std::str::from_utf8(bytes) else {
+            eprintln!("error: line {number} of stdin is not valid UTF-8; --batch reads UTF-8 text, one query per line");
+            return super::FAILED;
+        };
+        let results = index
+            .search(query)
+            .into_iter()
+            .take(limit)
+            .map(|hit| &index.docs[hit.doc as usize])
+            .map(|doc| BatchResult { id: &doc.id, title: &doc.title })
+            .collect();
+        let json = serde_json::to_string(&BatchLine { query, results }).expect("strings always serialise");
+        if writeln!(out, "{json}").is_err() {
+            return super::OK;
+        }
+    }
+}
