@@ -6,7 +6,7 @@ use crate::model::hint;
 use serde::Deserialize;
 use std::path::Path;
 
-pub const FILE: &str = "site.yaml";
+pub(crate) const FILE: &str = "site.yaml";
 
 /// Every key `site.yaml` may have.
 pub const KEYS: &[&str] =
@@ -46,7 +46,7 @@ impl Default for SiteConfig {
 }
 
 /// Reads `site.yaml` under `root`; a missing file gives the defaults.
-pub fn load(root: &Path) -> (SiteConfig, Vec<Diagnostic>) {
+pub(crate) fn load(root: &Path) -> (SiteConfig, Vec<Diagnostic>) {
     let path = root.join(FILE);
     if std::fs::symlink_metadata(&path).is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound) {
         return (SiteConfig::default(), Vec::new());

@@ -46,13 +46,13 @@ pub struct Diagnostic {
 /// Diagnostics the text form prints per file; the rest are counted ("and N more in this
 /// file"), so a file with 60,000 broken links prints a screenful, not 400 MB. The JSON form
 /// lists them all.
-pub const SHOWN_PER_FILE: usize = 20;
+pub(crate) const SHOWN_PER_FILE: usize = 20;
 /// Characters of a long source line shown before the column, and in all.
 const SNIPPET_BEFORE: usize = 60;
 const SNIPPET_CHARS: usize = 120;
 
 impl Diagnostic {
-    pub fn error(message: impl Into<String>) -> Self {
+    pub(crate) fn error(message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Error,
             file: None,
@@ -66,17 +66,17 @@ impl Diagnostic {
         }
     }
 
-    pub fn warning(message: impl Into<String>) -> Self {
+    pub(crate) fn warning(message: impl Into<String>) -> Self {
         Diagnostic { severity: Severity::Warning, ..Diagnostic::error(message) }
     }
 
-    pub fn file(mut self, path: &str) -> Self {
+    pub(crate) fn file(mut self, path: &str) -> Self {
         self.file = Some(path.to_string());
         self
     }
 
     /// Points the diagnostic at `pos`; the source line is attached when printing.
-    pub fn at_pos(mut self, pos: Option<Pos>) -> Self {
+    pub(crate) fn at_pos(mut self, pos: Option<Pos>) -> Self {
         if let Some(pos) = pos {
             self.line = Some(pos.line);
             self.column = Some(pos.column);
@@ -86,7 +86,7 @@ impl Diagnostic {
     }
 
     /// Points the diagnostic at `pos` in `source` (the whole file's text) and keeps the line.
-    pub fn at(self, source: &str, pos: Option<Pos>) -> Self {
+    pub(crate) fn at(self, source: &str, pos: Option<Pos>) -> Self {
         let mut d = self.at_pos(pos);
         if let Some(line) = pos.and_then(|p| source.lines().nth(p.line - 1)) {
             d.snippet(line);
@@ -123,12 +123,12 @@ impl Diagnostic {
         self.source_line = Some(text);
     }
 
-    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+    pub(crate) fn hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
     }
 
-    pub fn hint_opt(mut self, hint: Option<String>) -> Self {
+    pub(crate) fn hint_opt(mut self, hint: Option<String>) -> Self {
         self.hint = hint;
         self
     }
@@ -177,7 +177,7 @@ impl Diagnostic {
 /// that no longer hold the file's text), for the ones the text form prints: it sorts them
 /// and fills at most [`SHOWN_PER_FILE`] per file. `root` is the site folder the paths are
 /// relative to.
-pub fn attach_source_lines(diagnostics: &mut [Diagnostic], root: &std::path::Path) {
+pub(crate) fn attach_source_lines(diagnostics: &mut [Diagnostic], root: &std::path::Path) {
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     let mut texts: std::collections::HashMap<String, Option<String>> = std::collections::HashMap::new();
     let mut shown: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
@@ -218,17 +218,17 @@ pub fn text_blocks(diagnostics: &[Diagnostic]) -> Vec<String> {
 }
 
 /// Puts diagnostics in a stable order (file, line, column, message) and drops exact repeats.
-pub fn sort(diagnostics: &mut Vec<Diagnostic>) {
+pub(crate) fn sort(diagnostics: &mut Vec<Diagnostic>) {
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     diagnostics.dedup_by(|a, b| a.sort_key() == b.sort_key());
 }
 
-pub fn error_count(diagnostics: &[Diagnostic]) -> usize {
+pub(crate) fn error_count(diagnostics: &[Diagnostic]) -> usize {
     diagnostics.iter().filter(|d| d.severity == Severity::Error).count()
 }
 
 /// The one-line count printed after the diagnostics.
-pub fn summary(diagnostics: &[Diagnostic]) -> String {
+pub(crate) fn summary(diagnostics: &[Diagnostic]) -> String {
     let errors = error_count(diagnostics);
     let warnings = diagnostics.len() - errors;
     let files: std::collections::BTreeSet<_> =

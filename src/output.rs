@@ -1,5 +1,5 @@
 //! Writing a build: into a sibling folder first, swapped in only when complete, so a failed
-//! or interrupted build leaves the previous output exactly as it was (SPEC §5).
+//! or interrupted build leaves the previous output exactly as it was (docs/cli.md).
 
 mod lock;
 mod swap;

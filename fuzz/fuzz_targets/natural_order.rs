@@ -1,4 +1,4 @@
-//! Natural order (SPEC §3) is a total order: antisymmetric, equal only for equal ids,
+//! Natural order (docs/content.md) is a total order: antisymmetric, equal only for equal ids,
 //! and transitive.
 #![no_main]
 

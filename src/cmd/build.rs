@@ -1,10 +1,10 @@
 //! `faultline build`: check, then render every file into a staging folder and swap it in.
 
 use super::check::{self, count};
-use crate::render::assets::{static_collisions, theme_assets};
 use crate::diag::Diagnostic;
 use crate::load::theme;
 use crate::output::{BuildLock, MARKER, Staging};
+use crate::render::assets::{static_collisions, theme_assets};
 use crate::render::templates::Templates;
 use crate::render::urls::LinkStyle;
 use crate::render::{FileKind, Options, Renderer};

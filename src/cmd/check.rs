@@ -15,7 +15,7 @@ pub struct Checked {
 }
 
 impl Checked {
-    pub fn has_errors(&self) -> bool {
+    pub(crate) fn has_errors(&self) -> bool {
         diag::error_count(&self.diagnostics) > 0
     }
 }
@@ -33,14 +33,14 @@ pub fn run(root: &Path, drafts: bool) -> Result<Checked> {
 
 /// Output formats of diagnostics.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
+pub(crate) enum Format {
     Text,
     Json,
 }
 
 /// Prints diagnostics in `format`: text on stderr followed by a count, or a JSON array on
 /// stdout. `what` describes what was checked, for the clean summary.
-pub fn report(diagnostics: &[Diagnostic], format: Format, what: &str) {
+pub(crate) fn report(diagnostics: &[Diagnostic], format: Format, what: &str) {
     match format {
         Format::Json => {
             let json = serde_json::to_string_pretty(diagnostics).unwrap_or_else(|_| "[]".into());
@@ -60,7 +60,7 @@ pub fn report(diagnostics: &[Diagnostic], format: Format, what: &str) {
 }
 
 /// "checked 9 entries and 3 comparison pages"
-pub fn describe(checked: &Checked) -> String {
+pub(crate) fn describe(checked: &Checked) -> String {
     let entries = checked.site.entries.len() + checked.site.broken.len();
     let drafts = checked.site.entries.iter().filter(|e| e.fm.draft).count();
     let drafts = match drafts {
@@ -75,7 +75,7 @@ pub fn describe(checked: &Checked) -> String {
 }
 
 /// `n` and the word for it: "1 entry", "2 entries", "0 entries".
-pub fn count(n: usize, one: &str, many: &str) -> String {
+pub(crate) fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 

@@ -2,13 +2,13 @@
 //! each commented, so an author fills in rather than looks up.
 
 use crate::load::RESERVED;
-use crate::model::placeholder::{self, BODY_HEADING};
 use crate::model::id::id_problem;
+use crate::model::placeholder::{self, BODY_HEADING};
 use std::path::{Path, PathBuf};
 
 /// Why `new` could not write the file.
 #[derive(Debug)]
-pub enum NewError {
+pub(crate) enum NewError {
     /// The id itself is wrong: bad usage.
     BadId(String),
     /// The file exists or could not be written.
@@ -16,7 +16,7 @@ pub enum NewError {
 }
 
 /// Writes `content/<id>.md` under `root` and returns its path.
-pub fn create(root: &Path, id: &str, today: &str) -> Result<PathBuf, NewError> {
+pub(crate) fn create(root: &Path, id: &str, today: &str) -> Result<PathBuf, NewError> {
     if let Some(problem) = id_problem(id) {
         return Err(NewError::BadId(problem));
     }
@@ -42,7 +42,7 @@ pub fn create(root: &Path, id: &str, today: &str) -> Result<PathBuf, NewError> {
     }
     let path = content.join(format!("{id}.md"));
     let folder = content.join(source);
-    // `build` refuses links under content/ (SPEC §1); writing through one would put the
+    // `build` refuses links under content/ (docs/content.md); writing through one would put the
     // entry outside the site.
     if std::fs::symlink_metadata(&folder).is_ok_and(|m| !m.is_dir()) {
         return Err(NewError::Failed(format!(
@@ -94,7 +94,7 @@ fn guess_code(source: &str, name: &str) -> String {
 }
 
 /// The text of a new draft.
-pub fn template(source: &str, name: &str, today: &str) -> String {
+pub(crate) fn template(source: &str, name: &str, today: &str) -> String {
     let code = guess_code(source, name);
     let http = source == "http";
     let mut t = String::from("---\n");

@@ -1,4 +1,4 @@
-//! `faultline serve` (SPEC §5): build the site into memory, serve it over HTTP, watch the
+//! `faultline serve` (docs/cli.md): build the site into memory, serve it over HTTP, watch the
 //! site's folders, rebuild what changed, and reload the pages open in a browser.
 //!
 //! Three threads of work, one way of data:
@@ -15,9 +15,9 @@
 //! the live-reload script is added to HTML responses only, never to the site itself.
 
 use crate::diag::{self, Diagnostic};
-use anyhow::{Context, Result, anyhow};
 use crate::incremental::{Changes, Engine, Outcome};
 use crate::serve::{Served, http, live, watch};
+use anyhow::{Context, Result, anyhow};
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};

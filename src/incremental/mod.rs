@@ -26,9 +26,6 @@
 mod sources;
 mod theme_state;
 
-use sources::Sources;
-use theme_state::ThemeState;
-use crate::render::assets::static_collisions;
 use crate::config::{self, SiteConfig};
 use crate::diag::{self, Diagnostic, Severity};
 use crate::link::{self, LinkGraph};
@@ -37,16 +34,19 @@ use crate::model::entry::Entry;
 use crate::model::id::natural_cmp;
 use crate::model::{self, Site};
 use crate::output::MARKER;
+use crate::render::assets::static_collisions;
 use crate::render::urls::LinkStyle;
 use crate::render::view::{Card, Row};
 use crate::render::{self, ApiMemo, Inputs, Options, Renderer};
 use anyhow::Result;
 use axum::body::Bytes;
+use sources::Sources;
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use theme_state::ThemeState;
 
 /// What changed on disk since the last rebuild.
 #[derive(Debug, Clone, Default)]
@@ -67,7 +67,7 @@ impl Changes {
         Changes { paths: paths.into_iter().map(Into::into).collect(), everything: false }
     }
 
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.paths.is_empty() && !self.everything
     }
 
@@ -78,7 +78,7 @@ impl Changes {
     }
 
     /// "content/http/502.md changed", for the terminal.
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         match (self.everything, self.paths.len()) {
             (true, _) => "rebuilt everything".to_string(),
             (false, 1) => format!("{} changed", self.paths.iter().next().map_or("", String::as_str)),
@@ -109,7 +109,7 @@ struct PlannedJob {
 }
 
 /// A copy of the site for the search index, to build it on another thread.
-pub struct SearchJob {
+pub(crate) struct SearchJob {
     /// What the index is built from, as [`Engine`] tells whether it is still current.
     source: u64,
     site: Site,
@@ -118,13 +118,13 @@ pub struct SearchJob {
 
 impl SearchJob {
     /// Builds the search index files.
-    pub fn run(self) -> SearchDone {
+    pub(crate) fn run(self) -> SearchDone {
         SearchDone { source: self.source, files: render::search_files(&self.site, &self.included) }
     }
 }
 
 /// The search index files of a [`SearchJob`].
-pub struct SearchDone {
+pub(crate) struct SearchDone {
     source: u64,
     files: Vec<render::OutFile>,
 }
@@ -240,13 +240,13 @@ impl Engine {
     }
 
     /// Brings every file but the search index up to date after `changes`.
-    pub fn update(&mut self, changes: &Changes) -> Outcome {
+    pub(crate) fn update(&mut self, changes: &Changes) -> Outcome {
         self.try_update(changes).unwrap_or_else(|e| Outcome::Failed(format!("{e:#}")))
     }
 
     /// Brings the search index files up to date with the last [`Engine::update`], if it
     /// succeeded and changed what the index reads; `None` when there was nothing to do.
-    pub fn finish(&mut self) -> Option<Outcome> {
+    pub(crate) fn finish(&mut self) -> Option<Outcome> {
         let job = self.search_job()?;
         self.apply_search(job.run())
     }
@@ -254,7 +254,7 @@ impl Engine {
     /// What the search index needs, taken from the last [`Engine::update`] if it succeeded
     /// and changed what the index reads, so that the index can be built on another thread
     /// while the engine goes on (see [`Engine::apply_search`]).
-    pub fn search_job(&self) -> Option<SearchJob> {
+    pub(crate) fn search_job(&self) -> Option<SearchJob> {
         let (site, graph) = self.model.as_ref().filter(|_| self.model_is_good)?;
         let source = self.search_source_of(site, graph);
         if self.search_source == Some(source) {
@@ -273,7 +273,7 @@ impl Engine {
 
     /// Puts the files of a finished [`SearchJob`] in place, unless the site changed since
     /// the job was taken (a newer one will follow); `None` when nothing was done.
-    pub fn apply_search(&mut self, done: SearchDone) -> Option<Outcome> {
+    pub(crate) fn apply_search(&mut self, done: SearchDone) -> Option<Outcome> {
         let (site, graph) = self.model.as_ref().filter(|_| self.model_is_good)?;
         if self.search_source_of(site, graph) != done.source {
             return None;

@@ -48,9 +48,7 @@ impl Sources {
         }
         // A walk is needed only when the set of files may have changed: a new path, a
         // folder, or a known file that is gone. Saving an existing file needs none.
-        let known_files_only = touched
-            .iter()
-            .all(|p| self.files.contains_key(*p) && std::fs::symlink_metadata(root.join(p)).is_ok_and(|m| m.is_file()));
+        let known_files_only = touched.iter().all(|p| self.files.contains_key(*p) && load::is_regular_file(root, p));
         let mut changed = HashSet::new();
         let mut to_read: Vec<(String, Kind)> = Vec::new();
         match self.walk.take() {

@@ -2,9 +2,9 @@
 //! template a hash of everything it may pull in, so that a template change re-renders only
 //! the pages that use it.
 
-use crate::render::assets::theme_assets;
 use crate::load::theme;
 use crate::render::TemplateInputs;
+use crate::render::assets::theme_assets;
 use crate::render::templates::Templates;
 use anyhow::Result;
 use std::collections::{BTreeMap, BTreeSet, HashMap};

@@ -1,4 +1,4 @@
-//! Comparison pairs (SPEC §3): the unordered pairs formed by `compare` lists, their page
+//! Comparison pairs (docs/content.md): the unordered pairs formed by `compare` lists, their page
 //! names, collisions, and the prose files that belong to them.
 
 use crate::diag::Diagnostic;

@@ -1,4 +1,4 @@
-//! Cross-links (SPEC §3), computed once as data that rendering only reads: references are
+//! Cross-links (docs/content.md), computed once as data that rendering only reads: references are
 //! resolved and checked, then the related lists, comparison pairs and comparison rows.
 //!
 //! Entries are addressed by their index in `Site::entries`; since that vector is in
@@ -13,7 +13,7 @@ use crate::model::{Site, hint};
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 
-pub use compare::Pair;
+pub(crate) use compare::Pair;
 pub use related::{Before, Profile};
 
 /// The link graph of the entries taking part in one build.
@@ -21,7 +21,7 @@ pub use related::{Before, Profile};
 pub struct LinkGraph {
     /// Whether each entry takes part (drafts only with `--drafts`).
     pub included: Vec<bool>,
-    /// Each entry's related fixes, in SPEC §3 order.
+    /// Each entry's related fixes, in docs/content.md order.
     pub related: Vec<Vec<usize>>,
     /// Comparison pairs, in natural order of A, then B.
     pub pairs: Vec<Pair>,
@@ -55,7 +55,7 @@ pub fn rebuild(site: &Site, drafts: bool, before: Before) -> (LinkGraph, Vec<Dia
 /// The graph after a change to entries that kept their [`link_signature`]: only their
 /// tags, source or class may have changed, so only the related lists can differ (they are
 /// updated as [`rebuild`] does); the rest of `graph` stays, and no diagnostic can appear.
-pub fn relink_related(site: &Site, graph: LinkGraph, before: Before) -> LinkGraph {
+pub(crate) fn relink_related(site: &Site, graph: LinkGraph, before: Before) -> LinkGraph {
     let index = site.index_by_id();
     let related = if before.limit == site.config.related_limit {
         related::update(site, &index, &graph.included, before)
@@ -69,7 +69,7 @@ pub fn relink_related(site: &Site, graph: LinkGraph, before: Before) -> LinkGrap
 /// from, but for what only related lists read (its tags, source and class): its id and
 /// file, whether it is a draft, what it names in `related`, `compare`, `redirect_from` and
 /// links, and its anchors.
-pub fn link_signature(e: &Entry) -> u64 {
+pub(crate) fn link_signature(e: &Entry) -> u64 {
     let mut h = DefaultHasher::new();
     (&e.id, &e.file, e.fm.draft, &e.anchors).hash(&mut h);
     for refs in [&e.related, &e.compare, &e.redirect_from, &e.links] {

@@ -1,4 +1,4 @@
-//! Related fixes (SPEC §3): the entry's own `related` list, then backlinks, then the most
+//! Related fixes (docs/content.md): the entry's own `related` list, then backlinks, then the most
 //! alike entries by score = 3 × shared tags + 2 × same source + 1 × same class.
 //!
 //! Scoring never compares every entry with every other. Entries sharing a tag are found
@@ -347,7 +347,7 @@ fn candidates(lists: &Lists<'_>, x: usize) -> BTreeSet<usize> {
     out
 }
 
-/// SPEC §3's score of `x` in the related list of `y`.
+/// docs/content.md's score of `x` in the related list of `y`.
 fn score(site: &Site, y: usize, x: usize) -> u32 {
     let (a, b) = (&site.entries[y], &site.entries[x]);
     let tags_y = tags_of(site, y);

@@ -1,5 +1,5 @@
 //! Loading: the only stage that reads `content/`. It walks the folder, classifies every path
-//! (SPEC §1), and reads the files in parallel into normalised text (no BOM, LF line endings).
+//! (docs/content.md), and reads the files in parallel into normalised text (no BOM, LF line endings).
 
 pub(crate) mod frontmatter;
 pub(crate) mod theme;
@@ -13,10 +13,10 @@ use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
 use std::path::Path;
 
-pub use walk::{Kind, RESERVED, ignored_name};
+pub(crate) use walk::{Kind, RESERVED, ignored_name};
 
 /// Files larger than this are refused without being read.
-pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
+pub(crate) const MAX_FILE_BYTES: u64 = 1024 * 1024;
 
 /// One file under `content/` that the model will parse.
 #[derive(Debug, Clone)]
@@ -52,11 +52,11 @@ pub fn load(root: &Path) -> Result<Loaded> {
 }
 
 /// The files of `content/` to read: each one's path relative to `content/`, and its kind.
-pub type Found = Vec<(String, Kind)>;
+pub(crate) type Found = Vec<(String, Kind)>;
 
 /// Checks that `root` is a site folder and walks its `content/`: the files to read, in a
 /// stable order, and the layout errors found.
-pub fn scan(root: &Path) -> Result<(Found, Vec<Diagnostic>)> {
+pub(crate) fn scan(root: &Path) -> Result<(Found, Vec<Diagnostic>)> {
     if !root.is_dir() {
         bail!("the site root {} is not a folder", root.display());
     }
@@ -72,8 +72,14 @@ pub fn scan(root: &Path) -> Result<(Found, Vec<Diagnostic>)> {
 }
 
 /// Reads one file that [`scan`] found (`path` relative to `content/`), with the problem
+/// Whether `path` (from the root) is a regular file now, not a link to one: what the walk
+/// would read.
+pub(crate) fn is_regular_file(root: &Path, path: &str) -> bool {
+    std::fs::symlink_metadata(root.join(path)).is_ok_and(|m| m.is_file())
+}
+
 /// that kept it from being read, if any.
-pub fn read_source(root: &Path, path: &str, kind: Kind) -> (SourceFile, Option<Diagnostic>) {
+pub(crate) fn read_source(root: &Path, path: &str, kind: Kind) -> (SourceFile, Option<Diagnostic>) {
     let shown = format!("content/{path}");
     match read_text(&root.join("content").join(path)) {
         Ok(text) => (SourceFile { path: shown, kind, text: Some(text) }, None),
@@ -86,7 +92,7 @@ pub fn read_source(root: &Path, path: &str, kind: Kind) -> (SourceFile, Option<D
 
 /// Reads one file as UTF-8 text, refusing big files before reading them, dropping a BOM and
 /// turning CRLF into LF (line numbers stay the same).
-pub fn read_text(path: &Path) -> Result<String, Diagnostic> {
+pub(crate) fn read_text(path: &Path) -> Result<String, Diagnostic> {
     let meta = std::fs::metadata(path).map_err(|e| Diagnostic::error(format!("cannot read the file: {e}")))?;
     if !meta.is_file() {
         // Checked before opening: opening a FIFO blocks until something writes to it.

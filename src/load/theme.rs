@@ -20,7 +20,7 @@ static BUILT_IN: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default
 
 /// A theme's templates (name -> source) and assets (output path -> bytes), both ordered.
 #[derive(Debug, Clone, Default)]
-pub struct Theme {
+pub(crate) struct Theme {
     pub templates: BTreeMap<String, String>,
     pub assets: BTreeMap<String, Vec<u8>>,
     /// Where each template was read from, relative to the site root, for messages.

@@ -1,5 +1,5 @@
 //! Walking `content/`: which paths are entries, index prose or comparison prose, and which
-//! are layout errors (SPEC §1). Symlinks are reported, never followed.
+//! are layout errors (docs/content.md). Symlinks are reported, never followed.
 
 use crate::diag::Diagnostic;
 use crate::model::entry::rename_hint;
@@ -7,7 +7,7 @@ use crate::model::id::segment_problem;
 use walkdir::{DirEntry, WalkDir};
 
 /// Folder names under `content/` that are not sources.
-pub const RESERVED: &[&str] = &["api", "compare", "search", "static", "tags"];
+pub(crate) const RESERVED: &[&str] = &["api", "compare", "search", "static", "tags"];
 
 /// What a file under `content/` is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,7 +28,7 @@ fn ignored(entry: &DirEntry) -> bool {
 
 /// Whether a file or folder under `content/` is skipped, with everything inside it: names
 /// starting with `.` or `_`, except `_index.md`. Editors' swap and backup files are among them.
-pub fn ignored_name(name: &str) -> bool {
+pub(crate) fn ignored_name(name: &str) -> bool {
     name.starts_with('.') || (name.starts_with('_') && name != "_index.md")
 }
 
@@ -82,57 +82,76 @@ pub(crate) fn walk(content: &std::path::Path) -> (Vec<(String, Kind)>, Vec<Diagn
             ));
             continue;
         }
-        let parent = rel.split('/').next().unwrap_or_default().to_string();
-        match (entry.depth(), file_type.is_dir()) {
-            (1, true) => {
-                if parent != "compare" && RESERVED.contains(&name.as_str()) {
-                    diagnostics.push(error(
-                        format!("`{name}` is reserved for generated pages and cannot be a source"),
-                        "rename the folder, for example to `{name}-errors`".replace("{name}", &name),
-                    ));
-                    it.skip_current_dir();
-                } else if let Some(why) = segment_problem(&name) {
-                    diagnostics.push(error(
-                        format!("the source folder name `{name}` {why}"),
-                        rename_hint("rename it to", &name, ""),
-                    ));
-                    it.skip_current_dir();
-                }
-            }
-            (1, false) if name == "_index.md" => files.push((rel, Kind::HomeIndex)),
-            (1, false) => diagnostics.push(misplaced(&shown, &name, "content/<source>/")),
-            (_, true) => {
-                diagnostics.push(error(
-                    "this folder is nested too deep: entries live exactly one folder deep".into(),
-                    format!(
-                        "move its files into content/{parent}/ or another source folder, as content/<source>/<name>.md"
-                    ),
-                ));
+        match classify(rel, &name, entry.depth(), file_type.is_dir()) {
+            Step::Read(path, kind) => files.push((path, kind)),
+            Step::Refuse(d) => diagnostics.push(d),
+            Step::RefuseFolder(d) => {
+                diagnostics.push(d);
                 it.skip_current_dir();
             }
-            (_, false) if parent == "compare" => match name.strip_suffix(".md") {
-                Some(stem) if name != "_index.md" => {
-                    files.push((rel.clone(), Kind::CompareProse { name: stem.to_string() }))
-                }
-                _ => diagnostics.push(error(
-                    "content/compare/ holds only comparison prose, as `<A>-vs-<B>.md` files".into(),
-                    "name the file after a comparison page, such as `http-502-vs-http-504.md`".into(),
-                )),
-            },
-            (_, false) if name == "_index.md" => files.push((rel, Kind::SourceIndex { source: parent })),
-            (_, false) => match entry_stem(&name) {
-                Some((stem, yaml)) => match segment_problem(stem) {
-                    None => files.push((rel, Kind::Entry { id: format!("{parent}/{stem}"), yaml })),
-                    Some(why) => diagnostics.push(error(
-                        format!("the file name `{stem}` is not a valid id segment: it {why}"),
-                        rename_hint("rename it to", stem, if yaml { ".yaml" } else { ".md" }),
-                    )),
-                },
-                None => diagnostics.push(misplaced(&shown, &name, "")),
-            },
+            Step::Enter => {}
         }
     }
     (files, diagnostics)
+}
+
+/// What the walk does with one path under `content/`.
+enum Step {
+    /// Read it: an entry, a prose page or an index page.
+    Read(String, Kind),
+    /// A file that has no place here.
+    Refuse(Diagnostic),
+    /// A folder that has no place here: reported, and its files not walked.
+    RefuseFolder(Diagnostic),
+    /// A source folder: walk into it.
+    Enter,
+}
+
+/// Where a path at `depth` (1 for `content/x`) belongs in the layout.
+fn classify(rel: String, name: &str, depth: usize, is_dir: bool) -> Step {
+    let shown = format!("content/{rel}");
+    let error = |message: String, hint: String| Diagnostic::error(message).file(&shown).hint(hint);
+    let parent = rel.split('/').next().unwrap_or_default().to_string();
+    match (depth, is_dir) {
+        (1, true) if parent != "compare" && RESERVED.contains(&name) => Step::RefuseFolder(error(
+            format!("`{name}` is reserved for generated pages and cannot be a source"),
+            "rename the folder, for example to `{name}-errors`".replace("{name}", name),
+        )),
+        (1, true) => match segment_problem(name) {
+            Some(why) => Step::RefuseFolder(error(
+                format!("the source folder name `{name}` {why}"),
+                rename_hint("rename it to", name, ""),
+            )),
+            None => Step::Enter,
+        },
+        (1, false) if name == "_index.md" => Step::Read(rel, Kind::HomeIndex),
+        (1, false) => Step::Refuse(misplaced(&shown, name, "content/<source>/")),
+        (_, true) => Step::RefuseFolder(error(
+            "this folder is nested too deep: entries live exactly one folder deep".into(),
+            format!("move its files into content/{parent}/ or another source folder, as content/<source>/<name>.md"),
+        )),
+        (_, false) if parent == "compare" => match name.strip_suffix(".md") {
+            Some(stem) if name != "_index.md" => {
+                let name = stem.to_string();
+                Step::Read(rel, Kind::CompareProse { name })
+            }
+            _ => Step::Refuse(error(
+                "content/compare/ holds only comparison prose, as `<A>-vs-<B>.md` files".into(),
+                "name the file after a comparison page, such as `http-502-vs-http-504.md`".into(),
+            )),
+        },
+        (_, false) if name == "_index.md" => Step::Read(rel, Kind::SourceIndex { source: parent }),
+        (_, false) => match entry_stem(name) {
+            Some((stem, yaml)) => match segment_problem(stem) {
+                None => Step::Read(rel.clone(), Kind::Entry { id: format!("{parent}/{stem}"), yaml }),
+                Some(why) => Step::Refuse(error(
+                    format!("the file name `{stem}` is not a valid id segment: it {why}"),
+                    rename_hint("rename it to", stem, if yaml { ".yaml" } else { ".md" }),
+                )),
+            },
+            None => Step::Refuse(misplaced(&shown, name, "")),
+        },
+    }
 }
 
 fn entry_stem(name: &str) -> Option<(&str, bool)> {

@@ -1,5 +1,5 @@
 //! One entry: its front-matter fields as written, and parsing plus every per-file rule of
-//! SPEC §2 (cross-file rules live in `link`).
+//! docs/content.md (cross-file rules live in `link`).
 
 use crate::diag::{Diagnostic, Pos};
 use crate::load::frontmatter;
@@ -126,7 +126,7 @@ pub struct Faq {
 pub struct Class(pub u8);
 
 impl Class {
-    pub fn of_status(status: i64) -> Option<Class> {
+    pub(crate) fn of_status(status: i64) -> Option<Class> {
         (100..=599).contains(&status).then_some(Class((status / 100) as u8))
     }
 
@@ -135,7 +135,7 @@ impl Class {
         format!("{}xx", self.0)
     }
 
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self.0 {
             1 => "Informational",
             2 => "Success",
@@ -248,39 +248,11 @@ pub fn parse(id: &str, file: &str, text: &str, is_yaml: bool) -> (Option<Entry>,
         }
     };
     let mut report = Report { file, finder: Finder::new(yaml_text, yaml_offset), diagnostics: Vec::new() };
-    let value: Value = match yaml::parse(yaml_text, yaml_offset) {
-        Ok(v) => v,
-        Err(e) => {
-            let (message, hint) = status_error(&e.message).unwrap_or_else(|| {
-                let hint = e.hint.clone().unwrap_or_else(|| yaml_hint(&e.message));
-                (format!("invalid YAML: {}", e.message), hint)
-            });
-            report.error(e.pos, message, Some(hint));
-            return (None, report.diagnostics);
-        }
-    };
     let first_line = Some(Pos { line: yaml_offset.max(1), column: 1, len: 3 });
-    let map = match &value {
-        Value::Mapping(map) => map,
-        Value::Null => {
-            let what = if is_yaml { "the file is empty" } else { "the front matter is empty" };
-            report.error(
-                first_line,
-                what.to_string(),
-                Some("an entry needs at least `title`, `code` and `summary`".into()),
-            );
-            return (None, report.diagnostics);
-        }
-        _ => {
-            report.error(
-                first_line,
-                "an entry must be a mapping of fields".into(),
-                Some("write `key: value` lines, such as `title: 502 Bad Gateway`".into()),
-            );
-            return (None, report.diagnostics);
-        }
+    let Some(map) = parse_mapping(yaml_text, yaml_offset, is_yaml, &mut report) else {
+        return (None, report.diagnostics);
     };
-    check_keys(map, is_yaml, &mut report);
+    check_keys(&map, is_yaml, &mut report);
     let fm: FrontMatter = match yaml::parse(yaml_text, yaml_offset) {
         Ok(fm) => fm,
         Err(e) => {
@@ -341,6 +313,37 @@ pub fn parse(id: &str, file: &str, text: &str, is_yaml: bool) -> (Option<Entry>,
     (Some(entry), report.diagnostics)
 }
 
+/// The front matter (or the whole YAML file) as a mapping of fields, or `None` after
+/// reporting why it is not one.
+fn parse_mapping(yaml_text: &str, yaml_offset: usize, is_yaml: bool, report: &mut Report<'_>) -> Option<Mapping> {
+    let value: Value = match yaml::parse(yaml_text, yaml_offset) {
+        Ok(v) => v,
+        Err(e) => {
+            let (message, hint) = status_error(&e.message).unwrap_or_else(|| {
+                let hint = e.hint.clone().unwrap_or_else(|| yaml_hint(&e.message));
+                (format!("invalid YAML: {}", e.message), hint)
+            });
+            report.error(e.pos, message, Some(hint));
+            return None;
+        }
+    };
+    let first_line = Some(Pos { line: yaml_offset.max(1), column: 1, len: 3 });
+    match value {
+        Value::Mapping(map) => Some(map),
+        Value::Null => {
+            let what = if is_yaml { "the file is empty" } else { "the front matter is empty" };
+            let hint = "an entry needs at least `title`, `code` and `summary`";
+            report.error(first_line, what.to_string(), Some(hint.into()));
+            None
+        }
+        _ => {
+            let hint = "write `key: value` lines, such as `title: 502 Bad Gateway`";
+            report.error(first_line, "an entry must be a mapping of fields".into(), Some(hint.into()));
+            None
+        }
+    }
+}
+
 /// A `status` that is not a whole number in range, however serde words it: too large for
 /// any integer (which fails while reading the YAML), a fraction, or text.
 fn status_error(message: &str) -> Option<(String, String)> {
@@ -397,7 +400,7 @@ fn yaml_hint(message: &str) -> String {
 }
 
 /// A "rename" hint with the slug of `text`, or the rule when nothing of it can be kept.
-pub fn rename_hint(verb: &str, text: &str, ext: &str) -> String {
+pub(crate) fn rename_hint(verb: &str, text: &str, ext: &str) -> String {
     match crate::model::id::slug(text) {
         slug if slug.is_empty() => "use only lowercase letters, digits and `-`".to_string(),
         slug => format!("{verb} `{slug}{ext}`"),
@@ -468,7 +471,7 @@ fn check_keys(map: &Mapping, is_yaml: bool, report: &mut Report<'_>) {
 
 /// The status an http code names: three digits from 100 to 599, no leading zero, so each
 /// status has exactly one spelling and one entry.
-pub fn http_status(code: &str) -> Option<i64> {
+pub(crate) fn http_status(code: &str) -> Option<i64> {
     let digits = code.len() == 3 && code.bytes().all(|b| b.is_ascii_digit());
     code.parse::<i64>().ok().filter(|n| digits && (100..=599).contains(n))
 }
@@ -586,7 +589,7 @@ fn check_fields(fm: &FrontMatter, report: &mut Report<'_>) {
 }
 
 /// `YYYY-MM-DD` naming a day that exists.
-pub fn is_real_date(date: &str) -> bool {
+pub(crate) fn is_real_date(date: &str) -> bool {
     let b = date.as_bytes();
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return false;

@@ -3,7 +3,7 @@
 use std::cmp::Ordering;
 
 /// Why a string is not a valid id segment, as a sentence fragment for diagnostics.
-pub fn segment_problem(segment: &str) -> Option<&'static str> {
+pub(crate) fn segment_problem(segment: &str) -> Option<&'static str> {
     let mut chars = segment.chars();
     match chars.next() {
         None => Some("is empty"),
@@ -29,7 +29,7 @@ pub fn id_problem(id: &str) -> Option<String> {
 }
 
 /// Turns any text into a valid segment, for "rename to" hints.
-pub fn slug(text: &str) -> String {
+pub(crate) fn slug(text: &str) -> String {
     let mut out = String::new();
     for c in text.chars().flat_map(char::to_lowercase) {
         if c.is_ascii_alphanumeric() {

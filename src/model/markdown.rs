@@ -7,11 +7,11 @@ use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
 use std::collections::{BTreeSet, HashMap};
 
 /// The text of Markdown without markup, for lists, meta descriptions and search.
-pub fn plain(text: &str) -> String {
+pub(crate) fn plain(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for event in Parser::new_ext(text, options()) {
         match event {
-            // Raw HTML shows as written on the page (SPEC §2), so it stays in the text too.
+            // Raw HTML shows as written on the page (docs/content.md), so it stays in the text too.
             Event::Text(t) | Event::Code(t) | Event::InlineHtml(t) | Event::Html(t) => out.push_str(&t),
             Event::SoftBreak | Event::HardBreak => out.push(' '),
             Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::CodeBlock) => out.push(' '),
@@ -22,12 +22,12 @@ pub fn plain(text: &str) -> String {
 }
 
 /// The pulldown-cmark extensions faultline uses everywhere, so checking and rendering agree.
-pub fn options() -> Options {
+pub(crate) fn options() -> Options {
     Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS
 }
 
 /// The anchors every entry page has, before those of its body's headings.
-pub const FIXED_ANCHORS: &[&str] = &["fastest-fix", "causes", "steps", "faq", "compare", "related"];
+pub(crate) const FIXED_ANCHORS: &[&str] = &["fastest-fix", "causes", "steps", "faq", "compare", "related"];
 
 /// A link target found in Markdown, with the byte range in the scanned text of the link
 /// (or reference definition) that holds it.
@@ -38,8 +38,8 @@ pub struct FoundLink {
     pub end: usize,
 }
 
-/// A heading's anchor: its text lowercased, spaces turned into `-` (SPEC §2).
-pub fn heading_anchor(text: &str) -> String {
+/// A heading's anchor: its text lowercased, spaces turned into `-` (docs/content.md).
+pub(crate) fn heading_anchor(text: &str) -> String {
     text.trim().to_lowercase().split_whitespace().collect::<Vec<_>>().join("-")
 }
 
@@ -60,7 +60,7 @@ impl Default for AnchorSet {
 }
 
 impl AnchorSet {
-    pub fn claim(&mut self, text: &str) -> String {
+    pub(crate) fn claim(&mut self, text: &str) -> String {
         let base = heading_anchor(text);
         let base = if base.is_empty() { "section".to_string() } else { base };
         let mut anchor = base.clone();
@@ -78,7 +78,7 @@ impl AnchorSet {
         anchor
     }
 
-    pub fn into_set(self) -> BTreeSet<String> {
+    pub(crate) fn into_set(self) -> BTreeSet<String> {
         self.taken
     }
 }
@@ -111,7 +111,7 @@ pub fn links(text: &str) -> Vec<FoundLink> {
 /// The link targets of a Markdown body with their positions in its file, the body starting
 /// after `body_offset` lines: each at its target where that is written as it reads, else
 /// at its link.
-pub fn positioned_links(body: &str, body_offset: usize) -> Vec<(String, Pos)> {
+pub(crate) fn positioned_links(body: &str, body_offset: usize) -> Vec<(String, Pos)> {
     let lines = Lines::new(body);
     links(body)
         .into_iter()
@@ -125,13 +125,13 @@ pub fn positioned_links(body: &str, body_offset: usize) -> Vec<(String, Pos)> {
 }
 
 /// The anchors of the headings in a body, claimed from `anchors` in document order.
-pub fn heading_anchors(body: &str, anchors: &mut AnchorSet) {
+pub(crate) fn heading_anchors(body: &str, anchors: &mut AnchorSet) {
     claim_headings(body, anchors);
 }
 
 /// The headings of a body, in order, as `(level, text, anchor)`, their anchors claimed as
 /// the page claims them (after the fixed ones).
-pub fn headings(body: &str) -> Vec<(u8, String, String)> {
+pub(crate) fn headings(body: &str) -> Vec<(u8, String, String)> {
     claim_headings(body, &mut AnchorSet::default())
 }
 
@@ -159,7 +159,7 @@ fn claim_headings(body: &str, anchors: &mut AnchorSet) -> Vec<(u8, String, Strin
 }
 
 /// Splits an `@/id#fragment` target into the id and the fragment.
-pub fn internal_target(dest: &str) -> Option<(&str, Option<&str>)> {
+pub(crate) fn internal_target(dest: &str) -> Option<(&str, Option<&str>)> {
     let rest = dest.strip_prefix("@/")?;
     Some(match rest.split_once('#') {
         Some((id, fragment)) => (id, Some(fragment)),

@@ -50,14 +50,14 @@ impl Site {
     }
 
     /// Every id that exists, parsed or not.
-    pub fn all_ids(&self) -> impl Iterator<Item = &str> {
+    pub(crate) fn all_ids(&self) -> impl Iterator<Item = &str> {
         self.entries.iter().map(|e| e.id.as_str()).chain(self.broken.iter().map(String::as_str))
     }
 }
 
 /// What one file of `content/` contributes to the site.
 #[derive(Debug, Clone)]
-pub enum Parsed {
+pub(crate) enum Parsed {
     /// An entry (or `None` when it did not parse), its id, and its file.
     Entry(Option<Box<Entry>>, String, String),
     Home(Page),
@@ -67,7 +67,7 @@ pub enum Parsed {
 
 /// What parsing one file gave (`None` for a prose page that could not be read or parsed),
 /// and the problems found.
-pub type ParsedFile = (Option<Parsed>, Vec<Diagnostic>);
+pub(crate) type ParsedFile = (Option<Parsed>, Vec<Diagnostic>);
 
 /// Parses every loaded file (in parallel) into the site model.
 pub fn build(loaded: Loaded) -> (Site, Vec<Diagnostic>) {
@@ -78,7 +78,7 @@ pub fn build(loaded: Loaded) -> (Site, Vec<Diagnostic>) {
 
 /// Parses one loaded file, checking every rule that concerns the file alone. `None` for a
 /// prose page that could not be read or parsed; an entry still counts, by its id.
-pub fn parse_file(file: SourceFile) -> ParsedFile {
+pub(crate) fn parse_file(file: SourceFile) -> ParsedFile {
     let Some(text) = file.text else {
         return match file.kind {
             Kind::Entry { id, .. } => (Some(Parsed::Entry(None, id, file.path)), Vec::new()),
@@ -98,7 +98,7 @@ pub fn parse_file(file: SourceFile) -> ParsedFile {
 
 /// Puts parsed files together into the site, in the order `load` found them (which decides
 /// which of two files with the same id counts), and checks the rules across files.
-pub fn assemble(
+pub(crate) fn assemble(
     config: SiteConfig,
     parsed: Vec<ParsedFile>,
     mut diagnostics: Vec<Diagnostic>,

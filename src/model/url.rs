@@ -1,4 +1,4 @@
-//! Judging a URL that content or `site.yaml` gives (SPEC §2) the way a browser reads it.
+//! Judging a URL that content or `site.yaml` gives (docs/content.md) the way a browser reads it.
 //!
 //! A browser drops leading C0 controls and spaces, and every tab and newline, before it
 //! reads a scheme, so ` javascript:`, `java\tscript:` and `\x01javascript:` all run script
@@ -23,7 +23,7 @@ fn forbidden_char(c: char) -> bool {
 
 /// The scheme a browser finds in `url`, lowercased: after dropping leading C0 controls and
 /// spaces and every tab, LF and CR (WHATWG URL parsing), the letters before a `:`.
-pub fn browser_scheme(url: &str) -> Option<String> {
+pub(crate) fn browser_scheme(url: &str) -> Option<String> {
     let cleaned: String =
         url.trim_start_matches(|c: char| c <= ' ').chars().filter(|c| !matches!(c, '\t' | '\n' | '\r')).collect();
     let (scheme, _) = cleaned.split_once(':')?;

@@ -1,5 +1,5 @@
 //! One build at a time per output folder: an advisory lock on a file beside it, held for
-//! the whole build and released by the OS when the build ends or dies (SPEC §5).
+//! the whole build and released by the OS when the build ends or dies (docs/cli.md).
 //!
 //! A second build into the same folder waits for the first to finish, then builds; only a
 //! build holding the lock removes what killed builds left beside the output, so it never

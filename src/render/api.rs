@@ -1,4 +1,4 @@
-//! The JSON API (SPEC §6): `api/index.json` and `api/<id>.json`. URLs in it are relative
+//! The JSON API (docs/output.md): `api/index.json` and `api/<id>.json`. URLs in it are relative
 //! to the output root and end in `/` in both link styles.
 
 use super::Renderer;
@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex};
 /// what it was made from. `serve` keeps one between rebuilds, so that an edit does not
 /// serialize every entry again.
 #[derive(Default)]
-pub struct ApiMemo {
+pub(crate) struct ApiMemo {
     items: Mutex<HashMap<String, (u64, Arc<String>)>>,
     /// The `comparisons` items, with a hash of the pairs.
     comparisons: Mutex<Option<(u64, Items)>>,

@@ -21,7 +21,7 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::Mutex;
 
 /// What the renderer cannot hash cheaply itself, kept by `serve` between rebuilds.
-pub struct Inputs<'a> {
+pub(crate) struct Inputs<'a> {
     /// A hash of each entry's source (its file's path and text), in entry order.
     pub entries: &'a [u64],
     /// A hash of each entry's card and of its comparison row, in entry order.
@@ -33,7 +33,7 @@ pub struct Inputs<'a> {
 
 /// What one template depends on, with every template it may include, extend or import.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct TemplateInputs {
+pub(crate) struct TemplateInputs {
     /// A hash of the sources.
     pub hash: u64,
     /// Whether the sources may read the navigation's counts (entries per source, pairs,
@@ -43,7 +43,7 @@ pub struct TemplateInputs {
 }
 
 /// A job with the output paths it writes (the first is its key) and its fingerprint.
-pub struct Planned {
+pub(crate) struct Planned {
     job: Job,
     pub paths: Vec<String>,
     pub fingerprint: u64,
@@ -51,7 +51,7 @@ pub struct Planned {
 
 impl Renderer<'_> {
     /// Every job of this build, with its fingerprint.
-    pub fn plan(&self, inputs: &Inputs<'_>) -> Vec<Planned> {
+    pub(crate) fn plan(&self, inputs: &Inputs<'_>) -> Vec<Planned> {
         let global = self.global();
         let sides: Vec<u64> =
             (0..self.site.entries.len()).into_par_iter().map(|i| self.entry_side(i, inputs)).collect();
@@ -66,7 +66,7 @@ impl Renderer<'_> {
 
     /// The jobs that show entry `i` in full: its page (with its API file) and the
     /// comparison pages it is on, with their fingerprints.
-    pub fn plan_entry(&self, inputs: &Inputs<'_>, i: usize) -> Vec<Planned> {
+    pub(crate) fn plan_entry(&self, inputs: &Inputs<'_>, i: usize) -> Vec<Planned> {
         let global = self.global();
         let pairs =
             self.graph.pairs.iter().enumerate().filter(|(_, p)| p.a == i || p.b == i).map(|(p, _)| Job::Pair(p));
@@ -82,7 +82,11 @@ impl Renderer<'_> {
     /// Renders the given jobs in parallel, handing each file to `sink`. The jobs over
     /// every entry start first, so that they run side by side rather than one after the
     /// other at the end.
-    pub fn render_planned(&self, jobs: &[&Planned], sink: &(dyn Fn(OutFile) -> Result<()> + Sync)) -> Result<()> {
+    pub(crate) fn render_planned(
+        &self,
+        jobs: &[&Planned],
+        sink: &(dyn Fn(OutFile) -> Result<()> + Sync),
+    ) -> Result<()> {
         let mut jobs = jobs.to_vec();
         jobs.sort_by_key(|planned| std::cmp::Reverse(weight(&planned.job)));
         let failed: Mutex<Option<anyhow::Error>> = Mutex::new(None);
@@ -259,7 +263,13 @@ fn weight(job: &Job) -> u8 {
         Job::ApiIndex | Job::CompareIndex | Job::SearchIndex | Job::Sitemap | Job::Feed => 3,
         Job::Home | Job::TagIndex | Job::SearchShard(_) => 2,
         Job::Source(..) | Job::Class(..) | Job::Tag(..) => 1,
-        _ => 0,
+        Job::Entry(_)
+        | Job::Pair(_)
+        | Job::Redirect(_)
+        | Job::NotFound
+        | Job::SearchPage
+        | Job::Robots
+        | Job::OpenSearch => 0,
     }
 }
 
@@ -278,7 +288,7 @@ fn hash_page(h: &mut DefaultHasher, page: Option<&Page>) {
 /// what its card, comparison row and `api/index.json` item show, what related lists,
 /// comparison pairs and redirects are made from, its anchors and links. An edit that
 /// leaves it unchanged (the body, causes, steps, FAQ, messages...) changes only those files.
-pub fn shared_signature(e: &Entry) -> u64 {
+pub(crate) fn shared_signature(e: &Entry) -> u64 {
     let mut fm = e.fm.clone();
     // Shown only by the entry's view (its page and comparison pages) and its API file.
     fm.body = None;

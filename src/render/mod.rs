@@ -33,22 +33,22 @@ use templates::Templates;
 use urls::LinkStyle;
 use view::{Card, Row};
 
-pub use api::ApiMemo;
-pub use deps::{Inputs, Planned, TemplateInputs, shared_signature};
+pub(crate) use api::ApiMemo;
+pub(crate) use deps::{Inputs, Planned, TemplateInputs, shared_signature};
 
 /// Lists longer than this are split into pages.
-pub const PAGE_SIZE: usize = 200;
+pub(crate) const PAGE_SIZE: usize = 200;
 
 /// One output file: its path under the output root and its bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OutFile {
+pub(crate) struct OutFile {
     pub path: String,
     pub bytes: Vec<u8>,
 }
 
 /// What kind of page a file is, for the build summary.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FileKind {
+pub(crate) enum FileKind {
     Entry,
     Comparison,
     Page,
@@ -57,7 +57,7 @@ pub enum FileKind {
 
 /// How this build links and where it will be hosted.
 #[derive(Debug, Clone)]
-pub struct Options {
+pub(crate) struct Options {
     pub style: LinkStyle,
     /// Absolute, ending in `/`; `None` writes no sitemap, canonical or og:url.
     pub base_url: Option<String>,
@@ -89,7 +89,7 @@ enum Job {
 }
 
 /// Everything computed once and shared by all jobs.
-pub struct Renderer<'a> {
+pub(crate) struct Renderer<'a> {
     site: &'a Site,
     graph: &'a LinkGraph,
     templates: &'a Templates,
@@ -114,14 +114,14 @@ pub struct Renderer<'a> {
 }
 
 /// An entry's card and comparison row, as the renderer computes them for every entry.
-pub fn card_and_row(entry: &Entry, style: LinkStyle) -> (Card, Row) {
+pub(crate) fn card_and_row(entry: &Entry, style: LinkStyle) -> (Card, Row) {
     let url = style.page(&entry.id);
     (pages::card(entry, &url), pages::row(entry, &url))
 }
 
 /// The files of the search index (`search/index.js` and its shards), for a renderer made
 /// with [`Renderer::without_search`].
-pub fn search_files(site: &Site, included: &[bool]) -> Vec<OutFile> {
+pub(crate) fn search_files(site: &Site, included: &[bool]) -> Vec<OutFile> {
     let index = crate::search::Index::build(site, included);
     let shards = search::Shards::plan(&index);
     let mut files = vec![OutFile { path: "search/index.js".into(), bytes: shards.head(&index) }];
@@ -131,7 +131,7 @@ pub fn search_files(site: &Site, included: &[bool]) -> Vec<OutFile> {
 }
 
 impl<'a> Renderer<'a> {
-    pub fn new(site: &'a Site, graph: &'a LinkGraph, templates: &'a Templates, options: &'a Options) -> Self {
+    pub(crate) fn new(site: &'a Site, graph: &'a LinkGraph, templates: &'a Templates, options: &'a Options) -> Self {
         let (cards, rows) = site.entries.iter().map(|e| card_and_row(e, options.style)).unzip::<_, _, Vec<_>, Vec<_>>();
         let mut renderer = Self::with_parts(site, graph, templates, options, Cow::Owned(cards), Cow::Owned(rows));
         let index = crate::search::Index::build(site, &graph.included);
@@ -144,7 +144,7 @@ impl<'a> Renderer<'a> {
     /// with every entry's card and row given, in entry order (see [`card_and_row`]), and the
     /// `api/index.json` items of an earlier build. `serve` keeps these between rebuilds, and
     /// updates the search index after the pages.
-    pub fn without_search(
+    pub(crate) fn without_search(
         site: &'a Site,
         graph: &'a LinkGraph,
         templates: &'a Templates,
@@ -245,20 +245,18 @@ impl<'a> Renderer<'a> {
 
     /// Every output path this build will write, without rendering anything, so collisions
     /// with static files are found before the work starts.
-    pub fn paths(&self) -> Vec<String> {
+    pub(crate) fn paths(&self) -> Vec<String> {
         self.jobs().iter().flat_map(|job| self.paths_of(job)).collect()
     }
 
     /// The files a job writes: an entry writes its page and its API file, which share the
     /// rendered body; every other job writes one file.
     fn paths_of(&self, job: &Job) -> Vec<String> {
-        match job {
-            Job::Entry(i) => {
-                let id = &self.site.entries[*i].id;
-                vec![urls::file_of(id), format!("api/{id}.json")]
-            }
-            other => vec![self.path_of(other)],
+        let mut paths = vec![self.path_of(job)];
+        if let Job::Entry(i) = job {
+            paths.push(format!("api/{}.json", self.site.entries[*i].id));
         }
+        paths
     }
 
     fn path_of(&self, job: &Job) -> String {
@@ -295,13 +293,21 @@ impl<'a> Renderer<'a> {
             | Job::OpenSearch
             | Job::SearchIndex
             | Job::SearchShard(_) => FileKind::Other,
-            _ => FileKind::Page,
+            Job::Home
+            | Job::Source(..)
+            | Job::Class(..)
+            | Job::Tag(..)
+            | Job::TagIndex
+            | Job::CompareIndex
+            | Job::Redirect(_)
+            | Job::NotFound
+            | Job::SearchPage => FileKind::Page,
         }
     }
 
     /// Renders every file in parallel, handing each to `sink` as it is done. Stops at the
     /// first error (a template error or a failed write).
-    pub fn render_all(&self, sink: &(dyn Fn(OutFile, FileKind) -> Result<()> + Sync)) -> Result<()> {
+    pub(crate) fn render_all(&self, sink: &(dyn Fn(OutFile, FileKind) -> Result<()> + Sync)) -> Result<()> {
         self.jobs().par_iter().try_for_each(|job| {
             let files = self.render(job)?;
             for (n, (path, bytes)) in self.paths_of(job).into_iter().zip(files).enumerate() {
@@ -328,14 +334,13 @@ impl<'a> Renderer<'a> {
             Job::Redirect(r) => self.redirect_page(*r)?,
             Job::NotFound => self.not_found_page()?,
             Job::SearchPage => self.search_page()?,
-            Job::SearchIndex | Job::SearchShard(_) => {
-                // Jobs for the index files are only made when the renderer has the index.
-                let (index, shards) = self.search.as_ref().ok_or_else(|| anyhow!("no search index to render"))?;
-                let bytes = match job {
-                    Job::SearchShard(k) => shards.shard(index, *k),
-                    _ => shards.head(index),
-                };
-                return Ok(vec![bytes]);
+            Job::SearchIndex => {
+                let (index, shards) = self.search_index()?;
+                return Ok(vec![shards.head(index)]);
+            }
+            Job::SearchShard(k) => {
+                let (index, shards) = self.search_index()?;
+                return Ok(vec![shards.shard(index, *k)]);
             }
             Job::ApiIndex => return Ok(vec![self.api_index()?]),
             Job::Sitemap => self.sitemap(),
@@ -347,8 +352,17 @@ impl<'a> Renderer<'a> {
     }
 }
 
+impl Renderer<'_> {
+    /// The search index and its shards. Jobs for the index files are only made when the
+    /// renderer has them.
+    fn search_index(&self) -> Result<(&crate::search::Index, &search::Shards)> {
+        let (index, shards) = self.search.as_ref().ok_or_else(|| anyhow!("no search index to render"))?;
+        Ok((index, shards))
+    }
+}
+
 /// Minimal HTML escaping for text and attribute values.
-pub fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -369,6 +383,6 @@ fn paged(dir: &str, page: usize) -> String {
 }
 
 /// `http/5xx`
-pub fn class_dir(class: Class) -> String {
+pub(crate) fn class_dir(class: Class) -> String {
     format!("http/{}", class.label())
 }

@@ -279,7 +279,7 @@ impl Renderer<'_> {
     }
 
     /// Fills the markers of [`Self::body_html`] for a page at `root`, linking in this build's
-    /// style (`api` links to folders whatever the style, as SPEC §6 wants).
+    /// style (`api` links to folders whatever the style, as docs/output.md wants).
     pub(super) fn fill_links(&self, html: &str, root: &str, api: bool) -> String {
         let page = if !api && self.options.style == LinkStyle::File { "index.html" } else { "" };
         html.replace(ROOT, root).replace(PAGE, page)

@@ -1,4 +1,4 @@
-//! The comparison table (SPEC §3) of entry and pair pages: rows in a useful order, only the
+//! The comparison table (docs/content.md) of entry and pair pages: rows in a useful order, only the
 //! columns whose values differ, and inline Markdown in the cells.
 
 use super::markdown::{self, Ctx};
@@ -61,7 +61,7 @@ pub(super) fn table(lines: Vec<Line<'_>>, ctx: &Ctx<'_>) -> CompareTable {
 }
 
 impl Renderer<'_> {
-    /// Entry `i`'s comparison partners in table order (SPEC §3): the ids of its own
+    /// Entry `i`'s comparison partners in table order (docs/content.md): the ids of its own
     /// `compare` as written, then the entries that named it, in natural order.
     pub(super) fn partner_order(&self, i: usize) -> Vec<usize> {
         let partners = &self.graph.partners[i];

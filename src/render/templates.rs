@@ -6,7 +6,7 @@ use serde::Serialize;
 use tera::{Context, Tera};
 
 /// The compiled templates of a build.
-pub struct Templates {
+pub(crate) struct Templates {
     tera: Tera,
     /// Each template's path for messages (see [`Theme::origins`]).
     origins: std::collections::BTreeMap<String, String>,
@@ -26,7 +26,7 @@ pub(crate) const REQUIRED: &[&str] = &[
 ];
 
 impl Templates {
-    pub fn compile(theme: &Theme) -> Result<Templates> {
+    pub(crate) fn compile(theme: &Theme) -> Result<Templates> {
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html"]);
         // Tera's own escaper also turns `/` into `&#x2F;`, which makes every URL unreadable
@@ -44,7 +44,7 @@ impl Templates {
     }
 
     /// Renders `name` with `data` (a serializable struct whose fields become variables).
-    pub fn render(&self, name: &str, data: &impl Serialize) -> Result<String> {
+    pub(crate) fn render(&self, name: &str, data: &impl Serialize) -> Result<String> {
         let context = Context::from_serialize(data).map_err(|e| anyhow!("{}", chain(&e)))?;
         self.tera.render(name, &context).map_err(|e| anyhow!("{}", located(&chain(&e), &self.origins)))
     }

@@ -3,7 +3,7 @@
 
 /// How a build links pages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LinkStyle {
+pub(crate) enum LinkStyle {
     /// `../504/`: for servers, which answer a folder with its index.html.
     Folder,
     /// `../504/index.html`: for file://, where folders do not resolve.
@@ -12,7 +12,7 @@ pub enum LinkStyle {
 
 impl LinkStyle {
     /// The root-relative link to the page in folder `dir` (`""` for the root, else `a/b`).
-    pub fn page(self, dir: &str) -> String {
+    pub(crate) fn page(self, dir: &str) -> String {
         match (self, dir.is_empty()) {
             (LinkStyle::Folder, true) => "./".to_string(),
             (LinkStyle::Folder, false) => format!("{dir}/"),

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 /// An entry as it appears in lists: related fixes, hub pages, recently updated.
 #[derive(Debug, Clone, Serialize)]
-pub struct Card {
+pub(crate) struct Card {
     pub id: String,
     pub code: String,
     pub title: String,
@@ -20,7 +20,7 @@ pub struct Card {
 
 /// An entry's row in comparison tables.
 #[derive(Debug, Clone, Serialize)]
-pub struct Row {
+pub(crate) struct Row {
     pub id: String,
     pub code: String,
     pub title: String,
@@ -103,7 +103,7 @@ pub(crate) struct Pagination {
 }
 
 /// The comparison table of an entry or pair page: the columns whose values differ, and the
-/// rows in SPEC §3 order.
+/// rows in docs/content.md order.
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct CompareTable {
     /// Labels of the shown columns after the code.

@@ -39,7 +39,7 @@ pub struct Phrase {
 }
 
 impl Phrase {
-    pub fn first_part(&self) -> &str {
+    pub(crate) fn first_part(&self) -> &str {
         self.text.split(' ').next().unwrap_or("")
     }
 }

@@ -1,4 +1,4 @@
-//! Search (SPEC §7, SEARCH.md): the index the build ships to the page, and the same ranking
+//! Search (SEARCH.md): the index the build ships to the page, and the same ranking
 //! for `faultline search`.
 //!
 //! - [`words`] splits text into parts and terms;
@@ -11,5 +11,5 @@ pub(crate) mod rank;
 pub mod reduce;
 pub(crate) mod words;
 
-pub use index::{Doc, Index};
+pub use index::Index;
 pub use rank::Hit;

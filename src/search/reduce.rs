@@ -3,7 +3,7 @@
 
 /// `key=value` pairs whose value is noise. Like every constant of this file, shipped in the
 /// index head for the page's script (`render/search.rs`), which keeps no copy.
-pub const NOISE_KEYS: &[&str] = &[
+pub(crate) const NOISE_KEYS: &[&str] = &[
     "bytes",
     "client",
     "connect",
@@ -39,18 +39,19 @@ pub const NOISE_KEYS: &[&str] = &[
 ];
 
 /// nginx's `key: value` context after an error message.
-pub const CONTEXT_KEYS: &[&str] = &["client", "server", "request", "upstream", "host", "referrer"];
+pub(crate) const CONTEXT_KEYS: &[&str] = &["client", "server", "request", "upstream", "host", "referrer"];
 
 /// Characters stripped from both ends of a word before it is judged.
-pub const STRIP: &[char] = &['(', ')', '[', ']', '{', '}', '<', '>', '"', '\'', '`', ',', ';', ':', '.', '!', '?'];
+pub(crate) const STRIP: &[char] =
+    &['(', ')', '[', ']', '{', '}', '<', '>', '"', '\'', '`', ',', ';', ':', '.', '!', '?'];
 
 /// A run of digits this long or longer is a count, a port or an id, not an error code.
-pub const NUMBER_DIGITS: usize = 5;
+pub(crate) const NUMBER_DIGITS: usize = 5;
 /// Hex digits (one of them a digit) this many or more: a hash or a request id.
-pub const HEX_ID_CHARS: usize = 8;
+pub(crate) const HEX_ID_CHARS: usize = 8;
 /// Letters, digits, `-` and `:` this many or more, with [`ID_DIGITS`] digits: an id.
-pub const ID_CHARS: usize = 12;
-pub const ID_DIGITS: usize = 3;
+pub(crate) const ID_CHARS: usize = 12;
+pub(crate) const ID_DIGITS: usize = 3;
 
 /// The query (or `messages` line) without its noise, words joined by single spaces.
 pub fn reduce(text: &str) -> String {

@@ -297,7 +297,7 @@ fn reports_a_bad_likelihood_at_the_value_with_the_allowed_values_and_a_hint() {
     for word in ["`often`", "high", "medium", "low"] {
         assert!(d.message.contains(word), "the message names {word}: {d:?}");
     }
-    // SPEC §5: every diagnostic ends with a `hint:` line.
+    // docs/cli.md: every diagnostic ends with a `hint:` line.
     assert!(d.hint.is_some(), "a bad likelihood has no hint: {d:?}");
 }
 

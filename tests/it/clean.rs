@@ -1,4 +1,4 @@
-//! The clean fixture uses every feature of SPEC §1-§3 and checks clean; its computed
+//! The clean fixture uses every feature of docs/content.md and checks clean; its computed
 //! cross-links are asserted through the library API.
 
 use crate::harness::{Site, fixtures};

@@ -1,4 +1,4 @@
-//! The command line (SPEC §5): usage errors, `--root`, an unusable root, output formats.
+//! The command line (docs/cli.md): usage errors, `--root`, an unusable root, output formats.
 
 use crate::harness::{Site, faultline};
 use std::collections::BTreeSet;

@@ -141,7 +141,7 @@ impl Site {
     }
 }
 
-/// One item of `check --format json`, with exactly the keys of SPEC §5.
+/// One item of `check --format json`, with exactly the keys of docs/cli.md.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct Diag {

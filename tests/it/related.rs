@@ -1,4 +1,4 @@
-//! The related lists of a seeded random site equal a brute-force reading of SPEC §3:
+//! The related lists of a seeded random site equal a brute-force reading of docs/content.md:
 //! explicit, then backlinks in natural order, then every other entry scored
 //! 3 × shared tags + 2 × same source + 1 × same class, best first, ties in natural order.
 

@@ -1,4 +1,4 @@
-//! `faultline search` and the index the build ships (SPEC §5, §7; SEARCH.md): the shared
+//! `faultline search` and the index the build ships (docs/cli.md, SEARCH.md): the shared
 //! test vectors on the frozen hub (`tests/fixtures/hub`), the command's output and exit
 //! status, `--batch`, and the index scripts' format and safety.
 

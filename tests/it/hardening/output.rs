@@ -1,4 +1,4 @@
-//! SPEC §5: builds into the same folder at once never corrupt it (the second waits), the
+//! docs/cli.md: builds into the same folder at once never corrupt it (the second waits), the
 //! swap leaves a complete tree at every instant, and a failed write names its path and
 //! leaves no staging folder. Killed and failing builds are made with strace's fault
 //! injection, so the real code paths run; those tests say so and pass when strace is absent.

@@ -1,4 +1,4 @@
-//! SPEC §2: a URL holding whitespace or a control character anywhere is an error, and only
+//! docs/content.md: a URL holding whitespace or a control character anywhere is an error, and only
 //! http(s), mailto, relative, `#fragment` and `@/` links are allowed, judged as a browser
 //! reads the URL. Every place a URL comes from, each way of hiding `javascript:`.
 
