@@ -7,7 +7,7 @@ use crate::output::{BuildLock, MARKER, Staging};
 use crate::render::assets::{static_collisions, theme_assets};
 use crate::render::templates::Templates;
 use crate::render::urls::LinkStyle;
-use crate::render::{FileKind, Options, Renderer};
+use crate::render::{FileKind, Options, PAGE_SIZE, Renderer};
 use anyhow::{Result, bail};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -99,7 +99,7 @@ pub(crate) fn build(root: &Path, options: &BuildOptions) -> Result<Outcome> {
     assets.retain(|path, _| !statics.contains_key(path));
 
     let style = if options.offline { LinkStyle::File } else { LinkStyle::Folder };
-    let render_options = Options { style, base_url, assets: asset_paths };
+    let render_options = Options { style, base_url, assets: asset_paths, page_size: PAGE_SIZE };
     let renderer = Renderer::new(&site, &graph, &templates, &render_options);
 
     let generated: BTreeSet<String> =

@@ -7,15 +7,15 @@
 //!    (`Sources`); `site.yaml`, the theme and `static/` only when something under them
 //!    changed. The site is assembled by [`crate::model::assemble`], as `check` does.
 //! 2. **link**: the link graph is computed again, except the related lists, which are
-//!    computed again only for the entries a change can reach ([`crate::link::rebuild`]).
-//! 3. **render**: every job gets a fingerprint of what it reads
-//!    ([`crate::render::Renderer::plan`]); only jobs whose fingerprint changed are
-//!    rendered, and only files whose bytes changed are replaced. Cards, comparison rows and
-//!    `api/index.json` items are kept for the entries whose file did not change.
+//!    computed again only for the entries a change can reach ([`related::relink`]).
+//! 3. **render**: every job gets a fingerprint of the view it renders ([`fingerprint`]);
+//!    only jobs whose fingerprint changed are rendered, and only files whose bytes changed
+//!    are replaced. Cards and comparison rows are kept for the entries whose file did not
+//!    change.
 //! 4. **search**: the search index is one structure over every entry, rebuilt whole, so it
 //!    comes after the pages ([`Engine::finish`]): the edited page is served first.
 //!
-//! An edit that changes nothing other pages read ([`crate::render::shared_signature`]: the
+//! An edit that changes nothing other pages read ([`signature::shared_signature`]: the
 //! body, causes, steps, FAQ...) skips stages 1 to 3 for everything but the edited entries:
 //! they take their old versions' places in the last site, and only their own pages, API
 //! files and comparison pages are rendered again.
@@ -23,12 +23,17 @@
 //! Whatever the sequence of changes, the files equal what `faultline build --base-url
 //! <served URL>` writes from the same inputs; the tests check this file by file.
 
+mod fingerprint;
+pub mod related;
+mod signature;
 mod sources;
 mod theme_state;
 
 use crate::config::{self, SiteConfig};
 use crate::diag::{self, Diagnostic, Severity};
 use crate::link::{self, LinkGraph};
+use fingerprint::Planned;
+use related::{Before, Profile};
 use crate::load::theme;
 use crate::model::entry::Entry;
 use crate::model::id::natural_cmp;
@@ -37,7 +42,7 @@ use crate::output::MARKER;
 use crate::render::assets::static_collisions;
 use crate::render::urls::LinkStyle;
 use crate::render::view::{Card, Row};
-use crate::render::{self, ApiMemo, Inputs, Options, Renderer};
+use crate::render::{self, Job, Options, PAGE_SIZE, Renderer};
 use anyhow::Result;
 use axum::body::Bytes;
 use sources::Sources;
@@ -130,37 +135,20 @@ pub(crate) struct SearchDone {
 }
 
 /// What the renderer needs of each entry, kept while the entry's file does not change: its
-/// card and row, and for each entry the hash of its file (which they were made from) and
-/// their hashes. All in entry order.
+/// card and row, with the hash of the file they were made from. All in entry order.
 #[derive(Default)]
 struct Derived {
     cards: Vec<Card>,
     rows: Vec<Row>,
-    hashes: Vec<Hashes>,
-}
-
-#[derive(Clone, Copy)]
-struct Hashes {
-    source: u64,
-    card: u64,
-    row: u64,
-}
-
-impl Derived {
-    /// The hashes by kind, in entry order, as [`Inputs`] takes them.
-    fn hash_columns(&self) -> [Vec<u64>; 3] {
-        [
-            self.hashes.iter().map(|h| h.source).collect(),
-            self.hashes.iter().map(|h| h.card).collect(),
-            self.hashes.iter().map(|h| h.row).collect(),
-        ]
-    }
+    sources: Vec<u64>,
 }
 
 /// The site in memory, and what it takes to rebuild it.
 pub struct Engine {
     root: PathBuf,
     drafts: bool,
+    /// Entries per page of a list.
+    page_size: usize,
     /// Where the site is served, used as its `base_url` (canonical links, sitemap, 404.html).
     base_url: String,
     config: Option<(SiteConfig, Vec<Diagnostic>)>,
@@ -174,8 +162,6 @@ pub struct Engine {
     model_is_good: bool,
     /// Of the entries of the last site that was rendered.
     derived: Derived,
-    /// The `api/index.json` item of each entry, from the last rebuild.
-    api_memo: ApiMemo,
     /// The last good site: output path to bytes.
     files: BTreeMap<String, Bytes>,
     /// The jobs of the last good site, by first path.
@@ -197,6 +183,7 @@ impl Engine {
         Engine {
             root: root.to_path_buf(),
             drafts,
+            page_size: PAGE_SIZE,
             base_url: base_url.to_string(),
             config: None,
             sources: Sources::default(),
@@ -205,7 +192,6 @@ impl Engine {
             model: None,
             model_is_good: false,
             derived: Derived::default(),
-            api_memo: ApiMemo::default(),
             files: BTreeMap::new(),
             jobs: HashMap::new(),
             generation: 0,
@@ -214,6 +200,12 @@ impl Engine {
             search_paths: BTreeSet::new(),
             search_source: None,
         }
+    }
+
+    /// The engine with lists split into pages of `size` entries instead of the usual
+    /// 200, so that tests cross page boundaries with a small site.
+    pub fn with_page_size(self, size: usize) -> Engine {
+        Engine { page_size: size.max(1), ..self }
     }
 
     /// The last good site, by output path.
@@ -326,30 +318,29 @@ impl Engine {
                 .iter()
                 .all(|(i, path)| self.sources.parsed_entry(path).map(signature) == Some(signature(&site.entries[*i])))
         };
-        let (page_local, same_links) = (same(render::shared_signature), same(link::link_signature));
-        let changed: Vec<(String, Option<link::Profile>)> = places
+        let (page_local, same_links) = (same(signature::shared_signature), same(signature::link_signature));
+        let changed: Vec<(String, Option<Profile>)> = places
             .iter()
-            .map(|(i, _)| (site.entries[*i].id.clone(), Some(link::Profile::of(&site, *i, graph.included[*i]))))
+            .map(|(i, _)| (site.entries[*i].id.clone(), Some(Profile::of(&site, *i, graph.included[*i]))))
             .collect();
         for (i, path) in &places {
             if let Some(entry) = self.sources.lend_entry(path) {
                 site.entries[*i] = entry;
             }
-            let source = self.sources.hash_of(path);
             let (card, row) = render::card_and_row(&site.entries[*i], LinkStyle::Folder);
-            self.derived.hashes[*i] = Hashes { source, card: hash_debug(&card), row: hash_debug(&row) };
+            self.derived.sources[*i] = self.sources.hash_of(path);
             self.derived.cards[*i] = card;
             self.derived.rows[*i] = row;
         }
         if page_local {
             return self.page_local(site, graph, &places);
         }
-        let old_profiles: Vec<&Option<link::Profile>> = changed.iter().map(|(_, p)| p).collect();
+        let old_profiles: Vec<&Option<Profile>> = changed.iter().map(|(_, p)| p).collect();
         let same_profiles = places
             .iter()
             .zip(old_profiles)
-            .all(|((i, _), old)| old.as_ref() == Some(&link::Profile::of(&site, *i, graph.included[*i])));
-        let before_with = |lists| link::Before {
+            .all(|((i, _), old)| old.as_ref() == Some(&Profile::of(&site, *i, graph.included[*i])));
+        let before_with = |lists| Before {
             ids: site.entries.iter().map(|e| e.id.clone()).collect(),
             lists,
             limit: site.config.related_limit,
@@ -361,9 +352,9 @@ impl Engine {
             (true, true) => (graph, Vec::new()),
             (true, false) => {
                 let related = std::mem::take(&mut graph.related);
-                (link::relink_related(&site, graph, before_with(related)), Vec::new())
+                (related::relink_related(&site, graph, before_with(related)), Vec::new())
             }
-            (false, _) => link::rebuild(&site, self.drafts, before_with(graph.related)),
+            (false, _) => related::relink(&site, self.drafts, before_with(graph.related)),
         };
         if diagnostics.iter().any(|d| d.severity == Severity::Error) {
             let mut diagnostics = diagnostics;
@@ -379,7 +370,7 @@ impl Engine {
     }
 
     /// Edits that change nothing but the entries' own pages, API files and comparison pages
-    /// (see [`render::shared_signature`]): only those are rendered again, in the last site
+    /// (see [`signature::shared_signature`]): only those are rendered again, in the last site
     /// with the new entries in place, whose links stay as they were.
     fn page_local(&mut self, site: Site, graph: LinkGraph, places: &[(usize, String)]) -> Result<Outcome> {
         let Some(theme) = &self.theme else {
@@ -388,23 +379,20 @@ impl Engine {
         };
         let options = self.options(theme);
         let derived = &self.derived;
-        let renderer = self.renderer(&site, &graph, theme, derived, &options);
-        let [entries, cards, rows] = derived.hash_columns();
-        let inputs = Inputs { entries: &entries, cards: &cards, rows: &rows, templates: &theme.template_inputs };
-        let mut plan: Vec<render::Planned> =
-            places.iter().flat_map(|(i, _)| renderer.plan_entry(&inputs, *i)).collect();
-        plan.sort_by(|a, b| a.paths[0].cmp(&b.paths[0]));
-        plan.dedup_by(|a, b| a.paths[0] == b.paths[0]);
-        let jobs: Vec<&render::Planned> = plan.iter().collect();
-        let rendered = Mutex::new(Vec::new());
-        let result = renderer.render_planned(&jobs, &|file| {
-            rendered.lock().unwrap_or_else(|p| p.into_inner()).push(file);
-            Ok(())
-        });
+        let renderer = Self::renderer(&site, &graph, theme, derived, &options);
+        let mut jobs: Vec<Job> = Vec::new();
+        for (i, _) in places {
+            jobs.push(Job::Entry(*i));
+            let pairs = graph.pairs.iter().enumerate().filter(|(_, p)| p.a == *i || p.b == *i);
+            jobs.extend(pairs.map(|(p, _)| Job::Pair(p)));
+        }
+        jobs.sort_by_key(|job| renderer.paths_of(job));
+        jobs.dedup();
+        let result = fingerprint::plan(&renderer, &theme.template_inputs, jobs)
+            .and_then(|plan| Ok((render_jobs(&renderer, &plan.iter().collect::<Vec<_>>())?, plan)));
         drop(renderer);
         self.model = Some((site, graph));
-        result?;
-        let rendered = rendered.into_inner().unwrap_or_else(|p| p.into_inner());
+        let (rendered, plan) = result?;
         let count = rendered.len();
         let mut changed_files = Vec::new();
         for file in rendered {
@@ -428,7 +416,7 @@ impl Engine {
     /// The related lists of the last site and the profiles of the entries the changed files
     /// held, for the link stage; `None` when so much changed that computing every list is
     /// as quick.
-    fn before(&self, site: &Site, graph: LinkGraph, changed: &HashSet<String>) -> Option<link::Before> {
+    fn before(&self, site: &Site, graph: LinkGraph, changed: &HashSet<String>) -> Option<Before> {
         const MANY: usize = 256;
         if changed.len() > MANY {
             return None;
@@ -438,9 +426,9 @@ impl Engine {
         let index = site.index_by_id();
         let changed = ids
             .into_iter()
-            .map(|id| (id.to_string(), index.get(id).map(|&i| link::Profile::of(site, i, graph.included[i]))))
+            .map(|id| (id.to_string(), index.get(id).map(|&i| Profile::of(site, i, graph.included[i]))))
             .collect();
-        Some(link::Before {
+        Some(Before {
             ids: site.entries.iter().map(|e| e.id.clone()).collect(),
             lists: graph.related,
             limit: site.config.related_limit,
@@ -448,29 +436,26 @@ impl Engine {
         })
     }
 
-    /// How this build links: to folders, with the served address as `base_url`.
-    /// A renderer that reuses the kept cards, rows and API items (the search index is
-    /// rebuilt on its own, after the pages).
+    /// A renderer that reuses the kept cards and rows (the search index is rebuilt on its
+    /// own, after the pages).
     fn renderer<'a>(
-        &'a self,
         site: &'a Site,
         graph: &'a LinkGraph,
         theme: &'a ThemeState,
         derived: &'a Derived,
         options: &'a Options,
     ) -> Renderer<'a> {
-        Renderer::without_search(
-            site,
-            graph,
-            &theme.templates,
-            options,
-            (&derived.cards, &derived.rows),
-            &self.api_memo,
-        )
+        Renderer::with_cards(site, graph, &theme.templates, options, (&derived.cards, &derived.rows))
     }
 
+    /// How this build links: to folders, with the served address as `base_url`.
     fn options(&self, theme: &ThemeState) -> Options {
-        Options { style: LinkStyle::Folder, base_url: Some(self.base_url.clone()), assets: theme.asset_paths.clone() }
+        Options {
+            style: LinkStyle::Folder,
+            base_url: Some(self.base_url.clone()),
+            assets: theme.asset_paths.clone(),
+            page_size: self.page_size,
+        }
     }
 
     /// A hash of the files of the entries in the build: all the search index reads.
@@ -509,7 +494,7 @@ impl Engine {
         diagnostics.extend(walk_diagnostics);
         let (site, mut diagnostics) = model::assemble(config, parsed, diagnostics);
         let (graph, link_diagnostics) = match before {
-            Some(before) => link::rebuild(&site, self.drafts, before),
+            Some(before) => related::relink(&site, self.drafts, before),
             None => link::build(&site, self.drafts),
         };
         diagnostics.extend(link_diagnostics);
@@ -565,10 +550,8 @@ impl Engine {
         warnings: Vec<Diagnostic>,
     ) -> Result<Outcome> {
         let options = self.options(theme);
-        let renderer = self.renderer(site, graph, theme, derived, &options);
-        let [entries, cards, rows] = derived.hash_columns();
-        let inputs = Inputs { entries: &entries, cards: &cards, rows: &rows, templates: &theme.template_inputs };
-        let plan = renderer.plan(&inputs);
+        let renderer = Self::renderer(site, graph, theme, derived, &options);
+        let plan = fingerprint::plan(&renderer, &theme.template_inputs, renderer.jobs())?;
 
         if !statics.is_empty() {
             let planned: HashSet<&str> = plan.iter().flat_map(|p| &p.paths).map(String::as_str).collect();
@@ -583,16 +566,11 @@ impl Engine {
             }
         }
 
-        let dirty: Vec<&render::Planned> = plan
+        let dirty: Vec<&Planned> = plan
             .iter()
             .filter(|p| self.jobs.get(&p.paths[0]).is_none_or(|job| job.fingerprint != p.fingerprint))
             .collect();
-        let rendered = Mutex::new(Vec::new());
-        renderer.render_planned(&dirty, &|file| {
-            rendered.lock().unwrap_or_else(|p| p.into_inner()).push(file);
-            Ok(())
-        })?;
-        let rendered = rendered.into_inner().unwrap_or_else(|p| p.into_inner());
+        let rendered = render_jobs(&renderer, &dirty)?;
         let count = rendered.len();
 
         let mut changed = Vec::new();
@@ -611,8 +589,21 @@ impl Engine {
             put(path.clone(), Bytes::copy_from_slice(bytes));
         }
 
-        // The job table now holds the jobs of this site; the paths of the jobs that are gone
-        // (and those of the assets and static files of the last site) may have to go.
+        let removed = self.replace_jobs(plan, theme, statics);
+        self.model_is_good = true;
+        let warnings = warnings.into_iter().filter(|d| d.severity == Severity::Warning).collect();
+        Ok(Outcome::Built { changed, removed, rendered: count, warnings })
+    }
+
+    /// Puts the jobs of the site just rendered in the job table, and removes the files of
+    /// the jobs that are gone (and those of the assets and static files of the last site
+    /// that no longer are); returns their paths.
+    fn replace_jobs(
+        &mut self,
+        plan: Vec<Planned>,
+        theme: &ThemeState,
+        statics: &BTreeMap<String, Vec<u8>>,
+    ) -> Vec<String> {
         self.generation += 1;
         let generation = self.generation;
         let mut maybe_gone: Vec<String> = self.assets.iter().chain(&self.statics_paths).cloned().collect();
@@ -649,9 +640,7 @@ impl Engine {
         }
         self.assets = theme.assets.keys().cloned().collect();
         self.statics_paths = statics.keys().cloned().collect();
-        self.model_is_good = true;
-        let warnings = warnings.into_iter().filter(|d| d.severity == Severity::Warning).collect();
-        Ok(Outcome::Built { changed, removed, rendered: count, warnings })
+        removed
     }
 
     /// Each entry's card and row, with their hashes, in entry order: kept from the last
@@ -659,29 +648,28 @@ impl Engine {
     /// order, so one walk through both pairs them.
     fn derive(&mut self, site: &Site) -> Derived {
         let old = std::mem::take(&mut self.derived);
-        let mut old = old.cards.into_iter().zip(old.rows).zip(old.hashes).peekable();
+        let mut old = old.cards.into_iter().zip(old.rows).zip(old.sources).peekable();
         let mut new = Derived::default();
         for entry in &site.entries {
             while old.next_if(|((card, _), _)| natural_cmp(&card.id, &entry.id) == Ordering::Less).is_some() {}
             let source = self.sources.hash_of(&entry.file);
-            let ((card, row), hashes) = old
-                .next_if(|((card, _), hashes)| card.id == entry.id && hashes.source == source)
-                .unwrap_or_else(|| {
-                    let (card, row) = render::card_and_row(entry, LinkStyle::Folder);
-                    let hashes = Hashes { source, card: hash_debug(&card), row: hash_debug(&row) };
-                    ((card, row), hashes)
-                });
+            let ((card, row), _) = old
+                .next_if(|((card, _), old)| card.id == entry.id && *old == source)
+                .unwrap_or_else(|| (render::card_and_row(entry, LinkStyle::Folder), source));
             new.cards.push(card);
             new.rows.push(row);
-            new.hashes.push(hashes);
+            new.sources.push(source);
         }
         new
     }
 }
 
-/// A hash of every field of a value, through its `Debug` form.
-fn hash_debug(value: &impl std::fmt::Debug) -> u64 {
-    let mut h = DefaultHasher::new();
-    format!("{value:?}").hash(&mut h);
-    h.finish()
+/// Renders the planned jobs, in parallel, and returns their files.
+fn render_jobs(renderer: &Renderer<'_>, jobs: &[&Planned]) -> Result<Vec<render::OutFile>> {
+    let rendered = Mutex::new(Vec::new());
+    fingerprint::render(renderer, jobs, &|file| {
+        rendered.lock().unwrap_or_else(|p| p.into_inner()).push(file);
+        Ok(())
+    })?;
+    Ok(rendered.into_inner().unwrap_or_else(|p| p.into_inner()))
 }

@@ -3,13 +3,23 @@
 //! the pages that use it.
 
 use crate::load::theme;
-use crate::render::TemplateInputs;
 use crate::render::assets::theme_assets;
 use crate::render::templates::Templates;
 use anyhow::Result;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::Path;
+
+/// What one template depends on, with every template it may include, extend or import.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct TemplateInputs {
+    /// A hash of the sources.
+    pub hash: u64,
+    /// Whether the sources may read the navigation's counts (entries per source, pairs,
+    /// tags), which change with every entry added or removed. A theme that does not show
+    /// them then does not render every page again when an entry comes or goes.
+    pub reads_counts: bool,
+}
 
 pub(super) struct ThemeState {
     /// The theme's name in `site.yaml` when it was read.

@@ -5,16 +5,14 @@
 //! natural id order, comparing indices is comparing ids.
 
 mod compare;
-mod related;
+pub(crate) mod related;
 
 use crate::diag::Diagnostic;
-use crate::model::entry::{Entry, Ref};
+use crate::model::entry::Ref;
 use crate::model::{Site, hint};
 use std::collections::HashMap;
-use std::hash::{DefaultHasher, Hash, Hasher};
 
 pub(crate) use compare::Pair;
-pub use related::{Before, Profile};
 
 /// The link graph of the entries taking part in one build.
 #[derive(Debug, Default)]
@@ -42,44 +40,14 @@ impl LinkGraph {
 /// Resolves every reference and computes the graph. With `drafts` false, drafts take no
 /// part and a published entry or page that links to one is an error.
 pub fn build(site: &Site, drafts: bool) -> (LinkGraph, Vec<Diagnostic>) {
-    link(site, drafts, None)
+    let (mut graph, diagnostics) = references(site, drafts);
+    graph.related = related::compute(site, &site.index_by_id(), &graph.included);
+    (graph, diagnostics)
 }
 
-/// [`build`] after a change, given the related lists before it and what changed: only the
-/// related lists the change can reach are computed again (`serve` uses this; see
-/// `related::update`). Everything else is computed as `build` does.
-pub fn rebuild(site: &Site, drafts: bool, before: Before) -> (LinkGraph, Vec<Diagnostic>) {
-    link(site, drafts, Some(before))
-}
-
-/// The graph after a change to entries that kept their [`link_signature`]: only their
-/// tags, source or class may have changed, so only the related lists can differ (they are
-/// updated as [`rebuild`] does); the rest of `graph` stays, and no diagnostic can appear.
-pub(crate) fn relink_related(site: &Site, graph: LinkGraph, before: Before) -> LinkGraph {
-    let index = site.index_by_id();
-    let related = if before.limit == site.config.related_limit {
-        related::update(site, &index, &graph.included, before)
-    } else {
-        related::compute(site, &index, &graph.included)
-    };
-    LinkGraph { related, ..graph }
-}
-
-/// A hash of everything about an entry that the link graph and its diagnostics are made
-/// from, but for what only related lists read (its tags, source and class): its id and
-/// file, whether it is a draft, what it names in `related`, `compare`, `redirect_from` and
-/// links, and its anchors.
-pub(crate) fn link_signature(e: &Entry) -> u64 {
-    let mut h = DefaultHasher::new();
-    (&e.id, &e.file, e.fm.draft, &e.anchors).hash(&mut h);
-    for refs in [&e.related, &e.compare, &e.redirect_from, &e.links] {
-        refs.len().hash(&mut h);
-        refs.iter().for_each(|r| (&r.id, &r.fragment).hash(&mut h));
-    }
-    h.finish()
-}
-
-fn link(site: &Site, drafts: bool, before: Option<Before>) -> (LinkGraph, Vec<Diagnostic>) {
+/// [`build`] but for the related lists, which are left empty: references resolved and
+/// checked, drafts, redirects and comparison pairs.
+pub(crate) fn references(site: &Site, drafts: bool) -> (LinkGraph, Vec<Diagnostic>) {
     let index = site.index_by_id();
     let included: Vec<bool> = site.entries.iter().map(|e| drafts || !e.fm.draft).collect();
     let mut diagnostics = Vec::new();
@@ -99,12 +67,8 @@ fn link(site: &Site, drafts: bool, before: Option<Before>) -> (LinkGraph, Vec<Di
         }
     }
     let redirects = redirects(site, &index, &included, &mut diagnostics);
-    let related = match before {
-        Some(before) if before.limit == site.config.related_limit => related::update(site, &index, &included, before),
-        _ => related::compute(site, &index, &included),
-    };
     let (pairs, partners) = compare::pairs(site, &index, &included, &mut diagnostics);
-    (LinkGraph { included, related, pairs, partners, redirects }, diagnostics)
+    (LinkGraph { included, related: Vec::new(), pairs, partners, redirects }, diagnostics)
 }
 
 struct RefChecker<'a> {

@@ -22,7 +22,7 @@ struct Postings<'a> {
 }
 
 /// Distinct tags of an entry, in the order written.
-fn tags_of(site: &Site, i: usize) -> Vec<&str> {
+pub(crate) fn tags_of(site: &Site, i: usize) -> Vec<&str> {
     let mut tags: Vec<&str> = Vec::new();
     for t in &site.entries[i].fm.tags {
         if !tags.contains(&t.as_str()) {
@@ -63,7 +63,7 @@ fn postings<'a>(site: &'a Site, included: &[bool]) -> Postings<'a> {
 }
 
 /// What the related list of any entry is computed from.
-struct Lists<'a> {
+pub(crate) struct Lists<'a> {
     site: &'a Site,
     index: &'a HashMap<&'a str, usize>,
     included: &'a [bool],
@@ -74,7 +74,7 @@ struct Lists<'a> {
 }
 
 impl<'a> Lists<'a> {
-    fn new(site: &'a Site, index: &'a HashMap<&'a str, usize>, included: &'a [bool]) -> Lists<'a> {
+    pub(crate) fn new(site: &'a Site, index: &'a HashMap<&'a str, usize>, included: &'a [bool]) -> Lists<'a> {
         let mut backlinks: Vec<Vec<usize>> = vec![Vec::new(); site.entries.len()];
         for (i, e) in site.entries.iter().enumerate().filter(|(i, _)| included[*i]) {
             for r in &e.related {
@@ -90,7 +90,7 @@ impl<'a> Lists<'a> {
     }
 
     /// The entries `i` names in its own `related` that take part, without repeats.
-    fn own(&self, i: usize) -> Vec<usize> {
+    pub(crate) fn own(&self, i: usize) -> Vec<usize> {
         let mut out: Vec<usize> = Vec::new();
         for r in &self.site.entries[i].related {
             if let Some(&t) = self.index.get(r.id.as_str()) {
@@ -104,7 +104,7 @@ impl<'a> Lists<'a> {
 
     /// The related list of entry `i` (empty when it is not included). `counts` holds a zero
     /// for every entry, and is left that way.
-    fn of(&self, i: usize, counts: &mut [u16]) -> Vec<usize> {
+    pub(crate) fn of(&self, i: usize, counts: &mut [u16]) -> Vec<usize> {
         if !self.included[i] {
             return Vec::new();
         }
@@ -193,146 +193,24 @@ fn scored(site: &Site, p: &Postings<'_>, i: usize, limit: usize, counts: &mut [u
     }
 }
 
-/// What decides the place an entry takes in other entries' related lists, and its own.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Profile {
-    pub included: bool,
-    pub source: String,
-    pub class: Option<Class>,
-    /// Its distinct tags, in the order written.
-    pub tags: Vec<String>,
-    /// The ids its own `related` names, as written.
-    pub related: Vec<String>,
-}
-
-impl Profile {
-    /// The profile of entry `i`, which takes part in the build when `included`.
-    pub fn of(site: &Site, i: usize, included: bool) -> Profile {
-        let e = &site.entries[i];
-        Profile {
-            included,
-            source: e.source.clone(),
-            class: e.class,
-            tags: tags_of(site, i).into_iter().map(str::to_string).collect(),
-            related: e.related.iter().map(|r| r.id.clone()).collect(),
-        }
+impl Lists<'_> {
+    /// The included entries whose own `related` names entry `i`, in natural order.
+    pub(crate) fn backlinks(&self, i: usize) -> &[usize] {
+        &self.backlinks[i]
     }
 
-    fn scoring(&self) -> (bool, &str, Option<Class>, &[String]) {
-        (self.included, &self.source, self.class, &self.tags)
+    /// How many entries a related list holds.
+    pub(crate) fn limit(&self) -> usize {
+        self.limit
+    }
+
+    /// The included entries that score above 0 with `x`: those sharing a tag, its source
+    /// or its class.
+    pub(crate) fn candidates(&self, x: usize) -> BTreeSet<usize> {
+        candidates(self, x)
     }
 }
 
-/// The related lists of the site before a change, and what changed, for
-/// [`crate::link::rebuild`].
-#[derive(Debug, Clone, Default)]
-pub struct Before {
-    /// The entry ids before the change, in order.
-    pub ids: Vec<String>,
-    /// Each entry's related list before the change, by position in `ids`.
-    pub lists: Vec<Vec<usize>>,
-    /// The `related_limit` the lists were computed with.
-    pub limit: usize,
-    /// Every id whose entry may have changed, with its profile before the change (`None`
-    /// when there was no entry with that id).
-    pub changed: Vec<(String, Option<Profile>)>,
-}
-
-/// The related lists after a change, computed again only for the entries it can reach;
-/// every other list is the one before, moved to its entry's new position.
-///
-/// A changed entry X reaches the list of Y when Y is X; when X's `related` names Y (Y's
-/// backlinks change); when Y's own `related` names X and X came, went, or became a draft
-/// or not; when Y's list held X and X's tags, source, class or inclusion changed; and when
-/// X now scores high enough with Y to enter Y's list: Y's list has room, or X beats the last
-/// scored entry on it (higher score, or the same score and an earlier id). Lists filled by
-/// Y's own `related` and backlinks alone take no scored entry.
-pub(crate) fn update(site: &Site, index: &HashMap<&str, usize>, included: &[bool], before: Before) -> Vec<Vec<usize>> {
-    let n = site.entries.len();
-    let moved: Vec<Option<usize>> = before.ids.iter().map(|id| index.get(id.as_str()).copied()).collect();
-    let mut out: Vec<Option<Vec<usize>>> = vec![None; n];
-    for (old, list) in before.lists.into_iter().enumerate() {
-        if let Some(new) = moved[old] {
-            // A list naming an entry that is gone is computed again (left `None`).
-            out[new] = list.into_iter().map(|j| moved[j]).collect();
-        }
-    }
-    let mut again: Vec<bool> = out.iter().map(Option::is_none).collect();
-    let mut lists: Option<Lists<'_>> = None;
-    for (id, old) in &before.changed {
-        let at = index.get(id.as_str()).copied();
-        let new = at.map(|i| Profile::of(site, i, included[i]));
-        if *old == new {
-            continue;
-        }
-        if let Some(i) = at {
-            again[i] = true;
-        }
-        let named = |p: &Option<Profile>| p.as_ref().map(|p| (p.included, p.related.clone()));
-        if named(old) != named(&new) {
-            for target in old.iter().chain(new.iter()).flat_map(|p| &p.related) {
-                if let Some(&j) = index.get(target.as_str()) {
-                    again[j] = true;
-                }
-            }
-        }
-        if old.as_ref().is_some_and(|p| p.included) != new.as_ref().is_some_and(|p| p.included) {
-            for (j, e) in site.entries.iter().enumerate() {
-                if e.related.iter().any(|r| r.id == *id) {
-                    again[j] = true;
-                }
-            }
-        }
-        if old.as_ref().map(Profile::scoring) == new.as_ref().map(Profile::scoring) {
-            continue;
-        }
-        let Some(x) = at else {
-            continue;
-        };
-        for (y, list) in out.iter().enumerate() {
-            if list.as_ref().is_some_and(|l| l.contains(&x)) {
-                again[y] = true;
-            }
-        }
-        if !included[x] {
-            continue;
-        }
-        let lists = lists.get_or_insert_with(|| Lists::new(site, index, included));
-        for y in candidates(lists, x) {
-            if again[y] || !included[y] {
-                continue;
-            }
-            let Some(list) = &out[y] else {
-                continue;
-            };
-            let enters = match list.last() {
-                _ if list.len() < lists.limit => true,
-                None => true,
-                Some(&last) => {
-                    let scored_part = !lists.backlinks[y].contains(&last) && !lists.own(y).contains(&last);
-                    let (new_score, last_score) = (score(site, y, x), score(site, y, last));
-                    scored_part && (new_score > last_score || (new_score == last_score && x < last))
-                }
-            };
-            if enters {
-                again[y] = true;
-            }
-        }
-    }
-    if again.iter().any(|a| *a) {
-        let lists = lists.get_or_insert_with(|| Lists::new(site, index, included));
-        let todo: Vec<usize> = (0..n).filter(|&y| again[y]).collect();
-        let computed: Vec<(usize, Vec<usize>)> =
-            todo.into_par_iter().map_init(|| vec![0u16; n], |counts, y| (y, lists.of(y, counts))).collect();
-        for (y, list) in computed {
-            out[y] = Some(list);
-        }
-    }
-    out.into_iter().map(Option::unwrap_or_default).collect()
-}
-
-/// The included entries that score above 0 with `x`: those sharing a tag, its source or
-/// its class.
 fn candidates(lists: &Lists<'_>, x: usize) -> BTreeSet<usize> {
     let e = &lists.site.entries[x];
     let mut out: BTreeSet<usize> = BTreeSet::new();
@@ -348,7 +226,7 @@ fn candidates(lists: &Lists<'_>, x: usize) -> BTreeSet<usize> {
 }
 
 /// docs/content.md's score of `x` in the related list of `y`.
-fn score(site: &Site, y: usize, x: usize) -> u32 {
+pub(crate) fn score(site: &Site, y: usize, x: usize) -> u32 {
     let (a, b) = (&site.entries[y], &site.entries[x]);
     let tags_y = tags_of(site, y);
     let shared = tags_of(site, x).iter().filter(|t| tags_y.contains(t)).count() as u32;

@@ -13,7 +13,7 @@ use std::collections::{BTreeSet, HashMap};
 
 /// The fields of an entry, as written. Required text fields are empty when missing (the
 /// checks report them); optional lists are empty.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, Hash)]
 #[serde(default)]
 pub struct FrontMatter {
     pub title: String,
@@ -69,14 +69,14 @@ pub struct FrontMatter {
     pub body: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, Hash)]
 #[serde(default)]
 pub struct Spec {
     pub label: String,
     pub url: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Hash)]
 #[serde(rename_all = "lowercase")]
 pub enum Iana {
     Assigned,
@@ -86,7 +86,7 @@ pub enum Iana {
     Unofficial,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Hash)]
 #[serde(rename_all = "lowercase")]
 pub enum Likelihood {
     High,
@@ -94,7 +94,7 @@ pub enum Likelihood {
     Low,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, Hash)]
 #[serde(default)]
 pub struct Cause {
     pub title: String,
@@ -104,7 +104,7 @@ pub struct Cause {
     pub likelihood: Option<Likelihood>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, Hash)]
 #[serde(default)]
 pub struct Step {
     pub title: String,
@@ -114,7 +114,7 @@ pub struct Step {
     pub tip: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, Hash)]
 #[serde(default)]
 pub struct Faq {
     pub q: String,

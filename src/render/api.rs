@@ -2,139 +2,100 @@
 //! to the output root and end in `/` in both link styles.
 
 use super::Renderer;
-use crate::model::entry::Class;
-use crate::model::markdown;
+use crate::model::entry::FrontMatter;
 use anyhow::{Result, anyhow};
 use rayon::prelude::*;
-use serde_json::{Map, Value, json};
-use std::collections::HashMap;
-use std::hash::{DefaultHasher, Hash, Hasher};
-use std::sync::{Arc, Mutex};
+use serde::Serialize;
+use serde_json::{Value, json};
+use std::sync::Arc;
 
-/// The items of `api/index.json` from an earlier build, by entry id, each with a hash of
-/// what it was made from. `serve` keeps one between rebuilds, so that an edit does not
-/// serialize every entry again.
-#[derive(Default)]
-pub(crate) struct ApiMemo {
-    items: Mutex<HashMap<String, (u64, Arc<String>)>>,
-    /// The `comparisons` items, with a hash of the pairs.
-    comparisons: Mutex<Option<(u64, Items)>>,
+/// An entry's item in `api/index.json`, which its `api/<id>.json` starts from. Printed
+/// through a JSON object, so its keys come out sorted.
+#[derive(Serialize, Hash)]
+pub(crate) struct ApiItem<'a> {
+    id: &'a str,
+    code: &'a str,
+    title: &'a str,
+    source: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    class: Option<&'a str>,
+    summary: &'a str,
+    url: String,
+    tags: &'a [String],
+    related: Vec<&'a str>,
+    compare: Vec<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    updated: Option<&'a str>,
 }
 
-/// Items of an array, each as [`item_text`] prints it.
-type Items = Arc<Vec<Arc<String>>>;
+/// What `api/<id>.json` holds: the item, the front matter's other fields, the body's HTML.
+#[derive(Hash)]
+pub(crate) struct ApiEntry<'a> {
+    item: ApiItem<'a>,
+    fm: &'a FrontMatter,
+    body_html: String,
+}
+
+/// A comparison pair in `api/index.json`.
+#[derive(Serialize, Hash)]
+struct ApiPair<'a> {
+    ids: [&'a str; 2],
+    url: String,
+}
+
+/// What `api/index.json` lists: every included entry, every comparison pair.
+#[derive(Hash)]
+pub(crate) struct ApiIndex<'a> {
+    entries: Vec<ApiItem<'a>>,
+    comparisons: Vec<ApiPair<'a>>,
+}
 
 impl Renderer<'_> {
-    /// The keys an entry has in `api/index.json`.
-    fn api_item(&self, i: usize) -> Map<String, Value> {
+    /// The item of entry `i`; its summary and class are its card's.
+    fn api_item(&self, i: usize) -> ApiItem<'_> {
         let e = &self.site.entries[i];
-        let ids =
-            |list: &[usize]| list.iter().map(|&j| Value::from(self.site.entries[j].id.clone())).collect::<Vec<_>>();
-        let mut item = Map::new();
-        item.insert("id".into(), json!(e.id));
-        item.insert("code".into(), json!(e.fm.code));
-        item.insert("title".into(), json!(e.fm.title));
-        item.insert("source".into(), json!(e.source));
-        if let Some(class) = e.class {
-            item.insert("class".into(), json!(Class::label(class)));
+        let ids = |list: &[usize]| list.iter().map(|&j| self.site.entries[j].id.as_str()).collect();
+        let card = &self.cards[i];
+        ApiItem {
+            id: &e.id,
+            code: &e.fm.code,
+            title: &e.fm.title,
+            source: &e.source,
+            class: card.class.as_deref(),
+            summary: &card.summary,
+            url: format!("{}/", e.id),
+            tags: &e.fm.tags,
+            related: ids(&self.graph.related[i]),
+            compare: ids(&self.graph.partners[i]),
+            updated: e.fm.updated.as_deref(),
         }
-        item.insert("summary".into(), json!(markdown::plain(&e.fm.summary)));
-        item.insert("url".into(), json!(format!("{}/", e.id)));
-        item.insert("tags".into(), json!(e.fm.tags));
-        item.insert("related".into(), Value::Array(ids(&self.graph.related[i])));
-        item.insert("compare".into(), Value::Array(ids(&self.graph.partners[i])));
-        if let Some(updated) = &e.fm.updated {
-            item.insert("updated".into(), json!(updated));
-        }
-        item
     }
 
-    /// A hash of everything [`Self::api_item`] reads.
-    fn api_item_source(&self, i: usize) -> u64 {
-        let e = &self.site.entries[i];
-        let mut h = DefaultHasher::new();
-        (&e.id, &e.fm.code, &e.fm.title, &e.source, e.class, &e.fm.summary, &e.fm.tags, &e.fm.updated).hash(&mut h);
-        for list in [&self.graph.related[i], &self.graph.partners[i]] {
-            list.len().hash(&mut h);
-            list.iter().for_each(|&j| self.site.entries[j].id.hash(&mut h));
-        }
-        h.finish()
-    }
-
-    /// An entry's item as `api/index.json` prints it.
-    fn api_item_text(&self, i: usize) -> Result<Arc<String>> {
-        item_text(&Value::Object(self.api_item(i)))
-    }
-
-    /// The items of `comparisons`, from the memo when the pairs did not change.
-    fn api_comparisons(&self) -> Result<Items> {
+    pub(super) fn api_index(&self) -> ApiIndex<'_> {
         let id = |i: usize| self.site.entries[i].id.as_str();
-        let make = || -> Result<Items> {
-            let items = self
+        let included: Vec<usize> = (0..self.site.entries.len()).filter(|&i| self.graph.included[i]).collect();
+        ApiIndex {
+            entries: included.par_iter().map(|&i| self.api_item(i)).collect(),
+            comparisons: self
                 .graph
                 .pairs
-                .par_iter()
-                .map(|p| item_text(&json!({ "ids": [id(p.a), id(p.b)], "url": format!("compare/{}/", p.name) })));
-            Ok(Arc::new(items.collect::<Result<_>>()?))
-        };
-        let Some(memo) = self.api_memo else {
-            return make();
-        };
-        let mut h = DefaultHasher::new();
-        self.graph.pairs.iter().for_each(|p| (id(p.a), id(p.b), &p.name).hash(&mut h));
-        let source = h.finish();
-        let mut kept = memo.comparisons.lock().unwrap_or_else(|p| p.into_inner());
-        match &*kept {
-            Some((old, items)) if *old == source => Ok(items.clone()),
-            _ => {
-                let items = make()?;
-                *kept = Some((source, items.clone()));
-                Ok(items)
-            }
+                .iter()
+                .map(|p| ApiPair { ids: [id(p.a), id(p.b)], url: format!("compare/{}/", p.name) })
+                .collect(),
         }
     }
 
-    /// The items of every included entry, in order, from the memo where what they are made
-    /// from did not change.
-    fn api_items(&self) -> Result<Vec<Arc<String>>> {
-        let included: Vec<usize> = (0..self.site.entries.len()).filter(|&i| self.graph.included[i]).collect();
-        let Some(memo) = self.api_memo else {
-            return included.par_iter().map(|&i| self.api_item_text(i)).collect();
-        };
-        let sources: Vec<u64> = included.par_iter().map(|&i| self.api_item_source(i)).collect();
-        let mut items = memo.items.lock().unwrap_or_else(|p| p.into_inner());
-        let known: Vec<Option<Arc<String>>> = included
-            .iter()
-            .zip(&sources)
-            .map(|(&i, source)| match items.get(&self.site.entries[i].id) {
-                Some((old, text)) if old == source => Some(text.clone()),
-                _ => None,
-            })
-            .collect();
-        let made: Vec<Arc<String>> = included
-            .par_iter()
-            .zip(&known)
-            .map(|(&i, known)| match known {
-                Some(text) => Ok(text.clone()),
-                None => self.api_item_text(i),
-            })
-            .collect::<Result<_>>()?;
-        for (((&i, source), text), known) in included.iter().zip(sources).zip(&made).zip(&known) {
-            if known.is_none() {
-                items.insert(self.site.entries[i].id.clone(), (source, text.clone()));
-            }
-        }
-        if items.len() > included.len() {
-            let ids: std::collections::HashSet<&str> =
-                included.iter().map(|&i| self.site.entries[i].id.as_str()).collect();
-            items.retain(|id, _| ids.contains(id.as_str()));
-        }
-        Ok(made)
+    /// The API file of entry `i`, with `body` as [`Self::body_html`] gives it.
+    pub(super) fn api_entry(&self, i: usize, body: &str) -> ApiEntry<'_> {
+        ApiEntry { item: self.api_item(i), fm: &self.site.entries[i].fm, body_html: self.fill_links(body, "", true) }
     }
+}
 
-    pub(super) fn api_index(&self) -> Result<Vec<u8>> {
-        let items = self.api_items()?;
-        let comparisons = self.api_comparisons()?;
+impl ApiIndex<'_> {
+    pub(super) fn render(&self) -> Result<Vec<u8>> {
+        let items: Vec<Arc<String>> = self.entries.par_iter().map(|item| item_text(&serde_json::to_value(item)?)).collect::<Result<_>>()?;
+        let comparisons: Vec<Arc<String>> =
+            self.comparisons.par_iter().map(|pair| item_text(&serde_json::to_value(pair)?)).collect::<Result<_>>()?;
         let doc = json!({
             "generator": concat!("faultline ", env!("CARGO_PKG_VERSION")),
             "entries": [],
@@ -143,16 +104,19 @@ impl Renderer<'_> {
         let doc = splice(&serde_json::to_string_pretty(&doc)?, "entries", &items)?;
         splice(&doc, "comparisons", &comparisons).map(String::into_bytes)
     }
+}
 
-    pub(super) fn api_entry(&self, i: usize, body: &str) -> Result<Vec<u8>> {
-        let e = &self.site.entries[i];
-        let mut item = self.api_item(i);
-        if let Value::Object(fields) = serde_json::to_value(&e.fm)? {
+impl ApiEntry<'_> {
+    pub(super) fn render(&self) -> Result<Vec<u8>> {
+        let Value::Object(mut item) = serde_json::to_value(&self.item)? else {
+            return Err(anyhow!("an API item is not an object"));
+        };
+        if let Value::Object(fields) = serde_json::to_value(self.fm)? {
             for (key, value) in fields {
                 item.entry(key).or_insert(value);
             }
         }
-        item.insert("body_html".into(), json!(self.fill_links(body, "", true)));
+        item.insert("body_html".into(), json!(self.body_html));
         Ok(serde_json::to_vec_pretty(&Value::Object(item))?)
     }
 }

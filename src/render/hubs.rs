@@ -10,7 +10,7 @@ use std::collections::HashSet;
 pub(super) const MOST_LINKED: usize = 8;
 
 /// The entries of a list page from one source, under a heading.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Hash)]
 pub(super) struct Group<'a> {
     pub heading: String,
     pub entries: Vec<&'a Card>,

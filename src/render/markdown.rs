@@ -13,6 +13,10 @@ pub struct Ctx<'a> {
     /// The root-relative URL of an entry id, as this build links (folder or file).
     pub url_of: &'a (dyn Fn(&str) -> Option<String> + Sync),
     pub raw_html: bool,
+    /// Instead of the HTML, a token standing for it: a hash of everything it is made from
+    /// (the text, the root and whether raw HTML is allowed; links resolve from the id alone
+    /// in a site that renders). Views made this way are hashed, not rendered.
+    pub sketch: bool,
 }
 
 impl Ctx<'_> {
@@ -29,10 +33,20 @@ impl Ctx<'_> {
 /// A whole Markdown document (the body, details, answers). `anchors` gives heading ids;
 /// pass `None` for fields whose headings are not link targets.
 pub fn block(text: &str, ctx: &Ctx<'_>, anchors: Option<&mut AnchorSet>) -> String {
+    if ctx.sketch {
+        return format!("<p>{}</p>", token((text, ctx.root, ctx.raw_html, anchors.is_some())));
+    }
     let events = transform(Parser::new_ext(text, options()).collect(), ctx, anchors);
     let mut out = String::with_capacity(text.len() * 3 / 2);
     html::push_html(&mut out, events.into_iter());
     out
+}
+
+/// What a sketch writes for HTML made from `inputs` (see [`Ctx::sketch`]).
+pub(crate) fn token(inputs: impl std::hash::Hash) -> String {
+    let mut h = std::hash::DefaultHasher::new();
+    inputs.hash(&mut h);
+    format!("markdown {:016x}", std::hash::Hasher::finish(&h))
 }
 
 /// Inline Markdown (summaries, titles of causes and steps): the HTML without a paragraph.
@@ -110,7 +124,7 @@ mod tests {
     }
 
     fn ctx(raw_html: bool) -> Ctx<'static> {
-        Ctx { root: "../../", url_of: &url_of, raw_html }
+        Ctx { root: "../../", url_of: &url_of, raw_html, sketch: false }
     }
 
     #[test]

@@ -8,7 +8,6 @@
 
 mod api;
 pub(crate) mod assets;
-mod deps;
 mod feed;
 pub(crate) mod highlight;
 mod hubs;
@@ -33,10 +32,9 @@ use templates::Templates;
 use urls::LinkStyle;
 use view::{Card, Row};
 
-pub(crate) use api::ApiMemo;
-pub(crate) use deps::{Inputs, Planned, TemplateInputs, shared_signature};
+pub(crate) use pages::PageView;
 
-/// Lists longer than this are split into pages.
+/// Lists longer than this are split into pages, unless [`Options::page_size`] says otherwise.
 pub(crate) const PAGE_SIZE: usize = 200;
 
 /// One output file: its path under the output root and its bytes.
@@ -63,11 +61,14 @@ pub(crate) struct Options {
     pub base_url: Option<String>,
     /// Output paths of the theme's assets, by their name in the theme (`style.css`).
     pub assets: BTreeMap<String, String>,
+    /// How many entries a page of a list shows: [`PAGE_SIZE`], lowered by tests so that a
+    /// small site has lists of several pages.
+    pub page_size: usize,
 }
 
-/// A unit of rendering work.
-#[derive(Debug, Clone)]
-enum Job {
+/// A unit of rendering work: one page or file, or an entry's page with its API file.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) enum Job {
     Entry(usize),
     Pair(usize),
     Home,
@@ -109,8 +110,43 @@ pub(crate) struct Renderer<'a> {
     nav: Vec<view::Link>,
     /// The search index and its shards; `None` when its files are left to [`search_files`].
     search: Option<(crate::search::Index, search::Shards)>,
-    /// `api/index.json` items kept from an earlier build.
-    api_memo: Option<&'a ApiMemo>,
+    /// Whether Markdown is left unrendered, as a hash of what it is made from (see
+    /// [`Renderer::sketcher`]).
+    sketch: bool,
+}
+
+/// What a job renders, before rendering: the view of each of its files. Views hold every
+/// input of their output (Markdown as its HTML, or as a token of its source when
+/// sketched), so the hash of a view and of its template tells whether the output changed.
+#[derive(Hash)]
+pub(crate) enum View<'a> {
+    /// An HTML page, from a theme template.
+    Page(&'static str, PageView<'a>),
+    /// An entry's page, from `entry.html`, and its API file.
+    Entry(PageView<'a>, Box<api::ApiEntry<'a>>),
+    ApiIndex(api::ApiIndex<'a>),
+    /// A file made without a template (robots.txt, the sitemap, the feed, the search
+    /// index): its bytes are its view.
+    Bytes(Vec<u8>),
+}
+
+impl<'a> View<'a> {
+    /// The theme template the view is rendered with, if any.
+    pub(crate) fn template(&self) -> Option<&'static str> {
+        match self {
+            View::Page(name, _) => Some(name),
+            View::Entry(..) => Some("entry.html"),
+            View::ApiIndex(_) | View::Bytes(_) => None,
+        }
+    }
+
+    /// The page's view, if the job renders a page from a template.
+    pub(crate) fn page_mut(&mut self) -> Option<&mut PageView<'a>> {
+        match self {
+            View::Page(_, page) | View::Entry(page, _) => Some(page),
+            View::ApiIndex(_) | View::Bytes(_) => None,
+        }
+    }
 }
 
 /// An entry's card and comparison row, as the renderer computes them for every entry.
@@ -140,21 +176,40 @@ impl<'a> Renderer<'a> {
         renderer
     }
 
-    /// A renderer that leaves out the search index files (they come from [`search_files`]),
-    /// with every entry's card and row given, in entry order (see [`card_and_row`]), and the
-    /// `api/index.json` items of an earlier build. `serve` keeps these between rebuilds, and
-    /// updates the search index after the pages.
-    pub(crate) fn without_search(
+    /// A renderer with every entry's card and row given, in entry order (see
+    /// [`card_and_row`]), which leaves out the search index files (they come from
+    /// [`search_files`]).
+    pub(crate) fn with_cards(
         site: &'a Site,
         graph: &'a LinkGraph,
         templates: &'a Templates,
         options: &'a Options,
         (cards, rows): (&'a [Card], &'a [Row]),
-        api_memo: &'a ApiMemo,
     ) -> Self {
-        let mut renderer = Self::with_parts(site, graph, templates, options, Cow::Borrowed(cards), Cow::Borrowed(rows));
-        renderer.api_memo = Some(api_memo);
-        renderer
+        Self::with_parts(site, graph, templates, options, Cow::Borrowed(cards), Cow::Borrowed(rows))
+    }
+
+    /// A renderer whose views leave Markdown unrendered, each field standing for its
+    /// HTML by a hash of what it is made from: views to hash, not to render, so that the
+    /// view of every job can be compared with an earlier build's cheaply.
+    pub(crate) fn sketcher(&self) -> Renderer<'_> {
+        Renderer {
+            site: self.site,
+            graph: self.graph,
+            templates: self.templates,
+            options: self.options,
+            index: self.index.clone(),
+            urls: self.urls.clone(),
+            cards: Cow::Borrowed(&self.cards),
+            rows: Cow::Borrowed(&self.rows),
+            by_source: self.by_source.clone(),
+            by_class: self.by_class.clone(),
+            by_tag: self.by_tag.clone(),
+            by_status: self.by_status.clone(),
+            nav: self.nav.clone(),
+            search: None,
+            sketch: true,
+        }
     }
 
     fn with_parts(
@@ -209,15 +264,21 @@ impl<'a> Renderer<'a> {
             by_status,
             nav: Vec::new(),
             search: None,
-            api_memo: None,
+            sketch: false,
         };
         renderer.nav = renderer.navigation();
         renderer
     }
 
-    fn jobs(&self) -> Vec<Job> {
+    /// The navigation every page shows.
+    pub(crate) fn nav(&self) -> &[view::Link] {
+        &self.nav
+    }
+
+    /// Every job of this build, in a fixed order.
+    pub(crate) fn jobs(&self) -> Vec<Job> {
         let included = |i: &usize| self.graph.included[*i];
-        let pages_of = |n: usize| n.div_ceil(PAGE_SIZE).max(1);
+        let pages_of = |n: usize| n.div_ceil(self.options.page_size).max(1);
         let mut jobs: Vec<Job> = (0..self.site.entries.len()).filter(included).map(Job::Entry).collect();
         jobs.extend((0..self.graph.pairs.len()).map(Job::Pair));
         jobs.push(Job::Home);
@@ -251,7 +312,7 @@ impl<'a> Renderer<'a> {
 
     /// The files a job writes: an entry writes its page and its API file, which share the
     /// rendered body; every other job writes one file.
-    fn paths_of(&self, job: &Job) -> Vec<String> {
+    pub(crate) fn paths_of(&self, job: &Job) -> Vec<String> {
         let mut paths = vec![self.path_of(job)];
         if let Job::Entry(i) = job {
             paths.push(format!("api/{}.json", self.site.entries[*i].id));
@@ -318,37 +379,55 @@ impl<'a> Renderer<'a> {
         })
     }
 
-    fn render(&self, job: &Job) -> Result<Vec<Vec<u8>>> {
-        let html = match job {
+    /// The files of a job, in the order of [`Self::paths_of`].
+    pub(crate) fn render(&self, job: &Job) -> Result<Vec<Vec<u8>>> {
+        self.render_view(self.view(job)?)
+    }
+
+    /// The view a job renders.
+    pub(crate) fn view(&self, job: &Job) -> Result<View<'_>> {
+        let page = |name, page| Ok(View::Page(name, page));
+        match job {
             Job::Entry(i) => {
                 let body = self.body_html(*i);
-                return Ok(vec![self.entry_page(*i, &body)?.into_bytes(), self.api_entry(*i, &body)?]);
+                Ok(View::Entry(PageView::Entry(Box::new(self.entry_page(*i, &body))), Box::new(self.api_entry(*i, &body))))
             }
-            Job::Pair(p) => self.pair_page(*p)?,
-            Job::Home => self.home_page()?,
-            Job::Source(s, page) => self.source_page(s, *page)?,
-            Job::Class(c, page) => self.class_page(*c, *page)?,
-            Job::Tag(t, page) => self.tag_page(t, *page)?,
-            Job::TagIndex => self.tag_index()?,
-            Job::CompareIndex => self.compare_index()?,
-            Job::Redirect(r) => self.redirect_page(*r)?,
-            Job::NotFound => self.not_found_page()?,
-            Job::SearchPage => self.search_page()?,
+            Job::Pair(p) => page("compare.html", PageView::Pair(Box::new(self.pair_page(*p)))),
+            Job::Home => page("home.html", PageView::Home(self.home_page())),
+            Job::Source(s, n) => page("list.html", PageView::List(self.source_page(s, *n))),
+            Job::Class(c, n) => page("list.html", PageView::List(self.class_page(*c, *n))),
+            Job::Tag(t, n) => page("list.html", PageView::List(self.tag_page(t, *n))),
+            Job::TagIndex => page("tags.html", PageView::Index(self.tag_index())),
+            Job::CompareIndex => page("compare_index.html", PageView::Index(self.compare_index())),
+            Job::Redirect(r) => page("redirect.html", PageView::Redirect(self.redirect_page(*r))),
+            Job::NotFound => page("404.html", PageView::Index(self.not_found_page())),
+            Job::SearchPage => page("search.html", PageView::Search(self.search_page())),
             Job::SearchIndex => {
                 let (index, shards) = self.search_index()?;
-                return Ok(vec![shards.head(index)]);
+                Ok(View::Bytes(shards.head(index)))
             }
             Job::SearchShard(k) => {
                 let (index, shards) = self.search_index()?;
-                return Ok(vec![shards.shard(index, *k)]);
+                Ok(View::Bytes(shards.shard(index, *k)))
             }
-            Job::ApiIndex => return Ok(vec![self.api_index()?]),
-            Job::Sitemap => self.sitemap(),
-            Job::Robots => self.robots(),
-            Job::Feed => self.feed(),
-            Job::OpenSearch => self.opensearch(),
-        };
-        Ok(vec![html.into_bytes()])
+            Job::ApiIndex => Ok(View::ApiIndex(self.api_index())),
+            Job::Sitemap => Ok(View::Bytes(self.sitemap().into_bytes())),
+            Job::Robots => Ok(View::Bytes(self.robots().into_bytes())),
+            Job::Feed => Ok(View::Bytes(self.feed().into_bytes())),
+            Job::OpenSearch => Ok(View::Bytes(self.opensearch().into_bytes())),
+        }
+    }
+
+    /// The files of a view, in the order of [`Self::paths_of`].
+    pub(crate) fn render_view(&self, view: View<'_>) -> Result<Vec<Vec<u8>>> {
+        match view {
+            View::Page(name, page) => Ok(vec![self.templates.render(name, &page)?.into_bytes()]),
+            View::Entry(page, api) => {
+                Ok(vec![self.templates.render("entry.html", &page)?.into_bytes(), api.render()?])
+            }
+            View::ApiIndex(index) => Ok(vec![index.render()?]),
+            View::Bytes(bytes) => Ok(vec![bytes]),
+        }
     }
 }
 

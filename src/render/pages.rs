@@ -5,11 +5,10 @@ use super::markdown::{self, Ctx};
 use super::table::{Line, table};
 use super::urls::{LinkStyle, root_of};
 use super::view::{Card, Cause, CompareTable, EntryView, Faq, Link, Pagination, Row, Step};
-use super::{PAGE_SIZE, Renderer, class_dir, paged};
+use super::{Renderer, class_dir, paged};
 use crate::model::Page;
 use crate::model::entry::{Class, Entry, Iana, Likelihood};
 use crate::model::markdown::{AnchorSet, plain};
-use anyhow::Result;
 use serde::Serialize;
 
 /// Stands for the page's root prefix in HTML rendered once for several pages. Percent
@@ -22,8 +21,8 @@ const PAGE: &str = "%PAGE%";
 pub(super) const RECENT: usize = 10;
 
 /// What every page's `<head>` and navigation need.
-#[derive(Debug, Serialize)]
-struct Meta<'a> {
+#[derive(Debug, Serialize, Hash)]
+pub(crate) struct Meta<'a> {
     title: String,
     description: String,
     lang: &'a str,
@@ -52,7 +51,7 @@ struct Meta<'a> {
     canonical: Option<String>,
     og_type: &'static str,
     /// Root-relative: templates write `{{ meta.root }}{{ link.url }}`.
-    nav: &'a [Link],
+    pub(crate) nav: &'a [Link],
 }
 
 pub(super) fn card(e: &Entry, url: &str) -> Card {
@@ -102,8 +101,36 @@ fn iana(i: Iana) -> &'static str {
     }
 }
 
-#[derive(Serialize)]
-struct EntryPage<'a> {
+/// The view of a page a theme template renders, by kind: what the template receives.
+#[derive(Serialize, Hash)]
+#[serde(untagged)]
+pub(crate) enum PageView<'a> {
+    Entry(Box<EntryPage<'a>>),
+    Pair(Box<PairPage<'a>>),
+    List(ListPage<'a>),
+    Home(HomePage<'a>),
+    Index(IndexPage<'a>),
+    Search(SearchPage<'a>),
+    Redirect(RedirectPage<'a>),
+}
+
+impl<'a> PageView<'a> {
+    /// What every page's `<head>` and navigation show.
+    pub(crate) fn meta_mut(&mut self) -> &mut Meta<'a> {
+        match self {
+            PageView::Entry(page) => &mut page.meta,
+            PageView::Pair(page) => &mut page.meta,
+            PageView::List(page) => &mut page.meta,
+            PageView::Home(page) => &mut page.meta,
+            PageView::Index(page) => &mut page.meta,
+            PageView::Search(page) => &mut page.meta,
+            PageView::Redirect(page) => &mut page.meta,
+        }
+    }
+}
+
+#[derive(Serialize, Hash)]
+pub(crate) struct EntryPage<'a> {
     meta: Meta<'a>,
     entry: EntryView,
     related: Vec<&'a Card>,
@@ -119,22 +146,22 @@ struct EntryPage<'a> {
     json_ld: String,
 }
 
-#[derive(Serialize)]
-struct Side<'a> {
+#[derive(Serialize, Hash)]
+pub(crate) struct Side<'a> {
     entry: EntryView,
     row: &'a Row,
 }
 
-#[derive(Serialize)]
-struct PairPage<'a> {
+#[derive(Serialize, Hash)]
+pub(crate) struct PairPage<'a> {
     meta: Meta<'a>,
     sides: [Side<'a>; 2],
     table: CompareTable,
     prose: String,
 }
 
-#[derive(Serialize)]
-struct ListPage<'a> {
+#[derive(Serialize, Hash)]
+pub(crate) struct ListPage<'a> {
     meta: Meta<'a>,
     heading: String,
     intro: String,
@@ -144,8 +171,8 @@ struct ListPage<'a> {
     pagination: Pagination,
 }
 
-#[derive(Serialize)]
-struct HomePage<'a> {
+#[derive(Serialize, Hash)]
+pub(crate) struct HomePage<'a> {
     meta: Meta<'a>,
     heading: String,
     intro: String,
@@ -158,23 +185,23 @@ struct HomePage<'a> {
     pair_count: usize,
 }
 
-#[derive(Serialize)]
-struct IndexPage<'a> {
+#[derive(Serialize, Hash)]
+pub(crate) struct IndexPage<'a> {
     meta: Meta<'a>,
     heading: String,
     links: Vec<Link>,
 }
 
-#[derive(Serialize)]
-struct SearchPage<'a> {
+#[derive(Serialize, Hash)]
+pub(crate) struct SearchPage<'a> {
     meta: Meta<'a>,
     /// The pages to browse from, for readers without JavaScript or without a result:
     /// the sources, the HTTP classes, comparisons and tags. Root-relative.
     hubs: Vec<Link>,
 }
 
-#[derive(Serialize)]
-struct RedirectPage<'a> {
+#[derive(Serialize, Hash)]
+pub(crate) struct RedirectPage<'a> {
     meta: Meta<'a>,
     target: String,
     target_title: String,
@@ -263,7 +290,7 @@ impl Renderer<'_> {
     }
 
     fn ctx<'c>(&'c self, root: &'c str, url_of: &'c (dyn Fn(&str) -> Option<String> + Sync)) -> Ctx<'c> {
-        Ctx { root, url_of, raw_html: self.site.config.raw_html }
+        Ctx { root, url_of, raw_html: self.site.config.raw_html, sketch: self.sketch }
     }
 
     fn url_of_id(&self, id: &str) -> Option<String> {
@@ -304,7 +331,7 @@ impl Renderer<'_> {
             code: fm.code.clone(),
             title: fm.title.clone(),
             summary: markdown::inline(&fm.summary, &ctx),
-            summary_text: plain(&fm.summary),
+            summary_text: self.cards[i].summary.clone(),
             name: fm.name.clone(),
             also_known_as: fm.also_known_as.clone(),
             class: e.class.map(|c| Link {
@@ -365,7 +392,7 @@ impl Renderer<'_> {
         }
     }
 
-    pub(super) fn entry_page(&self, i: usize, body: &str) -> Result<String> {
+    pub(super) fn entry_page(&self, i: usize, body: &str) -> EntryPage<'_> {
         let e = &self.site.entries[i];
         let entry = self.entry_view(i, self.fill_links(body, "../../", false));
         let description = entry.summary_text.clone();
@@ -384,7 +411,7 @@ impl Renderer<'_> {
             self.table(std::iter::once(own).chain(lines).collect(), root)
         });
         let returned = self.returned_by(i);
-        let page = EntryPage {
+        EntryPage {
             meta: self.meta(&e.id, e.fm.title.clone(), description, "article"),
             entry,
             related: self.graph.related[i].iter().map(|&r| &self.cards[r]).collect(),
@@ -393,8 +420,7 @@ impl Renderer<'_> {
             returned_by: returned.0.iter().map(|&r| &self.cards[r]).collect(),
             returned_anchor: returned.1,
             json_ld: self.json_ld(i),
-        };
-        self.templates.render("entry.html", &page)
+        }
     }
 
     /// The comparison table of `lines` for a page at `root`.
@@ -403,7 +429,7 @@ impl Renderer<'_> {
         table(lines, &self.ctx(root, &url_of))
     }
 
-    pub(super) fn pair_page(&self, p: usize) -> Result<String> {
+    pub(super) fn pair_page(&self, p: usize) -> PairPage<'_> {
         let pair = &self.graph.pairs[p];
         let dir = format!("compare/{}", pair.name);
         let (a, b) = (&self.site.entries[pair.a], &self.site.entries[pair.b]);
@@ -413,10 +439,11 @@ impl Renderer<'_> {
             None => String::new(),
         };
         let title = format!("{} vs {}", a.fm.title, b.fm.title);
-        let description = format!("{}: {} {}: {}", a.fm.code, plain(&a.fm.summary), b.fm.code, plain(&b.fm.summary));
+        let (a_summary, b_summary) = (&self.cards[pair.a].summary, &self.cards[pair.b].summary);
+        let description = format!("{}: {a_summary} {}: {b_summary}", a.fm.code, b.fm.code);
         let line =
             |i: usize| Line { row: &self.rows[i], url: Some(format!("../../{}", self.rows[i].url)), pair_url: None };
-        let page = PairPage {
+        PairPage {
             meta: self.meta(&dir, title, description, "article"),
             sides: [
                 Side { entry: self.entry_view(pair.a, String::new()), row: &self.rows[pair.a] },
@@ -424,8 +451,7 @@ impl Renderer<'_> {
             ],
             table: self.table(vec![line(pair.a), line(pair.b)], "../../"),
             prose,
-        };
-        self.templates.render("compare.html", &page)
+        }
     }
 
     fn prose(&self, page: Option<&Page>, root: &str) -> String {
@@ -441,9 +467,10 @@ impl Renderer<'_> {
         description: String,
         intro: String,
         (list, grouped): (&[usize], bool),
-    ) -> Result<String> {
+    ) -> ListPage<'_> {
         let here = paged(dir, page);
-        let total = list.len().div_ceil(PAGE_SIZE).max(1);
+        let size = self.options.page_size;
+        let total = list.len().div_ceil(size).max(1);
         let root = root_of(&here);
         let link = |n: usize| format!("{root}{}", self.page_url(&paged(dir, n)));
         let pagination = Pagination {
@@ -454,14 +481,13 @@ impl Renderer<'_> {
         };
         let title = if page > 1 { format!("{heading} (page {page} of {total})") } else { heading.clone() };
         let entries: Vec<&Card> =
-            list.iter().skip((page - 1) * PAGE_SIZE).take(PAGE_SIZE).map(|&i| &self.cards[i]).collect();
+            list.iter().skip((page - 1) * size).take(size).map(|&i| &self.cards[i]).collect();
         let groups = if grouped { self.groups(&entries) } else { Vec::new() };
         let meta = self.meta(&here, title, description, "website");
-        let data = ListPage { meta, heading, intro, entries, groups, pagination };
-        self.templates.render("list.html", &data)
+        ListPage { meta, heading, intro, entries, groups, pagination }
     }
 
-    pub(super) fn source_page(&self, source: &str, page: usize) -> Result<String> {
+    pub(super) fn source_page(&self, source: &str, page: usize) -> ListPage<'_> {
         let prose = self.site.source_pages.get(source);
         let heading = self.source_title(source);
         let description = prose
@@ -471,14 +497,14 @@ impl Renderer<'_> {
         self.list_page(source, page, heading, description, intro, (&self.by_source[source], false))
     }
 
-    pub(super) fn class_page(&self, class: Class, page: usize) -> Result<String> {
+    pub(super) fn class_page(&self, class: Class, page: usize) -> ListPage<'_> {
         let heading = format!("{} {}", class.label(), class.name());
         let description = format!("HTTP {} status codes, and the platform errors that produce them.", class.label());
         let list = (self.by_class[&class].as_slice(), true);
         self.list_page(&class_dir(class), page, heading, description, String::new(), list)
     }
 
-    pub(super) fn tag_page(&self, tag: &str, page: usize) -> Result<String> {
+    pub(super) fn tag_page(&self, tag: &str, page: usize) -> ListPage<'_> {
         let heading = format!("Tagged “{tag}”");
         let description = format!("Errors tagged {tag}.");
         let list = (self.by_tag[tag].as_slice(), false);
@@ -500,7 +526,7 @@ impl Renderer<'_> {
         recent
     }
 
-    pub(super) fn home_page(&self) -> Result<String> {
+    pub(super) fn home_page(&self) -> HomePage<'_> {
         let home = self.site.home.as_ref();
         let heading = home.and_then(|h| h.title.clone()).unwrap_or_else(|| self.site.config.title.clone());
         let description = home
@@ -526,7 +552,7 @@ impl Renderer<'_> {
                 detail: self.site.source_pages.get(*s).and_then(|p| p.summary.clone()).unwrap_or_default(),
             })
             .collect();
-        let data = HomePage {
+        HomePage {
             meta: self.meta("", self.site.config.title.clone(), description, "website"),
             heading,
             intro: self.prose(home, ""),
@@ -536,11 +562,10 @@ impl Renderer<'_> {
             recent: self.recent(RECENT).into_iter().map(|i| &self.cards[i]).collect(),
             entry_count: self.graph.included.iter().filter(|&&x| x).count(),
             pair_count: self.graph.pairs.len(),
-        };
-        self.templates.render("home.html", &data)
+        }
     }
 
-    pub(super) fn tag_index(&self) -> Result<String> {
+    pub(super) fn tag_index(&self) -> IndexPage<'_> {
         let root = root_of("tags");
         let links = self
             .by_tag
@@ -552,15 +577,14 @@ impl Renderer<'_> {
                 detail: String::new(),
             })
             .collect();
-        let data = IndexPage {
+        IndexPage {
             meta: self.meta("tags", "Tags".into(), "Every tag, with its number of errors.".into(), "website"),
             heading: "Tags".into(),
             links,
-        };
-        self.templates.render("tags.html", &data)
+        }
     }
 
-    pub(super) fn compare_index(&self) -> Result<String> {
+    pub(super) fn compare_index(&self) -> IndexPage<'_> {
         let root = root_of("compare");
         let links = self
             .graph
@@ -577,25 +601,24 @@ impl Renderer<'_> {
             })
             .collect();
         let description = "Side-by-side comparisons of errors that are easy to confuse.".to_string();
-        let data = IndexPage {
+        IndexPage {
             meta: self.meta("compare", "Comparisons".into(), description, "website"),
             heading: "Comparisons".into(),
             links,
-        };
-        self.templates.render("compare_index.html", &data)
+        }
     }
 
-    pub(super) fn redirect_page(&self, r: usize) -> Result<String> {
+    pub(super) fn redirect_page(&self, r: usize) -> RedirectPage<'_> {
         let (old, i) = &self.graph.redirects[r];
         let e = &self.site.entries[*i];
-        let mut meta = self.meta(old, e.fm.title.clone(), plain(&e.fm.summary), "website");
+        let mut meta = self.meta(old, e.fm.title.clone(), self.cards[*i].summary.clone(), "website");
         // The canonical URL of a redirect is its target's.
         meta.canonical = self.options.base_url.as_ref().map(|base| format!("{base}{}/", e.id));
         let target = format!("{}{}", root_of(old), self.urls[*i]);
-        self.templates.render("redirect.html", &RedirectPage { meta, target, target_title: e.fm.title.clone() })
+        RedirectPage { meta, target, target_title: e.fm.title.clone() }
     }
 
-    pub(super) fn search_page(&self) -> Result<String> {
+    pub(super) fn search_page(&self) -> SearchPage<'_> {
         let classes = self.by_class.iter().map(|(c, list)| Link {
             text: format!("{} {}", c.label(), c.name()),
             url: self.page_url(&class_dir(*c)),
@@ -614,16 +637,15 @@ impl Renderer<'_> {
             "Search every error by code, message or pasted log line.".into(),
             "website",
         );
-        self.templates.render("search.html", &SearchPage { meta, hubs })
+        SearchPage { meta, hubs }
     }
 
     /// 404.html is shown by servers at any path, so its links are absolute.
-    pub(super) fn not_found_page(&self) -> Result<String> {
+    pub(super) fn not_found_page(&self) -> IndexPage<'_> {
         let root = self.options.base_url.clone().unwrap_or_else(|| "/".to_string());
         let meta =
             self.meta_with_root(root, None, "Page not found".into(), "This page does not exist.".into(), "website");
-        let data = IndexPage { meta, heading: "Page not found".into(), links: Vec::new() };
-        self.templates.render("404.html", &data)
+        IndexPage { meta, heading: "Page not found".into(), links: Vec::new() }
     }
 
     pub(super) fn sitemap(&self) -> String {

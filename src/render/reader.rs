@@ -46,7 +46,11 @@ impl Renderer<'_> {
         if !fm.steps.is_empty() {
             links.push(section("Step-by-step fix", "steps"));
         }
-        let body = headings(&e.body);
+        // A sketch stands for the body's headings by a hash of the body.
+        let body = match self.sketch {
+            true => vec![(2, super::markdown::token(&e.body), String::new())],
+            false => headings(&e.body),
+        };
         let top = body.iter().map(|(level, ..)| *level).min().unwrap_or(2);
         links.extend(body.iter().filter(|(level, ..)| *level == top).map(|(_, text, anchor)| section(text, anchor)));
         if !fm.faq.is_empty() {
@@ -74,7 +78,7 @@ impl Renderer<'_> {
         let mut article = json!({
             "@type": "TechArticle",
             "headline": e.fm.title,
-            "description": plain(&e.fm.summary),
+            "description": self.cards[i].summary,
             "inLanguage": self.site.config.language,
         });
         if let Some(updated) = &e.fm.updated {

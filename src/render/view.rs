@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 /// An entry as it appears in lists: related fixes, hub pages, recently updated.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Hash)]
 pub(crate) struct Card {
     pub id: String,
     pub code: String,
@@ -19,7 +19,7 @@ pub(crate) struct Card {
 }
 
 /// An entry's row in comparison tables.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Hash)]
 pub(crate) struct Row {
     pub id: String,
     pub code: String,
@@ -34,7 +34,7 @@ pub(crate) struct Row {
 }
 
 /// A link with its text, such as a tag or a class.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Hash)]
 pub(crate) struct Link {
     pub text: String,
     pub url: String,
@@ -42,28 +42,28 @@ pub(crate) struct Link {
     pub detail: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Hash)]
 pub(crate) struct Cause {
     pub title: String,
     pub detail: String,
     pub likelihood: Option<&'static str>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Hash)]
 pub(crate) struct Step {
     pub title: String,
     pub detail: String,
     pub tip: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Hash)]
 pub(crate) struct Faq {
     pub q: String,
     pub a: String,
 }
 
 /// Everything an entry page shows about the entry itself; Markdown fields as HTML.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Hash)]
 pub(crate) struct EntryView {
     pub id: String,
     pub code: String,
@@ -94,7 +94,7 @@ pub(crate) struct EntryView {
 }
 
 /// Page numbers of a split list.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Hash)]
 pub(crate) struct Pagination {
     pub current: usize,
     pub total: usize,
@@ -104,7 +104,7 @@ pub(crate) struct Pagination {
 
 /// The comparison table of an entry or pair page: the columns whose values differ, and the
 /// rows in docs/content.md order.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Hash)]
 pub(crate) struct CompareTable {
     /// Labels of the shown columns after the code.
     pub columns: Vec<&'static str>,
@@ -118,7 +118,7 @@ pub(crate) struct CompareTable {
 }
 
 /// One row of a [`CompareTable`]; cells are HTML, in the order of the table's columns.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Hash)]
 pub(crate) struct TableRow {
     pub code: String,
     /// From the page, `None` for the page's own entry.
@@ -128,7 +128,7 @@ pub(crate) struct TableRow {
     pub pair_url: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Hash)]
 pub(crate) struct Cell {
     pub label: &'static str,
     pub html: String,

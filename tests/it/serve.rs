@@ -926,7 +926,7 @@ fn incremental_related_lists_equal_computing_them_all() {
             paths.iter().map(|p| p.trim_start_matches("content/").trim_end_matches(".md").to_string()).collect();
         changed_ids.sort();
         changed_ids.dedup();
-        let before = faultline::link::Before {
+        let before = faultline::incremental::related::Before {
             ids: old.entries.iter().map(|e| e.id.clone()).collect(),
             lists: old_graph.related.clone(),
             limit: 3,
@@ -935,12 +935,12 @@ fn incremental_related_lists_equal_computing_them_all() {
                 .map(|id| {
                     let profile = old_index
                         .get(id.as_str())
-                        .map(|&i| faultline::link::Profile::of(old, i, old_graph.included[i]));
+                        .map(|&i| faultline::incremental::related::Profile::of(old, i, old_graph.included[i]));
                     (id.clone(), profile)
                 })
                 .collect(),
         };
-        let (updated, _) = faultline::link::rebuild(&next.site, false, before);
+        let (updated, _) = faultline::incremental::related::relink(&next.site, false, before);
         let (full, _) = faultline::link::build(&next.site, false);
         for (i, e) in next.site.entries.iter().enumerate() {
             let names = |list: &[usize]| list.iter().map(|&j| next.site.entries[j].id.clone()).collect::<Vec<_>>();
