@@ -166,4 +166,3 @@ fn update(site: &Site, index: &HashMap<&str, usize>, included: &[bool], before: 
     }
     out.into_iter().map(Option::unwrap_or_default).collect()
 }
-

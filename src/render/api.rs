@@ -93,7 +93,8 @@ impl Renderer<'_> {
 
 impl ApiIndex<'_> {
     pub(super) fn render(&self) -> Result<Vec<u8>> {
-        let items: Vec<Arc<String>> = self.entries.par_iter().map(|item| item_text(&serde_json::to_value(item)?)).collect::<Result<_>>()?;
+        let items: Vec<Arc<String>> =
+            self.entries.par_iter().map(|item| item_text(&serde_json::to_value(item)?)).collect::<Result<_>>()?;
         let comparisons: Vec<Arc<String>> =
             self.comparisons.par_iter().map(|pair| item_text(&serde_json::to_value(pair)?)).collect::<Result<_>>()?;
         let doc = json!({

@@ -390,7 +390,10 @@ impl<'a> Renderer<'a> {
         match job {
             Job::Entry(i) => {
                 let body = self.body_html(*i);
-                Ok(View::Entry(PageView::Entry(Box::new(self.entry_page(*i, &body))), Box::new(self.api_entry(*i, &body))))
+                Ok(View::Entry(
+                    PageView::Entry(Box::new(self.entry_page(*i, &body))),
+                    Box::new(self.api_entry(*i, &body)),
+                ))
             }
             Job::Pair(p) => page("compare.html", PageView::Pair(Box::new(self.pair_page(*p)))),
             Job::Home => page("home.html", PageView::Home(self.home_page())),
@@ -422,9 +425,7 @@ impl<'a> Renderer<'a> {
     pub(crate) fn render_view(&self, view: View<'_>) -> Result<Vec<Vec<u8>>> {
         match view {
             View::Page(name, page) => Ok(vec![self.templates.render(name, &page)?.into_bytes()]),
-            View::Entry(page, api) => {
-                Ok(vec![self.templates.render("entry.html", &page)?.into_bytes(), api.render()?])
-            }
+            View::Entry(page, api) => Ok(vec![self.templates.render("entry.html", &page)?.into_bytes(), api.render()?]),
             View::ApiIndex(index) => Ok(vec![index.render()?]),
             View::Bytes(bytes) => Ok(vec![bytes]),
         }

@@ -480,8 +480,7 @@ impl Renderer<'_> {
             next: (page < total).then(|| link(page + 1)),
         };
         let title = if page > 1 { format!("{heading} (page {page} of {total})") } else { heading.clone() };
-        let entries: Vec<&Card> =
-            list.iter().skip((page - 1) * size).take(size).map(|&i| &self.cards[i]).collect();
+        let entries: Vec<&Card> = list.iter().skip((page - 1) * size).take(size).map(|&i| &self.cards[i]).collect();
         let groups = if grouped { self.groups(&entries) } else { Vec::new() };
         let meta = self.meta(&here, title, description, "website");
         ListPage { meta, heading, intro, entries, groups, pagination }
