@@ -36,6 +36,9 @@ enum Command {
         /// The URL the site will be served from (overrides base_url in site.yaml).
         #[arg(long, value_name = "URL")]
         base_url: Option<String>,
+        /// Render every file, taking nothing from the output folder's earlier build.
+        #[arg(long)]
+        cold: bool,
     },
     /// Check every entry and link; write nothing.
     Check {
@@ -104,9 +107,9 @@ enum Command {
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
     ExitCode::from(match cli.command {
-        Command::Build { out, offline, drafts, base_url } => {
+        Command::Build { out, offline, drafts, base_url, cold } => {
             let out = out.unwrap_or_else(|| cli.root.join("public"));
-            cmd::build::command(&cli.root, &cmd::build::BuildOptions { out, offline, drafts, base_url })
+            cmd::build::command(&cli.root, &cmd::build::BuildOptions { out, offline, drafts, base_url, cold })
         }
         Command::Check { format } => cmd::check::command(&cli.root, format),
         Command::Search { limit, drafts, batch, query } => {

@@ -12,6 +12,35 @@ pub(crate) use lock::BuildLock;
 /// The file that marks a folder as faultline's output, so it may be replaced.
 pub(crate) const MARKER: &str = ".faultline-output";
 const MARKER_TEXT: &str = "This folder is written by `faultline build` and replaced by the next build.\n";
+/// The file beside the marker that records what each file of the output was made from, so
+/// that the next build can take the files whose inputs did not change from this one.
+pub(crate) const RECORD: &str = ".faultline-record";
+
+/// What identifies a file as the one a build wrote: its size, modification time and inode.
+/// Any later write to it changes the time; a file put there by anything else has another
+/// inode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Stamp {
+    pub len: u64,
+    pub modified: u128,
+    pub inode: u64,
+}
+
+/// The stamp of the file at `path`, if there is one.
+pub(crate) fn stamp(path: &Path) -> Option<Stamp> {
+    let meta = std::fs::symlink_metadata(path).ok().filter(std::fs::Metadata::is_file)?;
+    let modified = meta.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?.as_nanos();
+    #[cfg(unix)]
+    let inode = std::os::unix::fs::MetadataExt::ino(&meta);
+    #[cfg(not(unix))]
+    let inode = 0;
+    Some(Stamp { len: meta.len(), modified, inode })
+}
+
+/// The record an earlier build left in `target`, if it is there and readable.
+pub(crate) fn read_record(target: &Path) -> Option<String> {
+    std::fs::read_to_string(target.join(RECORD)).ok()
+}
 
 /// A build being written: files go into `staging`, which becomes `target` on `commit`.
 /// It holds the output's lock until it is committed or dropped; dropped uncommitted (any
@@ -117,6 +146,29 @@ impl Staging {
             std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
         }
         std::fs::write(&full, bytes).with_context(|| format!("cannot write {}", full.display()))
+    }
+
+    /// Takes `path` from the earlier output into the staging folder: a hard link, or a copy
+    /// where the file system cannot link.
+    pub(crate) fn reuse(&self, path: &str) -> Result<()> {
+        debug_assert!(!path.split('/').any(|s| s == ".." || s.is_empty()));
+        let (from, to) = (self.target.join(path), self.staging.join(path));
+        if let Some(parent) = to.parent() {
+            std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+        }
+        if std::fs::hard_link(&from, &to).is_err() {
+            std::fs::copy(&from, &to).with_context(|| format!("cannot copy {} to {}", from.display(), to.display()))?;
+        }
+        Ok(())
+    }
+
+    /// The stamp of a file of the earlier output, and of one written into this build.
+    pub(crate) fn earlier_stamp(&self, path: &str) -> Option<Stamp> {
+        stamp(&self.target.join(path))
+    }
+
+    pub(crate) fn stamp(&self, path: &str) -> Option<Stamp> {
+        stamp(&self.staging.join(path))
     }
 
     /// Swaps the finished build in place of the old output, atomically where the OS can,

@@ -2,8 +2,9 @@
 
 use super::check::{self, count};
 use crate::diag::Diagnostic;
+use crate::incremental::{theme_state, warm};
 use crate::load::theme;
-use crate::output::{BuildLock, MARKER, Staging};
+use crate::output::{BuildLock, MARKER, RECORD, Staging};
 use crate::render::assets::{static_collisions, theme_assets};
 use crate::render::templates::Templates;
 use crate::render::urls::LinkStyle;
@@ -21,6 +22,8 @@ pub(crate) struct BuildOptions {
     pub offline: bool,
     pub drafts: bool,
     pub base_url: Option<String>,
+    /// Render every file, ignoring the earlier output.
+    pub cold: bool,
 }
 
 /// What a finished build wrote.
@@ -92,6 +95,7 @@ pub(crate) fn build(root: &Path, options: &BuildOptions) -> Result<Outcome> {
     }
     let theme = theme::load(root, &site.config.theme)?;
     let templates = Templates::compile(&theme)?;
+    let template_inputs = theme_state::template_inputs(&theme.templates);
 
     let (mut assets, asset_paths) = theme_assets(&theme);
     let statics = theme::files(&root.join("static"))?;
@@ -103,7 +107,7 @@ pub(crate) fn build(root: &Path, options: &BuildOptions) -> Result<Outcome> {
     let renderer = Renderer::new(&site, &graph, &templates, &render_options);
 
     let generated: BTreeSet<String> =
-        renderer.paths().into_iter().chain(assets.keys().cloned()).chain([MARKER.to_string()]).collect();
+        renderer.paths().into_iter().chain(assets.keys().cloned()).chain([MARKER.into(), RECORD.into()]).collect();
     let collisions = static_collisions(&statics, |p| generated.contains(p));
     if !collisions.is_empty() {
         diagnostics.extend(collisions);
@@ -120,9 +124,10 @@ pub(crate) fn build(root: &Path, options: &BuildOptions) -> Result<Outcome> {
     }
     let total = generated.len() as u64;
     let progress = if total > 2000 { indicatif::ProgressBar::new(total) } else { indicatif::ProgressBar::hidden() };
-    renderer.render_all(&|file, kind| {
-        staging.write(&file.path, &file.bytes)?;
-        bytes.fetch_add(file.bytes.len() as u64, Ordering::Relaxed);
+    let earlier = if options.cold { None } else { crate::output::read_record(&options.out) };
+    let key = warm::key(&render_options, options.drafts);
+    let tally = |kind: FileKind, size: u64| {
+        bytes.fetch_add(size, Ordering::Relaxed);
         let slot = match kind {
             FileKind::Entry => 0,
             FileKind::Comparison => 1,
@@ -131,8 +136,9 @@ pub(crate) fn build(root: &Path, options: &BuildOptions) -> Result<Outcome> {
         };
         counts[slot].fetch_add(1, Ordering::Relaxed);
         progress.inc(1);
-        Ok(())
-    })?;
+    };
+    let record = warm::render(&renderer, &template_inputs, key, earlier.as_deref(), &staging, &tally)?;
+    staging.write(RECORD, record.as_bytes())?;
     progress.finish_and_clear();
     staging.commit()?;
     let count = |i: usize| counts[i].load(Ordering::Relaxed);

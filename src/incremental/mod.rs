@@ -27,7 +27,8 @@ mod fingerprint;
 pub mod related;
 mod signature;
 mod sources;
-mod theme_state;
+pub(crate) mod theme_state;
+pub(crate) mod warm;
 
 use crate::config::{self, SiteConfig};
 use crate::diag::{self, Diagnostic, Severity};
@@ -36,7 +37,7 @@ use crate::load::theme;
 use crate::model::entry::Entry;
 use crate::model::id::natural_cmp;
 use crate::model::{self, Site};
-use crate::output::MARKER;
+use crate::output::{MARKER, RECORD};
 use crate::render::assets::static_collisions;
 use crate::render::urls::LinkStyle;
 use crate::render::view::{Card, Row};
@@ -556,7 +557,8 @@ impl Engine {
         if !statics.is_empty() {
             let planned: HashSet<&str> = plan.iter().flat_map(|p| &p.paths).map(String::as_str).collect();
             // A static file may replace a theme asset (a site's own favicon.svg), as in `build`.
-            let generated = |p: &str| planned.contains(p) || self.search_paths.contains(p) || p == MARKER;
+            let generated =
+                |p: &str| planned.contains(p) || self.search_paths.contains(p) || p == MARKER || p == RECORD;
             let collisions = static_collisions(statics, generated);
             if !collisions.is_empty() {
                 let mut diagnostics = warnings;

@@ -12,7 +12,7 @@ use std::path::Path;
 
 /// What one template depends on, with every template it may include, extend or import.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) struct TemplateInputs {
+pub(crate) struct TemplateInputs {
     /// A hash of the sources.
     pub hash: u64,
     /// Whether the sources may read the navigation's counts (entries per source, pairs,
@@ -51,7 +51,7 @@ impl ThemeState {
 /// walk a whole object (`json_encode`, `__tera_context`, `{% for key, value in ... %}`).
 /// Both err on the side of rendering again: a name quoted for another reason, or the word
 /// `count` used for something else, only costs needless re-renders.
-fn template_inputs(templates: &BTreeMap<String, String>) -> HashMap<String, TemplateInputs> {
+pub(crate) fn template_inputs(templates: &BTreeMap<String, String>) -> HashMap<String, TemplateInputs> {
     let quoted = |source: &str| -> Vec<&str> {
         templates
             .keys()

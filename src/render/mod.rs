@@ -24,7 +24,6 @@ use crate::link::LinkGraph;
 use crate::model::Site;
 use crate::model::entry::{Class, Entry};
 use anyhow::{Result, anyhow};
-use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
@@ -109,7 +108,8 @@ pub(crate) struct Renderer<'a> {
     /// The navigation every page shows, computed once.
     nav: Vec<view::Link>,
     /// The search index and its shards; `None` when its files are left to [`search_files`].
-    search: Option<(crate::search::Index, search::Shards)>,
+    /// Shared with the renderer's [`Renderer::sketcher`].
+    search: Option<std::sync::Arc<(crate::search::Index, search::Shards)>>,
     /// Whether Markdown is left unrendered, as a hash of what it is made from (see
     /// [`Renderer::sketcher`]).
     sketch: bool,
@@ -156,7 +156,7 @@ pub(crate) fn card_and_row(entry: &Entry, style: LinkStyle) -> (Card, Row) {
 }
 
 /// The files of the search index (`search/index.js` and its shards), for a renderer made
-/// with [`Renderer::without_search`].
+/// made with [`Renderer::with_cards`].
 pub(crate) fn search_files(site: &Site, included: &[bool]) -> Vec<OutFile> {
     let index = crate::search::Index::build(site, included);
     let shards = search::Shards::plan(&index);
@@ -172,7 +172,7 @@ impl<'a> Renderer<'a> {
         let mut renderer = Self::with_parts(site, graph, templates, options, Cow::Owned(cards), Cow::Owned(rows));
         let index = crate::search::Index::build(site, &graph.included);
         let shards = search::Shards::plan(&index);
-        renderer.search = Some((index, shards));
+        renderer.search = Some(std::sync::Arc::new((index, shards)));
         renderer
     }
 
@@ -207,7 +207,7 @@ impl<'a> Renderer<'a> {
             by_tag: self.by_tag.clone(),
             by_status: self.by_status.clone(),
             nav: self.nav.clone(),
-            search: None,
+            search: self.search.clone(),
             sketch: true,
         }
     }
@@ -293,7 +293,8 @@ impl<'a> Renderer<'a> {
         }
         jobs.extend([Job::TagIndex, Job::CompareIndex, Job::NotFound, Job::ApiIndex, Job::Robots]);
         jobs.push(Job::SearchPage);
-        if let Some((_, shards)) = &self.search {
+        if let Some(search) = &self.search {
+            let (_, shards) = &**search;
             jobs.push(Job::SearchIndex);
             jobs.extend((0..shards.count()).map(Job::SearchShard));
         }
@@ -343,7 +344,8 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn kind_of(job: &Job) -> FileKind {
+    /// What kind of page a job's first file is.
+    pub(crate) fn kind_of(job: &Job) -> FileKind {
         match job {
             Job::Entry(_) => FileKind::Entry,
             Job::Pair(_) => FileKind::Comparison,
@@ -364,19 +366,6 @@ impl<'a> Renderer<'a> {
             | Job::NotFound
             | Job::SearchPage => FileKind::Page,
         }
-    }
-
-    /// Renders every file in parallel, handing each to `sink` as it is done. Stops at the
-    /// first error (a template error or a failed write).
-    pub(crate) fn render_all(&self, sink: &(dyn Fn(OutFile, FileKind) -> Result<()> + Sync)) -> Result<()> {
-        self.jobs().par_iter().try_for_each(|job| {
-            let files = self.render(job)?;
-            for (n, (path, bytes)) in self.paths_of(job).into_iter().zip(files).enumerate() {
-                let kind = if n == 0 { Self::kind_of(job) } else { FileKind::Other };
-                sink(OutFile { path, bytes }, kind)?;
-            }
-            Ok(())
-        })
     }
 
     /// The files of a job, in the order of [`Self::paths_of`].
@@ -436,7 +425,7 @@ impl Renderer<'_> {
     /// The search index and its shards. Jobs for the index files are only made when the
     /// renderer has them.
     fn search_index(&self) -> Result<(&crate::search::Index, &search::Shards)> {
-        let (index, shards) = self.search.as_ref().ok_or_else(|| anyhow!("no search index to render"))?;
+        let (index, shards) = &**self.search.as_ref().ok_or_else(|| anyhow!("no search index to render"))?;
         Ok((index, shards))
     }
 }

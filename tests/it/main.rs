@@ -18,3 +18,4 @@ mod reader;
 mod related;
 mod search;
 mod serve;
+mod warm;

@@ -1,0 +1,185 @@
+//! Warm builds: `faultline build` into its own earlier output takes the files whose inputs
+//! did not change from it, renders the rest, and always writes what a cold build writes.
+
+use crate::harness::{RECORD, Site, themed_fixture as site, tree};
+use crate::serve::{Random, from_env};
+use std::path::{Path, PathBuf};
+
+/// Builds `site` into `out` with `extra` flags.
+fn build(site: &Site, out: &Path, extra: &[&str]) {
+    let mut args = vec!["build", "--out", out.to_str().unwrap()];
+    args.extend(extra);
+    site.run(&args).assert_exit(0);
+}
+
+/// Builds warm into `out`, then cold into a fresh folder, and checks that both hold the
+/// same files with the same bytes.
+fn assert_warm_equals_cold(site: &Site, out: &Path, extra: &[&str], what: &str) {
+    build(site, out, extra);
+    let cold = tempfile::tempdir().unwrap();
+    let cold_out = cold.path().join("public");
+    let mut cold_extra = extra.to_vec();
+    cold_extra.push("--cold");
+    build(site, &cold_out, &cold_extra);
+    let (warm, cold) = (tree(out), tree(&cold_out));
+    let missing: Vec<&String> = cold.keys().filter(|p| !warm.contains_key(*p)).collect();
+    let extra_files: Vec<&String> = warm.keys().filter(|p| !cold.contains_key(*p)).collect();
+    assert!(missing.is_empty() && extra_files.is_empty(), "{what}: missing {missing:?}, extra {extra_files:?}");
+    for (path, bytes) in &cold {
+        assert!(warm[path] == *bytes, "{what}: {path} differs from a cold build");
+    }
+    assert!(out.join(RECORD).is_file(), "{what}: no record for the next build");
+}
+
+fn inode(path: &Path) -> u64 {
+    std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(path).unwrap())
+}
+
+fn edit(site: &Site, rel: &str, from: &str, to: &str) {
+    let text = String::from_utf8(site.read(rel)).unwrap();
+    assert!(text.contains(from), "{rel} has no `{from}`");
+    site.write(rel, text.replacen(from, to, 1));
+}
+
+/// A fixture site and a folder to build it into, built once.
+fn built_site() -> (Site, tempfile::TempDir, PathBuf) {
+    let site = site();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("public");
+    build(&site, &out, &[]);
+    (site, dir, out)
+}
+
+#[test]
+fn a_warm_build_takes_unchanged_files_and_renders_changed_ones() {
+    let (site, _dir, out) = built_site();
+    let page = |id: &str| out.join(id).join("index.html");
+    let (p502, p504) = (inode(&page("http/502")), inode(&page("http/504")));
+    build(&site, &out, &[]);
+    assert_eq!((inode(&page("http/502")), inode(&page("http/504"))), (p502, p504), "nothing changed, yet rendered");
+
+    edit(&site, "content/http/502.md", "Compare with", "Also compare with");
+    assert_warm_equals_cold(&site, &out, &[], "a prose edit");
+    assert_ne!(inode(&page("http/502")), p502, "the edited entry's page was not rendered");
+    assert_eq!(inode(&page("http/504")), p504, "an unchanged page was rendered, not taken");
+
+    build(&site, &out, &["--cold"]);
+    assert_ne!(inode(&page("http/504")), p504, "--cold took a file from the earlier output");
+}
+
+/// One random edit of a kind an author makes: prose, title, tags, `related`, a new entry,
+/// a deleted one, a theme template, a setting.
+fn random_edit(site: &Site, random: &mut Random, round: usize, added: &mut Vec<String>) {
+    let entry = format!("content/{}.md", random.pick(&["http/502", "http/504", "acme/e9", "heroku/h10"]));
+    let read = |rel: &str| String::from_utf8(site.read(rel)).unwrap();
+    match random.below(8) {
+        0 => site.write(&entry, format!("{}\nMore, round {round}.\n", read(&entry))),
+        1 => site.write(&entry, read(&entry).replacen("title: ", &format!("title: R{round} "), 1)),
+        2 => {
+            let tags = random.pick(&["proxy", "deploy", "timeout", "fresh"]);
+            let text: String =
+                read(&entry).lines().filter(|l| !l.starts_with("tags:")).map(|l| format!("{l}\n")).collect();
+            site.write(&entry, text.replacen("---\n", &format!("---\ntags: [{tags}, r{round}]\n"), 1));
+        }
+        3 => {
+            let target = random.pick(&["http/404", "acme/e10", "http/503"]);
+            let text: String =
+                read(&entry).lines().filter(|l| !l.starts_with("related:")).map(|l| format!("{l}\n")).collect();
+            site.write(&entry, text.replacen("---\n", &format!("---\nrelated: [{target}]\n"), 1));
+        }
+        4 => {
+            let rel = format!("content/acme/n{round}.md");
+            let text = format!(
+                "---\ntitle: New {round}\ncode: N{round}\nsummary: Added in round {round}.\nstatus: 504\ntags: [deploy]\nupdated: 2030-01-{:02}\n---\nBody.\n",
+                1 + random.below(28)
+            );
+            site.write(&rel, text);
+            added.push(rel);
+        }
+        5 if !added.is_empty() => {
+            let rel = added.swap_remove(random.below(added.len()));
+            std::fs::remove_file(site.path().join(rel)).unwrap();
+        }
+        6 => {
+            let rel = "themes/default/templates/card.html";
+            site.write(rel, format!("{}<!-- round {round} -->\n", read(rel)));
+        }
+        _ => {
+            let text: String = read("site.yaml")
+                .lines()
+                .filter(|l| !l.starts_with("related_limit"))
+                .map(|l| format!("{l}\n"))
+                .collect();
+            site.write("site.yaml", format!("{text}related_limit: {}\n", 1 + random.below(5)));
+        }
+    }
+}
+
+/// Seeded random sequences of edits, each followed by a warm build that must write
+/// exactly what a cold build writes. The seed is printed with any failure, to replay it.
+#[test]
+fn random_edits_then_warm_builds_equal_cold_builds() {
+    let seed = from_env("FAULTLINE_TEST_SEED", 0x0bad_cafe_2026_1205);
+    let rounds = from_env("FAULTLINE_TEST_ROUNDS", 24) as usize;
+    let replay = std::panic::catch_unwind(|| {
+        let (site, _dir, out) = built_site();
+        let mut random = Random(seed.max(1));
+        let mut added = Vec::new();
+        for round in 0..rounds {
+            random_edit(&site, &mut random, round, &mut added);
+            assert_warm_equals_cold(&site, &out, &[], &format!("round {round}"));
+        }
+    });
+    if let Err(panic) = replay {
+        eprintln!("replay with FAULTLINE_TEST_SEED={seed:#x} FAULTLINE_TEST_ROUNDS={rounds}");
+        std::panic::resume_unwind(panic);
+    }
+}
+
+#[test]
+fn a_damaged_or_foreign_record_is_ignored() {
+    let (site, dir, out) = built_site();
+    let page = out.join("http/504/index.html");
+    let before = inode(&page);
+    // One fingerprint changed by hand: the checksum no longer holds, so nothing is taken.
+    let record = std::fs::read_to_string(out.join(RECORD)).unwrap();
+    let line = record.lines().nth(1).unwrap();
+    let flipped = format!("{}{}", if line.starts_with('0') { '1' } else { '0' }, &line[1..]);
+    std::fs::write(out.join(RECORD), record.replacen(line, &flipped, 1)).unwrap();
+    assert_warm_equals_cold(&site, &out, &[], "a tampered record");
+    assert_ne!(inode(&page), before, "a file was taken on the word of a tampered record");
+
+    // The record of another output of the same site: its files are not these.
+    let other = dir.path().join("other");
+    build(&site, &other, &[]);
+    let before = inode(&page);
+    std::fs::copy(other.join(RECORD), out.join(RECORD)).unwrap();
+    assert_warm_equals_cold(&site, &out, &[], "a foreign record");
+    assert_ne!(inode(&page), before, "a file was taken on the word of another output's record");
+}
+
+#[test]
+fn an_edited_or_missing_earlier_file_is_rendered_again() {
+    let (site, _dir, out) = built_site();
+    let page = out.join("http/504/index.html");
+    let text = std::fs::read_to_string(&page).unwrap();
+    // The same length, so only the file's time tells.
+    std::fs::write(&page, text.replacen("<html", "<HTML", 1)).unwrap();
+    std::fs::remove_file(out.join("api/http/502.json")).unwrap();
+    std::fs::remove_file(out.join("tags/index.html")).unwrap();
+    assert_warm_equals_cold(&site, &out, &[], "edited and removed files");
+}
+
+/// A build with other options starts from the earlier output of another: the record's
+/// key (faultline's version and the options; see the unit tests of `incremental::warm`)
+/// differs, and the output is what a cold build with those options writes.
+#[test]
+fn other_options_start_cold() {
+    let (site, _dir, out) = built_site();
+    let page = out.join("http/504/index.html");
+    for extra in [&["--offline"][..], &["--base-url", "https://other.example/"], &["--drafts"], &[]] {
+        let before = inode(&page);
+        assert_warm_equals_cold(&site, &out, extra, &format!("{extra:?}"));
+        assert_ne!(inode(&page), before, "{extra:?}: a file was taken from a build with other options");
+    }
+}
