@@ -96,7 +96,7 @@ fuzz_target!(|data: &[u8]| {
             return;
         }
     }
-    let ctx = Ctx { root: "../../", url_of: &url_of, raw_html: false };
+    let ctx = Ctx { root: "../../", url_of: &url_of, raw_html: false, sketch: false };
     let mut anchors = AnchorSet::default();
     check_html(&block(text, &ctx, Some(&mut anchors)));
     check_html(&inline(text, &ctx));

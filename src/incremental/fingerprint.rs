@@ -47,7 +47,10 @@ pub(super) fn plan(
                 }
             }
             let mut h = DefaultHasher::new();
-            (&job, template.map(|(name, inputs)| (name, inputs.map(|t| t.hash))), &view).hash(&mut h);
+            // The job's kind, not its numbers: an entry's index moves when another one comes
+            // or goes, and the view holds everything the job renders.
+            std::mem::discriminant(&job).hash(&mut h);
+            (template.map(|(name, inputs)| (name, inputs.map(|t| t.hash))), &view).hash(&mut h);
             let fingerprint = h.finish();
             drop(view);
             Ok(Planned { paths: renderer.paths_of(&job), job, fingerprint })
