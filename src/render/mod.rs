@@ -123,7 +123,9 @@ pub fn card_and_row(entry: &Entry, style: LinkStyle) -> (Card, Row) {
 pub fn search_files(site: &Site, included: &[bool]) -> Vec<OutFile> {
     let index = crate::search::Index::build(site, included);
     let shards = search::Shards::plan(&index);
-    let mut files = vec![OutFile { path: "search/index.js".into(), bytes: shards.head(&index) }];
+    let paths = search::Shards::head_paths(&index);
+    let mut files: Vec<OutFile> =
+        paths.into_iter().zip(shards.head_files(&index)).map(|(path, bytes)| OutFile { path, bytes }).collect();
     files
         .extend((0..shards.count()).map(|k| OutFile { path: search::Shards::path(k), bytes: shards.shard(&index, k) }));
     files
@@ -256,6 +258,10 @@ impl<'a> Renderer<'a> {
                 let id = &self.site.entries[*i].id;
                 vec![urls::file_of(id), format!("api/{id}.json")]
             }
+            Job::SearchIndex => match &self.search {
+                Some((index, _)) => search::Shards::head_paths(index),
+                None => vec![self.path_of(job)],
+            },
             other => vec![self.path_of(other)],
         }
     }
@@ -330,11 +336,10 @@ impl<'a> Renderer<'a> {
             Job::SearchIndex | Job::SearchShard(_) => {
                 // Jobs for the index files are only made when the renderer has the index.
                 let (index, shards) = self.search.as_ref().ok_or_else(|| anyhow!("no search index to render"))?;
-                let bytes = match job {
-                    Job::SearchShard(k) => shards.shard(index, *k),
-                    _ => shards.head(index),
-                };
-                return Ok(vec![bytes]);
+                return Ok(match job {
+                    Job::SearchShard(k) => vec![shards.shard(index, *k)],
+                    _ => shards.head_files(index),
+                });
             }
             Job::ApiIndex => return Ok(vec![self.api_index()?]),
             Job::Sitemap => self.sitemap(),

@@ -116,8 +116,7 @@ function queries(site) {
   }
   // The index's own terms: every one with a digit (numbers, hashes and versions are where
   // the noise rules decide), and a sample of the rest, alone or pasted after a timestamp.
-  const head = fs.readFileSync(path.join(site, "search/index.js"), "utf8");
-  const terms = JSON.parse(head.slice(head.indexOf("(") + 1, head.lastIndexOf(")"))).terms;
+  const terms = loadEngine(site).index.terms;
   for (const t of terms) {
     if (/[0-9]/.test(t)) add(random() < 0.5 ? t : `${iso()} ${t}`);
     else if (int(10) === 0) add(t.slice(0, 2 + int(t.length)));
