@@ -241,6 +241,34 @@ mod tests {
     }
 
     #[test]
+    fn documents_go_in_blocks_in_order_and_every_id_in_one_list() {
+        let mut index = Index::default();
+        index.docs = (0..DOCS_PER_BLOCK * 2 + 3)
+            .map(|i| crate::search::Doc {
+                entry: i,
+                id: format!("x/e{i:03}"),
+                title: format!("T{i}"),
+                summary: String::new(),
+                code_key: format!("e{i}"),
+                fix: String::new(),
+            })
+            .collect();
+        assert_eq!(Shards::blocks(&index), 3);
+        let paths = Shards::head_paths(&index);
+        assert_eq!(
+            paths,
+            ["search/index.js", "search/docs-0.js", "search/docs-1.js", "search/docs-2.js", "search/ids.js"]
+        );
+        let last = String::from_utf8(Shards::block(&index, 2)).unwrap();
+        let n = DOCS_PER_BLOCK * 2;
+        let want = format!(r#"faultlineSearch.docs(2, [["x/e{n:03}","T{n}","","e{n}",""],"#);
+        assert!(last.starts_with(&want), "{last}");
+        assert_eq!(last.matches("],[").count(), 2, "three documents in the last block: {last}");
+        let ids = String::from_utf8(Shards::ids(&index)).unwrap();
+        assert!(ids.starts_with(r#"faultlineSearch.ids("0x/e000 51 5"#), "{ids}");
+    }
+
+    #[test]
     fn sorted_lists_are_front_coded_in_utf16_units() {
         assert_eq!(front_code(&["gate", "gateway", "gatéx", "gaté𝒳", "h10"]), "0gate 4way 3éx 4𝒳 0h10 ");
         assert_eq!(front_code::<&str>(&[]), "");

@@ -316,10 +316,17 @@ test("content and queries show as text, never as markup", async () => {
   const site = sites.hostile;
   const page = await newPage();
   const title = `X1 </script><img src=x onerror=alert(1)> "double" 'single' & done`;
-  // The summary as the build wrote it into the index (plain text of the Markdown).
-  const head = fs.readFileSync(path.join(tmp, "hostile-out/search/index.js"), "utf8");
-  const data = JSON.parse(head.slice(head.indexOf("(") + 1, head.lastIndexOf(")")));
-  const summary = data.docs.find((d) => d[0] === "acme/x1")[2];
+  // The summary as the build wrote it into the index (plain text of the Markdown), in the
+  // blocks of documents search/docs-<n>.js.
+  const dir = path.join(tmp, "hostile-out/search");
+  const docs = fs
+    .readdirSync(dir)
+    .filter((f) => /^docs-\d+\.js$/.test(f))
+    .flatMap((f) => {
+      const text = fs.readFileSync(path.join(dir, f), "utf8");
+      return JSON.parse(text.slice(text.indexOf(",") + 1, text.lastIndexOf(")")));
+    });
+  const summary = docs.find((d) => d[0] === "acme/x1")[2];
   // Elements a hostile string could create (the search scripts go into <head>).
   const count = () => page.evaluate(() => document.body.querySelectorAll("img, script, b, [onerror]").length);
   for (const query of ["<img src=x onerror=alert(1)>", "X1</script>", `"double" 'single'`, "x1"]) {
