@@ -312,6 +312,40 @@ test("without JavaScript: Enter leads to the search page, which lists the hubs",
   assertNoProblems();
 });
 
+test("the header box loads the index head, the shards its query needs and the blocks of the results it shows", async () => {
+  const site = sites.served;
+  const page = await newPage();
+  const loaded = [];
+  page.on("request", (r) => {
+    const p = new URL(r.url()).pathname;
+    if (p.startsWith("/search/")) loaded.push(p.slice("/search/".length));
+  });
+  // One input event, so that no earlier keystroke's results load blocks of their own.
+  await page.goto(site.home);
+  await page.keyboard.press("/");
+  await page.fill("#site-search-q", "gateway");
+  await results(page, "gateway");
+  const shown = await options(page);
+  assert.ok(shown.length >= 2, `${shown.length} results`);
+  const head = fs.readFileSync(path.join(tmp, "served/search/index.js"), "utf8");
+  const block = JSON.parse(head.slice(head.indexOf("(") + 1, head.lastIndexOf(")"))).block;
+  const docs = fs
+    .readdirSync(path.join(tmp, "served/search"))
+    .filter((f) => /^docs-\d+\.js$/.test(f))
+    .sort((a, b) => parseInt(a.slice(5), 10) - parseInt(b.slice(5), 10))
+    .flatMap((f) => {
+      const text = fs.readFileSync(path.join(tmp, "served/search", f), "utf8");
+      return JSON.parse(text.slice(text.indexOf(",") + 1, text.lastIndexOf(")")));
+    });
+  const blocks = new Set(shown.map((o) => `docs-${Math.floor(docs.findIndex((d) => d[0] === o.id) / block)}.js`));
+  assert.equal(loaded[0], "index.js");
+  assert.ok(!loaded.includes("ids.js"), "the box proposes nothing, so it needs no id list");
+  assert.deepEqual(loaded.filter((f) => f.startsWith("docs-")).sort(), [...blocks].sort(), "the blocks of the shown results");
+  assert.ok(loaded.some((f) => f.startsWith("shard-")), loaded.join(" "));
+  await page.context().close();
+  assertNoProblems();
+});
+
 test("content and queries show as text, never as markup", async () => {
   const site = sites.hostile;
   const page = await newPage();
