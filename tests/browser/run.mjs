@@ -312,7 +312,7 @@ test("without JavaScript: Enter leads to the search page, which lists the hubs",
   assertNoProblems();
 });
 
-test("the header box loads the index head, the shards its query needs and the blocks of the results it shows", async () => {
+test("the search loads the index head, the shards its query needs, the blocks of the results it shows, and the ids only to propose", async () => {
   const site = sites.served;
   const page = await newPage();
   const loaded = [];
@@ -342,6 +342,14 @@ test("the header box loads the index head, the shards its query needs and the bl
   assert.ok(!loaded.includes("ids.js"), "the box proposes nothing, so it needs no id list");
   assert.deepEqual(loaded.filter((f) => f.startsWith("docs-")).sort(), [...blocks].sort(), "the blocks of the shown results");
   assert.ok(loaded.some((f) => f.startsWith("shard-")), loaded.join(" "));
+  // The search page loads the id list only to propose an entry nothing matches.
+  loaded.splice(0);
+  await page.goto(site.url("search/?q=bad+gateway"));
+  await results(page, "bad gateway");
+  assert.ok(!loaded.includes("ids.js"), loaded.join(" "));
+  await page.goto(site.url("search/?q=" + encodeURIComponent("fluxgate quench overrun")));
+  await results(page, "fluxgate quench overrun");
+  assert.ok(loaded.includes("ids.js"), loaded.join(" "));
   await page.context().close();
   assertNoProblems();
 });

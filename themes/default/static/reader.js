@@ -411,7 +411,12 @@
         self.pending = null;
         self.show(query, result);
       },
-      { ids: true },
+      // A draft, which needs every id, only when nothing matches well.
+      {
+        ids: function (ranked) {
+          return !goodMatch(ranked);
+        },
+      },
     );
   };
 

@@ -1392,12 +1392,13 @@
     },
     /**
      * Runs `query` once the index, its shards and the blocks of its `limit` best documents
-     * are loaded (and every id, with `options.ids`: for the proposal of a new entry),
-     * calling `done(result)` with { query, hits: the `limit` best as [doc, exact, points],
-     * total, plan, index, work } or { query, error }.
+     * are loaded, calling `done(result)` with { query, hits: the `limit` best as [doc,
+     * exact, points], total, plan, index, work } or { query, error }. `options.ids(result)`,
+     * asked once the query is ranked, says whether to load every id first (for the
+     * proposal of a new entry).
      */
     search: function (query, limit, done, options) {
-      var wantIds = Boolean(options && options.ids);
+      var wantIds = false;
       var planned = null;
       var ranked = null;
       var work = 0;
@@ -1433,6 +1434,10 @@
         if (!ranked) {
           var t1 = now();
           ranked = index.rank(planned, limit);
+          ranked.query = query;
+          ranked.plan = planned;
+          ranked.index = index;
+          wantIds = Boolean(options && options.ids && options.ids(ranked));
           work += now() - t1;
         }
         var blocks = index.missingBlocks(ranked.hits);
@@ -1451,15 +1456,9 @@
           }
           return;
         }
-        finish({
-          query: query,
-          plan: planned,
-          hits: ranked.hits,
-          total: ranked.total,
-          index: index,
-          work: work,
-          waited: waited,
-        });
+        ranked.work = work;
+        ranked.waited = waited;
+        finish(ranked);
       }
       var finished = false;
       function finish(result) {
@@ -1943,14 +1942,18 @@
     this.status = status;
     this.propose = document.getElementById("search-page-propose");
     // With reader.js, the page proposes a new entry when nothing matches well, which needs
-    // every id (reader.js runs after this file, so it cannot be asked yet).
+    // every id.
     this.runner = new Runner(
       input,
       PAGE_LIMIT,
       function (result, query, how) {
         self.render(result, query, how);
       },
-      { ids: true },
+      {
+        ids: function (result) {
+          return Boolean(window.faultlineReader) && !window.faultlineReader.goodMatch(result);
+        },
+      },
     );
     input.addEventListener("input", function () {
       self.update(input.value);
