@@ -912,7 +912,7 @@
 
   /**
    * Whether `other` may be within `max` (1 or 2) edits of `term`, both without surrogates,
-   * `term` of four or more characters: a cheap test that lets the typo scan skip most terms
+   * `term` longer than `max`: a cheap test that lets the typo scan skip most terms
    * before computing a distance, and never skips one within reach.
    *
    * One edit leaves the first or the last character in place. Two edits, with `term` cut
