@@ -124,7 +124,9 @@ pub(crate) fn card_and_row(entry: &Entry, style: LinkStyle) -> (Card, Row) {
 pub(crate) fn search_files(site: &Site, included: &[bool]) -> Vec<OutFile> {
     let index = crate::search::Index::build(site, included);
     let shards = search::Shards::plan(&index);
-    let mut files = vec![OutFile { path: "search/index.js".into(), bytes: shards.head(&index) }];
+    let paths = search::Shards::head_paths(&index);
+    let mut files: Vec<OutFile> =
+        paths.into_iter().zip(shards.head_files(&index)).map(|(path, bytes)| OutFile { path, bytes }).collect();
     files
         .extend((0..shards.count()).map(|k| OutFile { path: search::Shards::path(k), bytes: shards.shard(&index, k) }));
     files
@@ -252,7 +254,29 @@ impl<'a> Renderer<'a> {
     /// The files a job writes: an entry writes its page and its API file, which share the
     /// rendered body; every other job writes one file.
     fn paths_of(&self, job: &Job) -> Vec<String> {
-        let mut paths = vec![self.path_of(job)];
+        let mut paths = match job {
+            Job::SearchIndex => match &self.search {
+                Some((index, _)) => search::Shards::head_paths(index),
+                None => vec![self.path_of(job)],
+            },
+            Job::Entry(_)
+            | Job::Pair(_)
+            | Job::Home
+            | Job::Source(..)
+            | Job::Class(..)
+            | Job::Tag(..)
+            | Job::TagIndex
+            | Job::CompareIndex
+            | Job::Redirect(_)
+            | Job::NotFound
+            | Job::SearchPage
+            | Job::SearchShard(_)
+            | Job::ApiIndex
+            | Job::Sitemap
+            | Job::Robots
+            | Job::Feed
+            | Job::OpenSearch => vec![self.path_of(job)],
+        };
         if let Job::Entry(i) = job {
             paths.push(format!("api/{}.json", self.site.entries[*i].id));
         }
@@ -336,7 +360,7 @@ impl<'a> Renderer<'a> {
             Job::SearchPage => self.search_page()?,
             Job::SearchIndex => {
                 let (index, shards) = self.search_index()?;
-                return Ok(vec![shards.head(index)]);
+                return Ok(shards.head_files(index));
             }
             Job::SearchShard(k) => {
                 let (index, shards) = self.search_index()?;
