@@ -1,8 +1,8 @@
 //! `faultline search`: ranks the entries against a query, or against each line of stdin.
 
-use std::io::{BufRead, Write};
 use crate::load::Loaded;
 use crate::search::cache::{self, Cached};
+use std::io::{BufRead, Write};
 use std::path::Path;
 
 /// Where `search` takes its queries from.

@@ -76,6 +76,10 @@ pub(crate) fn key(loaded: &Loaded, drafts: bool) -> Option<u128> {
 /// caller compares the key with [`key`]'s. Decoding needs no key, so it can run while
 /// the site is read.
 pub(crate) fn read(path: &Path) -> Option<(u128, Cached)> {
+    // Checked before opening: opening a named pipe would block until something writes.
+    if !std::fs::symlink_metadata(path).ok()?.is_file() {
+        return None;
+    }
     let mut file = std::fs::File::open(path).ok()?;
     let mut header = [0; HEADER];
     file.read_exact(&mut header).ok()?;
