@@ -10,7 +10,7 @@
 //! full way and writes the file anew.
 
 use super::index::{Doc, Index, Phrase};
-use crate::load::Loaded;
+use crate::load::{Loaded, SourceFile};
 use rayon::prelude::*;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -46,30 +46,40 @@ pub(crate) fn file(root: &Path, drafts: bool) -> PathBuf {
 pub(crate) fn key(loaded: &Loaded, drafts: bool) -> Option<u128> {
     let binary = std::fs::metadata(std::env::current_exe().ok()?).ok()?;
     let built = binary.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?;
-    // The texts are most of the bytes: each is hashed on its own, in parallel.
-    let texts: Vec<Option<u128>> =
-        loaded.files.par_iter().map(|source| source.text.as_deref().map(|text| xxh3_128(text.as_bytes()))).collect();
+    // Named field by field, so that a field added to what is loaded cannot be left out.
+    let Loaded { config, files, diagnostics } = loaded;
+    // The texts are most of the bytes: each file is hashed on its own, in parallel.
+    let digests: Vec<u128> = files
+        .par_iter()
+        .map(|SourceFile { path, kind, text }| {
+            let mut hasher = Xxh3::new();
+            field(&mut hasher, path.as_bytes());
+            field(&mut hasher, format!("{kind:?}").as_bytes());
+            match text {
+                Some(text) => field(&mut hasher, text.as_bytes()),
+                None => field(&mut hasher, b"\xff unreadable"),
+            }
+            hasher.digest128()
+        })
+        .collect();
     let mut hasher = Xxh3::new();
-    // Each field carries its length, so that no two different inputs hash the same bytes.
-    let mut field = |bytes: &[u8]| {
-        hasher.update(&(bytes.len() as u64).to_le_bytes());
-        hasher.update(bytes);
-    };
-    field(env!("CARGO_PKG_VERSION").as_bytes());
-    field(&binary.len().to_le_bytes());
-    field(&built.as_nanos().to_le_bytes());
-    field(&[u8::from(drafts)]);
-    field(format!("{:?}", loaded.config).as_bytes());
-    field(format!("{:?}", loaded.diagnostics).as_bytes());
-    for (source, text) in loaded.files.iter().zip(texts) {
-        field(source.path.as_bytes());
-        field(format!("{:?}", source.kind).as_bytes());
-        match text {
-            Some(digest) => field(&digest.to_le_bytes()),
-            None => field(b"unreadable"),
-        }
+    field(&mut hasher, env!("CARGO_PKG_VERSION").as_bytes());
+    field(&mut hasher, &binary.len().to_le_bytes());
+    field(&mut hasher, &built.as_nanos().to_le_bytes());
+    field(&mut hasher, &[u8::from(drafts)]);
+    field(&mut hasher, format!("{config:?}").as_bytes());
+    field(&mut hasher, format!("{diagnostics:?}").as_bytes());
+    for digest in digests {
+        field(&mut hasher, &digest.to_le_bytes());
     }
     Some(hasher.digest128())
+}
+
+/// Hashes `bytes` after their length, so that no two different lists of fields hash the
+/// same bytes.
+fn field(hasher: &mut Xxh3, bytes: &[u8]) {
+    hasher.update(&(bytes.len() as u64).to_le_bytes());
+    hasher.update(bytes);
 }
 
 /// The key and the decoded contents of the cache file at `path`, if it is whole: the
