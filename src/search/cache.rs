@@ -44,7 +44,7 @@ pub(crate) fn file(root: &Path, drafts: bool) -> PathBuf {
 /// The key of what was loaded, or `None` when the running binary cannot be identified
 /// (then nothing is cached: another build of faultline may index differently).
 pub(crate) fn key(loaded: &Loaded, drafts: bool) -> Option<u128> {
-    let binary = std::fs::metadata(std::env::current_exe().ok()?).ok()?;
+    let binary = running_binary()?;
     let built = binary.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?;
     // Named field by field, so that a field added to what is loaded cannot be left out.
     let Loaded { config, files, diagnostics } = loaded;
@@ -73,6 +73,17 @@ pub(crate) fn key(loaded: &Loaded, drafts: bool) -> Option<u128> {
         field(&mut hasher, &digest.to_le_bytes());
     }
     Some(hasher.digest128())
+}
+
+/// The file of the running binary. On Linux, the one this process runs even when a new
+/// build replaced it since it started, whose cache would then carry the old code's index
+/// under the new binary's key.
+fn running_binary() -> Option<std::fs::Metadata> {
+    if cfg!(target_os = "linux") {
+        std::fs::metadata("/proc/self/exe").ok()
+    } else {
+        std::fs::metadata(std::env::current_exe().ok()?).ok()
+    }
 }
 
 /// Hashes `bytes` after their length, so that no two different lists of fields hash the
@@ -367,6 +378,28 @@ mod tests {
                             assert!((hit.doc as usize) < cached.index.docs.len());
                         }
                     }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn random_bytes_after_a_valid_start_never_panic() {
+        let body = encode(&sample());
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..20_000 {
+            let keep = (next() as usize) % (body.len() + 1);
+            let mut forged = body[..keep].to_vec();
+            forged.extend((0..next() % 64).map(|_| next() as u8));
+            if let Some(cached) = decode(&forged) {
+                for hit in cached.index.search("gateway 502 bad") {
+                    assert!((hit.doc as usize) < cached.index.docs.len());
                 }
             }
         }

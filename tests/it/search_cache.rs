@@ -222,3 +222,35 @@ fn a_cache_in_place_of_a_file_or_folder_is_never_followed_or_blocking() {
     assert_eq!(batch(&site, &[], "gateway\n").stdout, want);
     assert!(cache_file(&site, false).is_file(), "the pipe was replaced by the cache");
 }
+
+#[test]
+fn another_build_of_faultline_does_not_take_the_cache() {
+    let site = Site::fixture("clean");
+    let folder = Site::empty();
+    let binary = folder.path().join("faultline");
+    std::fs::copy(env!("CARGO_BIN_EXE_faultline"), &binary).unwrap();
+    let search = || {
+        let mut command = std::process::Command::new(&binary);
+        command.args(["--root", site.path().to_str().unwrap(), "search", "gateway"]);
+        // A test forking at the same moment may still hold the copy open for writing.
+        let mut tries = 0;
+        let out = loop {
+            match command.output() {
+                Err(e) if e.kind() == std::io::ErrorKind::ExecutableFileBusy && tries < 50 => tries += 1,
+                other => break other.unwrap(),
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        };
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let want = search();
+    let written = inode(&cache_file(&site, false));
+    assert_eq!(search(), want);
+    assert_eq!(inode(&cache_file(&site, false)), written, "the same binary took its own cache");
+    // A rebuild leaves a binary with another modification time.
+    let later = std::fs::metadata(&binary).unwrap().modified().unwrap() + std::time::Duration::from_secs(1);
+    std::fs::File::open(&binary).unwrap().set_modified(later).unwrap();
+    assert_eq!(search(), want);
+    assert_ne!(inode(&cache_file(&site, false)), written, "a new binary took an older one's cache");
+}
