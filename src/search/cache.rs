@@ -138,7 +138,11 @@ pub(crate) fn write(path: &Path, key: u128, cached: &Cached) -> std::io::Result<
     let ignore = dir.join(".gitignore");
     if std::fs::symlink_metadata(&ignore).is_err() {
         // Sites made before the cache existed do not list it in their .gitignore.
-        create_new(&ignore, b"# faultline's caches: safe to delete, never to commit.\n*\n")?;
+        match create_new(&ignore, b"# faultline's caches: safe to delete, never to commit.\n*\n") {
+            // Another query running at the same time wrote it first.
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            other => other?,
+        }
     }
     let body = encode(cached);
     let mut bytes = Vec::with_capacity(HEADER + body.len());
