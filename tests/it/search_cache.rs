@@ -256,3 +256,20 @@ fn another_build_of_faultline_does_not_take_the_cache() {
     assert_eq!(search(), want);
     assert_ne!(inode(&cache_file(&site, false)), written, "a new binary took an older one's cache");
 }
+
+#[test]
+fn queries_running_at_once_each_answer_in_full_and_leave_one_whole_cache() {
+    let site = Site::fixture("clean");
+    let want = batch(&Site::fixture("clean"), &[], "gateway\n504\n").stdout;
+    let runs: Vec<String> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..4).map(|_| scope.spawn(|| batch(&site, &[], "gateway\n504\n").stdout)).collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert!(runs.iter().all(|run| *run == want), "{runs:?}");
+    let written = inode(&cache_file(&site, false));
+    assert_eq!(batch(&site, &[], "gateway\n504\n").stdout, want);
+    assert_eq!(inode(&cache_file(&site, false)), written, "the cache left behind was not whole");
+    let left: Vec<_> =
+        std::fs::read_dir(site.path().join(".faultline-cache")).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(left.len(), 2, "temporary files left behind: {left:?}");
+}
