@@ -17,4 +17,5 @@ mod panics;
 mod reader;
 mod related;
 mod search;
+mod search_cache;
 mod serve;
