@@ -63,7 +63,7 @@ pub(crate) fn scan(root: &Path) -> Result<(Found, Vec<Diagnostic>)> {
     let content = root.join("content");
     if !content.is_dir() {
         bail!(
-            "{} has no content/ folder; run faultline in a site folder or pass --root DIR",
+            "{} has no content/ folder\n  hint: run `faultline init` to start a site there, or pass --root DIR",
             root.canonicalize().unwrap_or_else(|_| root.to_path_buf()).display()
         );
     }
