@@ -387,17 +387,23 @@ impl Renderer<'_> {
 
 /// Minimal HTML escaping for text and attribute values.
 pub(crate) fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    let mut from = 0;
+    // Copies the runs between special characters whole: most text has none.
+    for (at, byte) in text.bytes().enumerate() {
+        let entity = match byte {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&text[from..at]);
+        out.push_str(entity);
+        from = at + 1;
     }
+    out.push_str(&text[from..]);
     out
 }
 
@@ -409,4 +415,20 @@ fn paged(dir: &str, page: usize) -> String {
 /// `http/5xx`
 pub(crate) fn class_dir(class: Class) -> String {
     format!("http/{}", class.label())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape;
+
+    #[test]
+    fn escape_replaces_the_five_special_characters_and_keeps_the_rest() {
+        assert_eq!(escape(""), "");
+        assert_eq!(escape("plain text"), "plain text");
+        assert_eq!(
+            escape("é<a href='x' title=\"y\">&amp;</a>ß"),
+            "é&lt;a href=&#39;x&#39; title=&quot;y&quot;&gt;&amp;amp;&lt;/a&gt;ß"
+        );
+        assert_eq!(escape("<<>>"), "&lt;&lt;&gt;&gt;");
+    }
 }
