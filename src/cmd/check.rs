@@ -84,7 +84,7 @@ pub(crate) fn count(n: usize, one: &str, many: &str) -> String {
 }
 
 /// `faultline check`: prints the diagnostics and returns the exit status.
-pub(crate) fn command(root: &std::path::Path, format: Format) -> u8 {
+pub(crate) fn command(root: &Path, format: Format) -> u8 {
     match run(root, false) {
         Ok(checked) => {
             report(&checked.diagnostics, format, &describe(&checked));

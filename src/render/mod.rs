@@ -252,40 +252,20 @@ impl<'a> Renderer<'a> {
     }
 
     /// The files a job writes: an entry writes its page and its API file, which share the
-    /// rendered body; every other job writes one file.
+    /// rendered body; the search index job writes the head with the files it points to
+    /// ([`search::Shards::head_paths`]); every other job writes one file.
     fn paths_of(&self, job: &Job) -> Vec<String> {
-        let mut paths = match job {
-            Job::SearchIndex => match &self.search {
-                Some((index, _)) => search::Shards::head_paths(index),
-                None => vec![self.path_of(job)],
-            },
-            Job::Entry(_)
-            | Job::Pair(_)
-            | Job::Home
-            | Job::Source(..)
-            | Job::Class(..)
-            | Job::Tag(..)
-            | Job::TagIndex
-            | Job::CompareIndex
-            | Job::Redirect(_)
-            | Job::NotFound
-            | Job::SearchPage
-            | Job::SearchShard(_)
-            | Job::ApiIndex
-            | Job::Sitemap
-            | Job::Robots
-            | Job::Feed
-            | Job::OpenSearch => vec![self.path_of(job)],
-        };
-        if let Job::Entry(i) = job {
-            paths.push(format!("api/{}.json", self.site.entries[*i].id));
-        }
-        paths
-    }
-
-    fn path_of(&self, job: &Job) -> String {
-        match job {
-            Job::Entry(i) => urls::file_of(&self.site.entries[*i].id),
+        let one = match job {
+            Job::Entry(i) => {
+                let id = &self.site.entries[*i].id;
+                return vec![urls::file_of(id), format!("api/{id}.json")];
+            }
+            Job::SearchIndex => {
+                return match &self.search {
+                    Some((index, _)) => search::Shards::head_paths(index),
+                    None => vec!["search/index.js".into()],
+                };
+            }
             Job::Pair(p) => urls::file_of(&format!("compare/{}", self.graph.pairs[*p].name)),
             Job::Home => urls::file_of(""),
             Job::Source(s, page) => urls::file_of(&paged(s, *page)),
@@ -296,14 +276,14 @@ impl<'a> Renderer<'a> {
             Job::Redirect(r) => urls::file_of(&self.graph.redirects[*r].0),
             Job::NotFound => "404.html".into(),
             Job::SearchPage => urls::file_of("search"),
-            Job::SearchIndex => "search/index.js".into(),
             Job::SearchShard(k) => search::Shards::path(*k),
             Job::ApiIndex => "api/index.json".into(),
             Job::Sitemap => "sitemap.xml".into(),
             Job::Robots => "robots.txt".into(),
             Job::Feed => "feed.xml".into(),
             Job::OpenSearch => "opensearch.xml".into(),
-        }
+        };
+        vec![one]
     }
 
     fn kind_of(job: &Job) -> FileKind {
@@ -374,9 +354,7 @@ impl<'a> Renderer<'a> {
         };
         Ok(vec![html.into_bytes()])
     }
-}
 
-impl Renderer<'_> {
     /// The search index and its shards. Jobs for the index files are only made when the
     /// renderer has them.
     fn search_index(&self) -> Result<(&crate::search::Index, &search::Shards)> {
