@@ -10,8 +10,9 @@
 //    the search box, and times focus -> index ready (the `faultline:index` event). Then types
 //    the queries below one key at a time, waiting for each key's results (the
 //    `faultline:results` event) before the next key.
-// 4. Bytes: every file the browser requested up to the first query's results, as sent, and
-//    gzipped with node:zlib (level 6, what servers commonly use).
+// 4. Bytes: every file the browser requested up to the first results (those of the first
+//    key), and up to the results of the whole first query, as sent, and gzipped with
+//    node:zlib (level 6, what servers commonly use).
 //
 // Per keystroke it reports `work` (planning, ranking and rendering, measured in the page
 // with performance.now()) and `total` (from the input event to the results on screen,
@@ -130,6 +131,7 @@ for (let run = 0; run < runs; run++) {
   });
   const keys = [];
   let firstResult = null;
+  let firstQuery = null;
   for (const [qi, query] of QUERIES.entries()) {
     await page.fill("#site-search-q", "");
     for (let i = 1; i <= query.length; i++) {
@@ -147,15 +149,18 @@ for (let run = 0; run < runs; run++) {
       keys.push({ query: typed, ...(await detail.jsonValue()) });
       if (qi === 0 && firstResult === null) firstResult = [...sent];
     }
+    if (qi === 0) firstQuery = [...new Set(sent)];
   }
   const indexFiles = firstResult.filter((f) => !pageFiles.includes(f));
   const all = [...new Set(sent)];
   results.push({
     page: sizes(pageFiles),
     first: sizes(firstResult),
+    firstQuery: sizes(firstQuery),
     firstSearch: sizes(indexFiles),
     all: sizes(all),
     shardsAll: all.filter((f) => /shard-\d+\.js$/.test(f)).length,
+    blocksAll: all.filter((f) => /docs-\d+\.js$/.test(f)).length,
     ready,
     work: keys.map((k) => k.ms),
     slowest: [...keys].sort((a, b) => b.ms - a.ms).slice(0, 5).map((k) => `${JSON.stringify(k.query)} ${k.ms.toFixed(1)} ms`),
@@ -181,7 +186,8 @@ console.log(`|---|${results.map(() => "---").join("|")}|---|`);
 console.log(row("page (HTML, CSS, search.js), sent / gzipped", (r) => (r ? `${kb(r.page.raw)} / ${kb(r.page.gz)}` : `${kb(median(results.map((x) => x.page.raw)))} / ${kb(median(results.map((x) => x.page.gz)))}`)));
 console.log(row("search files before the first result, sent / gzipped", (r) => (r ? `${kb(r.firstSearch.raw)} / ${kb(r.firstSearch.gz)}` : `${kb(median(results.map((x) => x.firstSearch.raw)))} / ${kb(median(results.map((x) => x.firstSearch.gz)))}`)));
 console.log(row("everything before the first result, sent / gzipped", (r) => (r ? `${kb(r.first.raw)} / ${kb(r.first.gz)}` : `${kb(median(results.map((x) => x.first.raw)))} / ${kb(median(results.map((x) => x.first.gz)))}`)));
-console.log(row("everything after all queries, gzipped (shards)", (r) => (r ? `${kb(r.all.gz)} (${r.shardsAll})` : `${kb(median(results.map((x) => x.all.gz)))} (${median(results.map((x) => x.shardsAll))})`)));
+console.log(row(`everything before the results of ${JSON.stringify(QUERIES[0])}, sent / gzipped`, (r) => (r ? `${kb(r.firstQuery.raw)} / ${kb(r.firstQuery.gz)}` : `${kb(median(results.map((x) => x.firstQuery.raw)))} / ${kb(median(results.map((x) => x.firstQuery.gz)))}`)));
+console.log(row("everything after all queries, gzipped (shards, blocks of documents)", (r) => (r ? `${kb(r.all.gz)} (${r.shardsAll}, ${r.blocksAll})` : `${kb(median(results.map((x) => x.all.gz)))} (${median(results.map((x) => x.shardsAll))}, ${median(results.map((x) => x.blocksAll))})`)));
 console.log(row("focus -> index ready", pick((r) => r.ready.ms, ms)));
 console.log(row("  of which building the index in the page", pick((r) => r.ready.build, ms)));
 console.log(row("keystroke work, median", pick((r) => median(r.work), ms)));

@@ -22,13 +22,17 @@ impl Checked {
 
 /// Runs every stage up to linking. `Err` only when the root itself cannot be used.
 pub fn run(root: &Path, drafts: bool) -> Result<Checked> {
-    let loaded = load::load(root)?;
+    Ok(run_loaded(root, load::load(root)?, drafts))
+}
+
+/// The stages after loading, on what [`load::load`] read from `root`.
+pub(crate) fn run_loaded(root: &Path, loaded: load::Loaded, drafts: bool) -> Checked {
     let (site, mut diagnostics) = model::build(loaded);
     let (graph, link_diagnostics) = link::build(&site, drafts);
     diagnostics.extend(link_diagnostics);
     diag::attach_source_lines(&mut diagnostics, root);
     diag::sort(&mut diagnostics);
-    Ok(Checked { site, graph, diagnostics })
+    Checked { site, graph, diagnostics }
 }
 
 /// Output formats of diagnostics.
@@ -80,7 +84,7 @@ pub(crate) fn count(n: usize, one: &str, many: &str) -> String {
 }
 
 /// `faultline check`: prints the diagnostics and returns the exit status.
-pub(crate) fn command(root: &std::path::Path, format: Format) -> u8 {
+pub(crate) fn command(root: &Path, format: Format) -> u8 {
     match run(root, false) {
         Ok(checked) => {
             report(&checked.diagnostics, format, &describe(&checked));

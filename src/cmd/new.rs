@@ -29,10 +29,7 @@ pub(crate) fn create(root: &Path, id: &str, today: &str) -> Result<PathBuf, NewE
     }
     let content = root.join("content");
     if !content.is_dir() {
-        return Err(NewError::Failed(format!(
-            "{} has no content/ folder\n  hint: run `faultline init` to start a site there, or pass --root DIR",
-            root.display()
-        )));
+        return Err(NewError::Failed(crate::load::no_content(root)));
     }
     for ext in ["md", "yaml"] {
         let existing = content.join(format!("{id}.{ext}"));

@@ -1,5 +1,7 @@
 //! `faultline search`: ranks the entries against a query, or against each line of stdin.
 
+use crate::load::Loaded;
+use crate::search::cache::{self, Cached};
 use std::io::{BufRead, Write};
 use std::path::Path;
 
@@ -13,21 +15,21 @@ pub(crate) enum Queries {
 
 /// `faultline search`: ranks the query (or each line of stdin) and prints the results.
 pub(crate) fn command(root: &Path, queries: Queries, limit: usize, drafts: bool) -> u8 {
-    let checked = match super::check::run(root, drafts) {
-        Ok(checked) => checked,
+    let file = cache::file(root, drafts);
+    // The cache is decoded while the site is read; only then can its key be checked.
+    let (loaded, stored) = rayon::join(|| crate::load::load(root), || cache::read(&file));
+    let loaded = match loaded {
+        Ok(loaded) => loaded,
         Err(e) => {
             eprintln!("error: {e:#}");
             return super::FAILED;
         }
     };
+    let Cached { index, problems } = index(root, loaded, drafts, &file, stored);
     // Search what could be read; a broken file should not hide every other entry.
-    if checked.has_errors() {
-        eprintln!(
-            "warning: {}; entries that could not be read are not searched (run `faultline check`)",
-            crate::diag::summary(&checked.diagnostics)
-        );
+    if let Some(summary) = problems {
+        eprintln!("warning: {summary}; entries that could not be read are not searched (run `faultline check`)");
     }
-    let index = crate::search::Index::build(&checked.site, &checked.graph.included);
     let mut out = std::io::stdout().lock();
     let query = match queries {
         Queries::One(query) => query,
@@ -41,6 +43,25 @@ pub(crate) fn command(root: &Path, queries: Queries, limit: usize, drafts: bool)
         }
     }
     super::OK
+}
+
+/// The index of what was loaded: the cache's when it was built from these very inputs,
+/// else a new one, which is then cached. A cache that cannot be written (a read-only
+/// folder) only costs the next query the time of a full build.
+fn index(root: &Path, loaded: Loaded, drafts: bool, file: &Path, stored: Option<(u128, Cached)>) -> Cached {
+    let key = cache::key(&loaded, drafts);
+    if let (Some(key), Some((stored_key, cached))) = (key, stored) {
+        if key == stored_key {
+            return cached;
+        }
+    }
+    let checked = super::check::run_loaded(root, loaded, drafts);
+    let problems = checked.has_errors().then(|| crate::diag::summary(&checked.diagnostics));
+    let cached = Cached { index: crate::search::Index::build(&checked.site, &checked.graph.included), problems };
+    if let Some(key) = key {
+        let _ = cache::write(file, key, &cached);
+    }
+    cached
 }
 
 /// One line of `search --batch` output.

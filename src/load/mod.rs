@@ -54,6 +54,14 @@ pub fn load(root: &Path) -> Result<Loaded> {
 /// The files of `content/` to read: each one's path relative to `content/`, and its kind.
 pub(crate) type Found = Vec<(String, Kind)>;
 
+/// What every command says of a folder without `content/`, shown as `shown`.
+pub(crate) fn no_content(shown: &Path) -> String {
+    format!(
+        "{} has no content/ folder\n  hint: run `faultline init` to start a site there, or pass --root DIR",
+        shown.display()
+    )
+}
+
 /// Checks that `root` is a site folder and walks its `content/`: the files to read, in a
 /// stable order, and the layout errors found.
 pub(crate) fn scan(root: &Path) -> Result<(Found, Vec<Diagnostic>)> {
@@ -62,10 +70,7 @@ pub(crate) fn scan(root: &Path) -> Result<(Found, Vec<Diagnostic>)> {
     }
     let content = root.join("content");
     if !content.is_dir() {
-        bail!(
-            "{} has no content/ folder; run faultline in a site folder or pass --root DIR",
-            root.canonicalize().unwrap_or_else(|_| root.to_path_buf()).display()
-        );
+        bail!(no_content(&root.canonicalize().unwrap_or_else(|_| root.to_path_buf())));
     }
     std::fs::read_dir(&content).with_context(|| format!("cannot read {}", content.display()))?;
     Ok(walk::walk(&content))

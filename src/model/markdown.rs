@@ -8,6 +8,11 @@ use std::collections::{BTreeSet, HashMap};
 
 /// The text of Markdown without markup, for lists, meta descriptions and search.
 pub(crate) fn plain(text: &str) -> String {
+    if is_plain(text) { text.split_whitespace().collect::<Vec<_>>().join(" ") } else { parsed_plain(text) }
+}
+
+/// [`plain`] by the parser, for text that may hold markup.
+fn parsed_plain(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for event in Parser::new_ext(text, options()) {
         match event {
@@ -19,6 +24,25 @@ pub(crate) fn plain(text: &str) -> String {
         }
     }
     out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Whether Markdown would read `text` as nothing but paragraphs of literal text, so that
+/// its plain text is the text itself: no character that starts inline markup, an entity or
+/// an escape anywhere (nor a lone carriage return, which Markdown reads as a line break), and no line that starts a block (heading, list, quote, rule, setext
+/// underline). Most summaries and steps are such text, and `plain` runs on every one of
+/// them for the search index and the lists; a parse costs ten times the check. Anything
+/// doubtful goes to the parser.
+fn is_plain(text: &str) -> bool {
+    const INLINE: &[u8] = b"\\`*_[]<>!&~|\r";
+    if text.bytes().any(|b| INLINE.contains(&b)) {
+        return false;
+    }
+    text.lines().all(|line| {
+        let line = line.trim_start();
+        let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+        let ordered_item = digits > 0 && line[digits..].starts_with(['.', ')']);
+        !(ordered_item || line.starts_with(['#', '-', '+', '=', '>', '*', '_']))
+    })
 }
 
 /// The pulldown-cmark extensions faultline uses everywhere, so checking and rendering agree.
@@ -170,6 +194,40 @@ pub(crate) fn internal_target(dest: &str) -> Option<(&str, Option<&str>)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_plain_shortcut_agrees_with_the_parser_on_random_text() {
+        // Seeded xorshift over an alphabet of letters, spaces, line breaks, digits and every
+        // character Markdown treats specially somewhere: a text the shortcut takes must read
+        // the same as the parser reads it.
+        let alphabet: Vec<char> = "ab c1 2\n\n\t\r  .)#-+=>*_`[]<!&~|:x:y;\u{e9}".chars().collect();
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let mut taken = 0;
+        for _ in 0..200_000 {
+            let len = (next() % 24) as usize;
+            let text: String = (0..len).map(|_| alphabet[(next() % alphabet.len() as u64) as usize]).collect();
+            if is_plain(&text) {
+                taken += 1;
+                assert_eq!(plain(&text), parsed_plain(&text), "{text:?}");
+            }
+        }
+        assert!(taken > 1_000, "the shortcut was taken only {taken} times");
+    }
+
+    #[test]
+    fn the_plain_shortcut_leaves_markup_to_the_parser() {
+        for text in ["# Title", "a\n===", "- item", "1. one", "2) two", "> quote", "a *b*", "a &amp; b", "x_y", "---"] {
+            assert!(!is_plain(text), "{text:?}");
+        }
+        assert!(is_plain("Restart the upstream, then retry in 30 s: it usually works."));
+        assert_eq!(plain("  two\n  lines  "), "two lines");
+    }
 
     #[test]
     fn plain_text_drops_markup() {

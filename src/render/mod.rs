@@ -125,9 +125,9 @@ pub(crate) enum View<'a> {
     /// An entry's page, from `entry.html`, and its API file.
     Entry(PageView<'a>, Box<api::ApiEntry<'a>>),
     ApiIndex(api::ApiIndex<'a>),
-    /// A file made without a template (robots.txt, the sitemap, the feed, the search
-    /// index): its bytes are its view.
-    Bytes(Vec<u8>),
+    /// Files made without a template (robots.txt, the sitemap, the feed, the search
+    /// index head with the files it points to): their bytes are their view.
+    Files(Vec<Vec<u8>>),
 }
 
 impl<'a> View<'a> {
@@ -136,7 +136,7 @@ impl<'a> View<'a> {
         match self {
             View::Page(name, _) => Some(name),
             View::Entry(..) => Some("entry.html"),
-            View::ApiIndex(_) | View::Bytes(_) => None,
+            View::ApiIndex(_) | View::Files(_) => None,
         }
     }
 
@@ -144,7 +144,7 @@ impl<'a> View<'a> {
     pub(crate) fn page_mut(&mut self) -> Option<&mut PageView<'a>> {
         match self {
             View::Page(_, page) | View::Entry(page, _) => Some(page),
-            View::ApiIndex(_) | View::Bytes(_) => None,
+            View::ApiIndex(_) | View::Files(_) => None,
         }
     }
 }
@@ -160,7 +160,9 @@ pub(crate) fn card_and_row(entry: &Entry, style: LinkStyle) -> (Card, Row) {
 pub(crate) fn search_files(site: &Site, included: &[bool]) -> Vec<OutFile> {
     let index = crate::search::Index::build(site, included);
     let shards = search::Shards::plan(&index);
-    let mut files = vec![OutFile { path: "search/index.js".into(), bytes: shards.head(&index) }];
+    let paths = search::Shards::head_paths(&index);
+    let mut files: Vec<OutFile> =
+        paths.into_iter().zip(shards.head_files(&index)).map(|(path, bytes)| OutFile { path, bytes }).collect();
     files
         .extend((0..shards.count()).map(|k| OutFile { path: search::Shards::path(k), bytes: shards.shard(&index, k) }));
     files
@@ -312,18 +314,20 @@ impl<'a> Renderer<'a> {
     }
 
     /// The files a job writes: an entry writes its page and its API file, which share the
-    /// rendered body; every other job writes one file.
+    /// rendered body; the search index job writes the head with the files it points to
+    /// ([`search::Shards::head_paths`]); every other job writes one file.
     pub(crate) fn paths_of(&self, job: &Job) -> Vec<String> {
-        let mut paths = vec![self.path_of(job)];
-        if let Job::Entry(i) = job {
-            paths.push(format!("api/{}.json", self.site.entries[*i].id));
-        }
-        paths
-    }
-
-    fn path_of(&self, job: &Job) -> String {
-        match job {
-            Job::Entry(i) => urls::file_of(&self.site.entries[*i].id),
+        let one = match job {
+            Job::Entry(i) => {
+                let id = &self.site.entries[*i].id;
+                return vec![urls::file_of(id), format!("api/{id}.json")];
+            }
+            Job::SearchIndex => {
+                return match &self.search {
+                    Some(built) => search::Shards::head_paths(&built.0),
+                    None => vec!["search/index.js".into()],
+                };
+            }
             Job::Pair(p) => urls::file_of(&format!("compare/{}", self.graph.pairs[*p].name)),
             Job::Home => urls::file_of(""),
             Job::Source(s, page) => urls::file_of(&paged(s, *page)),
@@ -334,14 +338,14 @@ impl<'a> Renderer<'a> {
             Job::Redirect(r) => urls::file_of(&self.graph.redirects[*r].0),
             Job::NotFound => "404.html".into(),
             Job::SearchPage => urls::file_of("search"),
-            Job::SearchIndex => "search/index.js".into(),
             Job::SearchShard(k) => search::Shards::path(*k),
             Job::ApiIndex => "api/index.json".into(),
             Job::Sitemap => "sitemap.xml".into(),
             Job::Robots => "robots.txt".into(),
             Job::Feed => "feed.xml".into(),
             Job::OpenSearch => "opensearch.xml".into(),
-        }
+        };
+        vec![one]
     }
 
     /// What kind of page a job's first file is.
@@ -396,17 +400,17 @@ impl<'a> Renderer<'a> {
             Job::SearchPage => page("search.html", PageView::Search(self.search_page())),
             Job::SearchIndex => {
                 let (index, shards) = self.search_index()?;
-                Ok(View::Bytes(shards.head(index)))
+                Ok(View::Files(shards.head_files(index)))
             }
             Job::SearchShard(k) => {
                 let (index, shards) = self.search_index()?;
-                Ok(View::Bytes(shards.shard(index, *k)))
+                Ok(View::Files(vec![shards.shard(index, *k)]))
             }
             Job::ApiIndex => Ok(View::ApiIndex(self.api_index())),
-            Job::Sitemap => Ok(View::Bytes(self.sitemap().into_bytes())),
-            Job::Robots => Ok(View::Bytes(self.robots().into_bytes())),
-            Job::Feed => Ok(View::Bytes(self.feed().into_bytes())),
-            Job::OpenSearch => Ok(View::Bytes(self.opensearch().into_bytes())),
+            Job::Sitemap => Ok(View::Files(vec![self.sitemap().into_bytes()])),
+            Job::Robots => Ok(View::Files(vec![self.robots().into_bytes()])),
+            Job::Feed => Ok(View::Files(vec![self.feed().into_bytes()])),
+            Job::OpenSearch => Ok(View::Files(vec![self.opensearch().into_bytes()])),
         }
     }
 
@@ -416,12 +420,10 @@ impl<'a> Renderer<'a> {
             View::Page(name, page) => Ok(vec![self.templates.render(name, &page)?.into_bytes()]),
             View::Entry(page, api) => Ok(vec![self.templates.render("entry.html", &page)?.into_bytes(), api.render()?]),
             View::ApiIndex(index) => Ok(vec![index.render()?]),
-            View::Bytes(bytes) => Ok(vec![bytes]),
+            View::Files(files) => Ok(files),
         }
     }
-}
 
-impl Renderer<'_> {
     /// The search index and its shards. Jobs for the index files are only made when the
     /// renderer has them.
     fn search_index(&self) -> Result<(&crate::search::Index, &search::Shards)> {
@@ -432,17 +434,23 @@ impl Renderer<'_> {
 
 /// Minimal HTML escaping for text and attribute values.
 pub(crate) fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    let mut from = 0;
+    // Copies the runs between special characters whole: most text has none.
+    for (at, byte) in text.bytes().enumerate() {
+        let entity = match byte {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&text[from..at]);
+        out.push_str(entity);
+        from = at + 1;
     }
+    out.push_str(&text[from..]);
     out
 }
 
@@ -454,4 +462,20 @@ fn paged(dir: &str, page: usize) -> String {
 /// `http/5xx`
 pub(crate) fn class_dir(class: Class) -> String {
     format!("http/{}", class.label())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape;
+
+    #[test]
+    fn escape_replaces_the_five_special_characters_and_keeps_the_rest() {
+        assert_eq!(escape(""), "");
+        assert_eq!(escape("plain text"), "plain text");
+        assert_eq!(
+            escape("é<a href='x' title=\"y\">&amp;</a>ß"),
+            "é&lt;a href=&#39;x&#39; title=&quot;y&quot;&gt;&amp;amp;&lt;/a&gt;ß"
+        );
+        assert_eq!(escape("<<>>"), "&lt;&lt;&gt;&gt;");
+    }
 }

@@ -1,7 +1,8 @@
-//! The search index as scripts (SEARCH.md §5): `search/index.js` with the documents and
-//! the term list, and `search/shard-<n>.js` files with postings and phrases by term range,
-//! so a page loads only the shards its query needs. Scripts, not JSON, because `fetch`
-//! cannot read files from `file://`.
+//! The search index as scripts (SEARCH.md §5): `search/index.js` with the term list and
+//! the code keys, `search/shard-<n>.js` files with postings and phrases by term range,
+//! `search/docs-<n>.js` files with what the result list shows, by blocks of documents, and
+//! `search/ids.js` with every id; so a page loads only the shards and blocks its query
+//! needs. Scripts, not JSON, because `fetch` cannot read files from `file://`.
 
 use crate::search::Index;
 use serde_json::json;
@@ -10,6 +11,10 @@ use serde_json::json;
 /// query's few shards stay far below the first-result budget, large enough that the hub
 /// needs only a handful.
 const SHARD_BYTES: usize = 32 * 1024;
+
+/// Documents per `search/docs-<n>.js`: the eight results of the search box touch at most
+/// eight blocks of about 1.5 KB gzipped each at 10,000 entries (BENCHMARKS.md).
+const DOCS_PER_BLOCK: usize = 16;
 
 /// Digits of a posting number: every digit but the last from `MORE`, the last from `END`,
 /// big-endian base 32. Neither alphabet needs escaping in a JSON string.
@@ -86,17 +91,64 @@ impl Shards {
         format!("search/shard-{k}.js")
     }
 
-    /// `search/index.js`.
+    /// `search/index.js`: what every query needs, and nothing a result list shows.
     pub(super) fn head(&self, index: &Index) -> Vec<u8> {
-        let docs: Vec<_> = index.docs.iter().map(|d| json!([d.id, d.title, d.summary, d.code_key, d.fix])).collect();
+        let codes: Vec<&str> = index.docs.iter().map(|d| d.code_key.as_str()).collect();
         let data = json!({
-            "v": 2,
-            "docs": docs,
+            "v": 3,
+            "count": index.docs.len(),
+            "block": DOCS_PER_BLOCK,
+            "codes": codes,
             "rules": rules(),
-            "terms": index.terms,
+            "terms": front_code(&index.terms),
             "shards": self.starts,
         });
         script("faultlineSearch.index(", &data)
+    }
+
+    /// How many `search/docs-<n>.js` files the index has.
+    pub(super) fn blocks(index: &Index) -> usize {
+        index.docs.len().div_ceil(DOCS_PER_BLOCK)
+    }
+
+    pub(super) fn block_path(n: usize) -> String {
+        format!("search/docs-{n}.js")
+    }
+
+    /// `search/docs-<n>.js`: `[id, title, summary, code key, first fix step]` of documents
+    /// `n * DOCS_PER_BLOCK` onwards.
+    pub(super) fn block(index: &Index, n: usize) -> Vec<u8> {
+        let docs: Vec<_> = index.docs[n * DOCS_PER_BLOCK..]
+            .iter()
+            .take(DOCS_PER_BLOCK)
+            .map(|d| json!([d.id, d.title, d.summary, d.code_key, d.fix]))
+            .collect();
+        script(&format!("faultlineSearch.docs({n}, "), &json!(docs))
+    }
+
+    pub(super) const IDS_PATH: &'static str = "search/ids.js";
+
+    /// `search/ids.js`: every id, front-coded, for the proposal of a new entry (which must
+    /// not take an existing id) on the pages that offer one.
+    pub(super) fn ids(index: &Index) -> Vec<u8> {
+        let ids: Vec<&str> = index.docs.iter().map(|d| d.id.as_str()).collect();
+        script("faultlineSearch.ids(", &json!(front_code(&ids)))
+    }
+
+    /// The paths of every file of the index but the shards: the head, the blocks, the ids.
+    pub(super) fn head_paths(index: &Index) -> Vec<String> {
+        let mut paths = vec!["search/index.js".to_string()];
+        paths.extend((0..Self::blocks(index)).map(Self::block_path));
+        paths.push(Self::IDS_PATH.to_string());
+        paths
+    }
+
+    /// The contents of the files of [`Shards::head_paths`], in the same order.
+    pub(super) fn head_files(&self, index: &Index) -> Vec<Vec<u8>> {
+        let mut files = vec![self.head(index)];
+        files.extend((0..Self::blocks(index)).map(|n| Self::block(index, n)));
+        files.push(Self::ids(index));
+        files
     }
 
     /// `search/shard-<k>.js`.
@@ -112,6 +164,29 @@ impl Shards {
             .collect();
         script(&format!("faultlineSearch.shard({k}, "), &json!({ "postings": postings, "phrases": phrases }))
     }
+}
+
+/// A sorted list as one string: each item is the number of UTF-16 units it shares with the
+/// one before (a posting number, [`push_number`]), then the rest of it, then a space. No
+/// term or id holds a space, and sorted neighbours share most of their text, which gzip
+/// alone does not find (the 10,000-entry bench's terms: 68 KB gzipped as a JSON list, 5 KB
+/// front-coded).
+fn front_code<S: AsRef<str>>(items: &[S]) -> String {
+    let mut out = String::new();
+    let mut previous = "";
+    for item in items {
+        let item = item.as_ref();
+        let (shared_units, shared_bytes) = previous
+            .chars()
+            .zip(item.chars())
+            .take_while(|(a, b)| a == b)
+            .fold((0, 0), |(u, b), (c, _)| (u + c.len_utf16(), b + c.len_utf8()));
+        push_number(&mut out, shared_units as u32);
+        out.push_str(&item[shared_bytes..]);
+        out.push(' ');
+        previous = item;
+    }
+    out
 }
 
 /// Every constant and word list the page's script needs to reduce, split and rank a query
@@ -163,5 +238,42 @@ mod tests {
         }
         assert_eq!(s, "0 v B0 .v BA0 ");
         assert_eq!(encode(&[(3, 40), (4, 8), (40, 1)]), "3B818B41");
+    }
+
+    #[test]
+    fn documents_go_in_blocks_in_order_and_every_id_in_one_list() {
+        let mut index = Index::default();
+        index.docs = (0..DOCS_PER_BLOCK * 2 + 3)
+            .map(|i| crate::search::index::Doc {
+                entry: i,
+                id: format!("x/e{i:03}"),
+                title: format!("T{i}"),
+                summary: String::new(),
+                code_key: format!("e{i}"),
+                fix: String::new(),
+            })
+            .collect();
+        assert_eq!(Shards::blocks(&index), 3);
+        let paths = Shards::head_paths(&index);
+        assert_eq!(
+            paths,
+            ["search/index.js", "search/docs-0.js", "search/docs-1.js", "search/docs-2.js", "search/ids.js"]
+        );
+        let last = String::from_utf8(Shards::block(&index, 2)).unwrap();
+        let n = DOCS_PER_BLOCK * 2;
+        let want = format!(r#"faultlineSearch.docs(2, [["x/e{n:03}","T{n}","","e{n}",""],"#);
+        assert!(last.starts_with(&want), "{last}");
+        assert_eq!(last.matches("],[").count(), 2, "three documents in the last block: {last}");
+        let ids = String::from_utf8(Shards::ids(&index)).unwrap();
+        assert!(ids.starts_with(r#"faultlineSearch.ids("0x/e000 51 5"#), "{ids}");
+    }
+
+    #[test]
+    fn sorted_lists_are_front_coded_in_utf16_units() {
+        assert_eq!(front_code(&["gate", "gateway", "gatéx", "gaté𝒳", "h10"]), "0gate 4way 3éx 4𝒳 0h10 ");
+        assert_eq!(front_code::<&str>(&[]), "");
+        // A shared prefix of 40 units takes two digits.
+        let long = "a".repeat(41);
+        assert_eq!(front_code(&[&long[..40], &long]), format!("0{} B8a ", &long[..40]));
     }
 }

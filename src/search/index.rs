@@ -202,9 +202,20 @@ impl Index {
                 (term, list)
             })
             .unzip();
-        let term_ids: HashMap<String, u32> = terms.iter().enumerate().map(|(i, t)| (t.clone(), i as u32)).collect();
         let mut phrases = partial.phrases;
         phrases.sort();
+        Index::from_parts(docs, terms, postings, phrases)
+    }
+
+    /// The index of these documents, terms, postings and sorted phrases, with the lookup
+    /// tables ranking uses (also how the search cache rebuilds a stored index).
+    pub(crate) fn from_parts(
+        docs: Vec<Doc>,
+        terms: Vec<String>,
+        postings: Vec<Vec<(u32, u32)>>,
+        phrases: Vec<Phrase>,
+    ) -> Index {
+        let term_ids: HashMap<String, u32> = terms.iter().enumerate().map(|(i, t)| (t.clone(), i as u32)).collect();
         let mut by_code: HashMap<String, Vec<u32>> = HashMap::default();
         for (i, d) in docs.iter().enumerate().filter(|(_, d)| !d.code_key.is_empty()) {
             by_code.entry(d.code_key.clone()).or_default().push(i as u32);

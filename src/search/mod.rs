@@ -4,8 +4,10 @@
 //! - [`words`] splits text into parts and terms;
 //! - [`reduce`] strips a pasted log line down to what names the error;
 //! - [`index`] weighs every entry's terms at build time;
-//! - [`rank`] scores a query against the index.
+//! - [`rank`] scores a query against the index;
+//! - [`cache`] keeps the last index `faultline search` built, for the next query.
 
+pub(crate) mod cache;
 pub(crate) mod index;
 pub(crate) mod rank;
 pub mod reduce;

@@ -100,8 +100,22 @@ fn lowercase_into(out: &mut String, s: &str) {
 
 /// Whether a term is worth scoring: not a stop word, longer than one character.
 pub(crate) fn scores(term: &str) -> bool {
-    term.chars().nth(MIN_TERM_CHARS - 1).is_some() && !STOP_WORDS.contains(&term)
+    // Most terms are longer than every stop word: they skip the list.
+    term.chars().nth(MIN_TERM_CHARS - 1).is_some() && (term.len() > STOP_WORD_MAX_LEN || !STOP_WORDS.contains(&term))
 }
+
+/// The length of the longest stop word, in bytes.
+const STOP_WORD_MAX_LEN: usize = {
+    let mut max = 0;
+    let mut i = 0;
+    while i < STOP_WORDS.len() {
+        if STOP_WORDS[i].len() > max {
+            max = STOP_WORDS[i].len();
+        }
+        i += 1;
+    }
+    max
+};
 
 /// A word's runs of letters and digits, each with whether exactly one `-` or `_` joins it
 /// to the run before it (`Back-off`, `ERR_TOO_MANY_REDIRECTS`).

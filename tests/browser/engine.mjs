@@ -1,7 +1,8 @@
 // Loads the page's search (themes/default/static/search.js) into a Node VM the way a page
 // does, without a browser: search.js first, then the built site's search/index.js and every
-// search/shard-<k>.js, each of which calls `faultlineSearch.index(...)` or
-// `faultlineSearch.shard(...)` as it would in a <script> element. Queries then go through
+// search/shard-<k>.js, search/docs-<n>.js and search/ids.js, each of which calls
+// `faultlineSearch.index(...)`, `.shard(...)`, `.docs(...)` or `.ids(...)` as it would in a
+// <script> element. Queries then go through
 // `faultlineSearch.search`, the entry point of the search box.
 import fs from "node:fs";
 import path from "node:path";
@@ -21,8 +22,9 @@ export function loadEngine(outDir) {
   const dir = path.join(outDir, "search");
   const run = (file) => vm.runInContext(fs.readFileSync(path.join(dir, file), "utf8"), context, { filename: file });
   run("index.js");
-  const shards = fs.readdirSync(dir).filter((f) => /^shard-\d+\.js$/.test(f));
-  shards.forEach(run);
+  fs.readdirSync(dir)
+    .filter((f) => /^(shard|docs)-\d+\.js$/.test(f) || f === "ids.js")
+    .forEach(run);
 
   /** The page's answer to `q`: its `limit` best (all when undefined). */
   function search(q, limit) {
@@ -46,7 +48,7 @@ export function loadEngine(outDir) {
     },
     /** The ids of the `n` best hits of `q`. */
     query(q, n = 3) {
-      return search(q, n).hits.map((h) => index.docs[h[0]][0]);
+      return search(q, n).hits.map((h) => index.doc(h[0])[0]);
     },
   };
 }

@@ -14,7 +14,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import assert from "node:assert/strict";
-import { test } from "node:test";
+import { after, before, test } from "node:test";
 import { loadEngine } from "./engine.mjs";
 
 const repo = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../..");
@@ -116,8 +116,7 @@ function queries(site) {
   }
   // The index's own terms: every one with a digit (numbers, hashes and versions are where
   // the noise rules decide), and a sample of the rest, alone or pasted after a timestamp.
-  const head = fs.readFileSync(path.join(site, "search/index.js"), "utf8");
-  const terms = JSON.parse(head.slice(head.indexOf("(") + 1, head.lastIndexOf(")"))).terms;
+  const terms = loadEngine(site).index.terms;
   for (const t of terms) {
     if (/[0-9]/.test(t)) add(random() < 0.5 ? t : `${iso()} ${t}`);
     else if (int(10) === 0) add(t.slice(0, 2 + int(t.length)));
@@ -164,45 +163,81 @@ const ODD = [
   Array.from({ length: 60 }, (_, i) => `word${i}`).join(" "),
 ];
 
+// Both tests read the frozen hub, built once (offline) into a temporary folder.
+let tmp, root, site;
+before(() => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), "faultline-parity-"));
+  root = path.join(tmp, "hub");
+  fs.cpSync(path.join(repo, "tests/fixtures/hub"), root, { recursive: true });
+  fs.cpSync(path.join(repo, "themes"), path.join(root, "themes"), { recursive: true });
+  site = path.join(tmp, "site");
+  execFileSync(bin, ["--root", root, "build", "--offline", "--out", site], { stdio: ["ignore", "ignore", "pipe"] });
+});
+after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
 test("the page ranks every query as `faultline search --batch` does (frozen hub, full top ten)", () => {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "faultline-parity-"));
-  try {
-    const root = path.join(tmp, "hub");
-    fs.cpSync(path.join(repo, "tests/fixtures/hub"), root, { recursive: true });
-    fs.cpSync(path.join(repo, "themes"), path.join(root, "themes"), { recursive: true });
-    const site = path.join(tmp, "site");
-    execFileSync(bin, ["--root", root, "build", "--offline", "--out", site], { stdio: ["ignore", "ignore", "pipe"] });
+  const list = queries(site);
+  assert.ok(list.length >= 3000, `${list.length} queries`);
+  let t0 = performance.now();
+  const stdout = execFileSync(bin, ["--root", root, "search", "--batch", "--limit", String(TOP)], {
+    input: list.join("\n") + "\n",
+    maxBuffer: 1 << 28,
+    stdio: ["pipe", "pipe", "pipe"],
+  }).toString("utf8");
+  const rustMs = performance.now() - t0;
+  const lines = stdout.split("\n").filter((l) => l !== "");
+  assert.equal(lines.length, list.length, "one JSON line per query");
 
-    const list = queries(site);
-    assert.ok(list.length >= 3000, `${list.length} queries`);
-    let t0 = performance.now();
-    const stdout = execFileSync(bin, ["--root", root, "search", "--batch", "--limit", String(TOP)], {
-      input: list.join("\n") + "\n",
-      maxBuffer: 1 << 28,
-      stdio: ["pipe", "pipe", "pipe"],
-    }).toString("utf8");
-    const rustMs = performance.now() - t0;
-    const lines = stdout.split("\n").filter((l) => l !== "");
-    assert.equal(lines.length, list.length, "one JSON line per query");
+  t0 = performance.now();
+  const engine = loadEngine(site);
+  const failures = [];
+  list.forEach((q, i) => {
+    const line = JSON.parse(lines[i]);
+    assert.equal(line.query, q, `line ${i + 1} answers its own query`);
+    const want = line.results.map((r) => r.id);
+    const got = engine.query(q, TOP);
+    if (JSON.stringify(want) !== JSON.stringify(got)) {
+      failures.push(`${JSON.stringify(q)}\n  faultline: ${JSON.stringify(want)}\n  search.js: ${JSON.stringify(got)}`);
+    }
+  });
+  const jsMs = performance.now() - t0;
+  console.log(
+    `parity: ${list.length} queries, ${failures.length} differ; faultline search --batch ${Math.round(rustMs)} ms, search.js ${Math.round(jsMs)} ms`,
+  );
+  assert.equal(failures.length, 0, `${failures.length} of ${list.length} queries differ:\n${failures.slice(0, 20).join("\n")}`);
+});
 
-    t0 = performance.now();
-    const engine = loadEngine(site);
-    const failures = [];
-    list.forEach((q, i) => {
-      const line = JSON.parse(lines[i]);
-      assert.equal(line.query, q, `line ${i + 1} answers its own query`);
-      const want = line.results.map((r) => r.id);
-      const got = engine.query(q, TOP);
-      if (JSON.stringify(want) !== JSON.stringify(got)) {
-        failures.push(`${JSON.stringify(q)}\n  faultline: ${JSON.stringify(want)}\n  search.js: ${JSON.stringify(got)}`);
+// The page's typo scan (SEARCH.md §7) skips most terms before computing a distance; the
+// test that lets it skip must never drop a term within reach. Every term of the frozen hub
+// and of a few non-BMP words, with one or two random edits, against a scan of every term.
+test("the page's typo scan finds exactly the terms a full scan finds", () => {
+  const { engine, index } = loadEngine(site);
+  const letters = "abcdefghijklmnopqrstuvwxyz0123456789éß𝒢";
+  const edit = (w) => {
+    const chars = Array.from(w);
+    const at = int(chars.length + 1);
+    const c = pick(Array.from(letters));
+    const kind = int(3);
+    if (kind === 0 && at < chars.length) chars[at] = c;
+    else if (kind === 1 && at < chars.length && chars.length > 1) chars.splice(at, 1);
+    else chars.splice(at, 0, c);
+    return chars.join("");
+  };
+  // A third of the terms keeps the full scans under half a minute.
+  const words = [...index.terms.filter((_, i) => i % 3 === 0), "gateway𝒢", "𝒢ateway", "straße", "überlastung"];
+  const lengths = index.terms.map((t) => Array.from(t).length);
+  let checked = 0;
+  for (const term of words) {
+    for (const q of [edit(term), edit(edit(term))]) {
+      const length = Array.from(q).length;
+      for (const max of [1, 2]) {
+        if (length <= max) continue;
+        const scan = index.nearTerms(q, length, max).map((e) => index.terms[e[0]]);
+        const every = index.terms.filter((t, i) => Math.abs(lengths[i] - length) <= max && engine.distance(q, t, max) >= 0);
+        assert.deepEqual(scan, every, `${JSON.stringify(q)} within ${max}`);
+        checked++;
       }
-    });
-    const jsMs = performance.now() - t0;
-    console.log(
-      `parity: ${list.length} queries, ${failures.length} differ; faultline search --batch ${Math.round(rustMs)} ms, search.js ${Math.round(jsMs)} ms`,
-    );
-    assert.equal(failures.length, 0, `${failures.length} of ${list.length} queries differ:\n${failures.slice(0, 20).join("\n")}`);
-  } finally {
-    fs.rmSync(tmp, { recursive: true, force: true });
+    }
   }
+  assert.ok(checked > 5000, `${checked} words checked`);
 });

@@ -312,14 +312,63 @@ test("without JavaScript: Enter leads to the search page, which lists the hubs",
   assertNoProblems();
 });
 
+test("the search loads the index head, the shards its query needs, the blocks of the results it shows, and the ids only to propose", async () => {
+  const site = sites.served;
+  const page = await newPage();
+  const loaded = [];
+  page.on("request", (r) => {
+    const p = new URL(r.url()).pathname;
+    if (p.startsWith("/search/")) loaded.push(p.slice("/search/".length));
+  });
+  // One input event, so that no earlier keystroke's results load blocks of their own.
+  await page.goto(site.home);
+  await page.keyboard.press("/");
+  await page.fill("#site-search-q", "gateway");
+  await results(page, "gateway");
+  const shown = await options(page);
+  assert.ok(shown.length >= 2, `${shown.length} results`);
+  const head = fs.readFileSync(path.join(tmp, "served/search/index.js"), "utf8");
+  const block = JSON.parse(head.slice(head.indexOf("(") + 1, head.lastIndexOf(")"))).block;
+  const docs = fs
+    .readdirSync(path.join(tmp, "served/search"))
+    .filter((f) => /^docs-\d+\.js$/.test(f))
+    .sort((a, b) => parseInt(a.slice(5), 10) - parseInt(b.slice(5), 10))
+    .flatMap((f) => {
+      const text = fs.readFileSync(path.join(tmp, "served/search", f), "utf8");
+      return JSON.parse(text.slice(text.indexOf(",") + 1, text.lastIndexOf(")")));
+    });
+  const blocks = new Set(shown.map((o) => `docs-${Math.floor(docs.findIndex((d) => d[0] === o.id) / block)}.js`));
+  assert.equal(loaded[0], "index.js");
+  assert.ok(!loaded.includes("ids.js"), "the box proposes nothing, so it needs no id list");
+  assert.deepEqual(loaded.filter((f) => f.startsWith("docs-")).sort(), [...blocks].sort(), "the blocks of the shown results");
+  assert.ok(loaded.some((f) => f.startsWith("shard-")), loaded.join(" "));
+  // The search page loads the id list only to propose an entry nothing matches.
+  loaded.splice(0);
+  await page.goto(site.url("search/?q=bad+gateway"));
+  await results(page, "bad gateway");
+  assert.ok(!loaded.includes("ids.js"), loaded.join(" "));
+  await page.goto(site.url("search/?q=" + encodeURIComponent("fluxgate quench overrun")));
+  await results(page, "fluxgate quench overrun");
+  assert.ok(loaded.includes("ids.js"), loaded.join(" "));
+  await page.context().close();
+  assertNoProblems();
+});
+
 test("content and queries show as text, never as markup", async () => {
   const site = sites.hostile;
   const page = await newPage();
   const title = `X1 </script><img src=x onerror=alert(1)> "double" 'single' & done`;
-  // The summary as the build wrote it into the index (plain text of the Markdown).
-  const head = fs.readFileSync(path.join(tmp, "hostile-out/search/index.js"), "utf8");
-  const data = JSON.parse(head.slice(head.indexOf("(") + 1, head.lastIndexOf(")")));
-  const summary = data.docs.find((d) => d[0] === "acme/x1")[2];
+  // The summary as the build wrote it into the index (plain text of the Markdown), in the
+  // blocks of documents search/docs-<n>.js.
+  const dir = path.join(tmp, "hostile-out/search");
+  const docs = fs
+    .readdirSync(dir)
+    .filter((f) => /^docs-\d+\.js$/.test(f))
+    .flatMap((f) => {
+      const text = fs.readFileSync(path.join(dir, f), "utf8");
+      return JSON.parse(text.slice(text.indexOf(",") + 1, text.lastIndexOf(")")));
+    });
+  const summary = docs.find((d) => d[0] === "acme/x1")[2];
   // Elements a hostile string could create (the search scripts go into <head>).
   const count = () => page.evaluate(() => document.body.querySelectorAll("img, script, b, [onerror]").length);
   for (const query of ["<img src=x onerror=alert(1)>", "X1</script>", `"double" 'single'`, "x1"]) {

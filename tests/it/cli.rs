@@ -65,7 +65,7 @@ fn a_missing_content_folder_fails_with_a_clear_message() {
     assert_eq!(
         run.stderr,
         format!(
-            "error: {} has no content/ folder; run faultline in a site folder or pass --root DIR\n",
+            "error: {} has no content/ folder\n  hint: run `faultline init` to start a site there, or pass --root DIR\n",
             shown.display()
         )
     );

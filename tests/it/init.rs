@@ -45,7 +45,10 @@ fn init_writes_a_site_that_checks_and_says_what_to_run_next() {
             "site.yaml"
         ]
     );
-    assert_eq!(std::fs::read_to_string(dir.join(".gitignore")).unwrap(), "public/\n.public.faultline.lock\n");
+    assert_eq!(
+        std::fs::read_to_string(dir.join(".gitignore")).unwrap(),
+        "public/\n.public.faultline.lock\n.faultline-cache/\n"
+    );
 }
 
 #[test]

@@ -17,5 +17,6 @@ mod panics;
 mod reader;
 mod related;
 mod search;
+mod search_cache;
 mod serve;
 mod warm;

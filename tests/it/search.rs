@@ -218,27 +218,35 @@ fn script_json(path: &Path, call: &str) -> Value {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let rest = text.strip_prefix(&format!("faultlineSearch.{call}(")).unwrap_or_else(|| panic!("{text:.80}"));
     let json = rest.strip_suffix(");\n").unwrap();
-    let json = if call == "shard" { json.split_once(", ").unwrap().1 } else { json };
+    let json = if call == "shard" || call == "docs" { json.split_once(", ").unwrap().1 } else { json };
     serde_json::from_str(json).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-/// Decodes one term's postings as SEARCH.md §5 and the page's script read them, with the
-/// digit alphabets the index head gives.
-fn decode(head: &Value, postings: &str) -> Vec<(u64, u64)> {
+/// Reads one number (SEARCH.md §5) from the front of `text`, with the digit alphabets the
+/// index head gives; returns it and the rest.
+fn number<'a>(head: &Value, text: &'a str) -> (u64, &'a str) {
     let more = head["rules"]["more"].as_str().unwrap();
     let end = head["rules"]["end"].as_str().unwrap();
-    let mut numbers = Vec::new();
     let mut n = 0u64;
-    for c in postings.chars() {
+    for (i, c) in text.char_indices() {
         if let Some(d) = more.find(c) {
             n = n * 32 + d as u64;
         } else {
             n = n * 32 + end.find(c).unwrap_or_else(|| panic!("bad digit {c:?}")) as u64;
-            numbers.push(n);
-            n = 0;
+            return (n, &text[i + 1..]);
         }
     }
-    assert_eq!(n, 0, "a number without its last digit");
+    panic!("a number without its last digit: {text:.40}");
+}
+
+/// Decodes one term's postings as SEARCH.md §5 and the page's script read them.
+fn decode(head: &Value, mut postings: &str) -> Vec<(u64, u64)> {
+    let mut numbers = Vec::new();
+    while !postings.is_empty() {
+        let (n, rest) = number(head, postings);
+        numbers.push(n);
+        postings = rest;
+    }
     let mut doc = 0;
     numbers
         .chunks(2)
@@ -249,18 +257,53 @@ fn decode(head: &Value, postings: &str) -> Vec<(u64, u64)> {
         .collect()
 }
 
+/// A front-coded list (SEARCH.md §5): each item shares a number of UTF-16 units with the one
+/// before, then adds its rest up to a space.
+fn front_decode(head: &Value, mut text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    while !text.is_empty() {
+        let (shared, rest) = number(head, text);
+        let (tail, rest) = rest.split_once(' ').expect("each item ends with a space");
+        let previous: Vec<u16> = out.last().map(|p| p.encode_utf16().collect()).unwrap_or_default();
+        out.push(String::from_utf16(&previous[..shared as usize]).unwrap() + tail);
+        text = rest;
+    }
+    out
+}
+
+/// Every document of the index, from the blocks of `search/docs-<n>.js`, checking that
+/// each block holds the number of documents the head says.
+fn documents(dir: &Path, head: &Value) -> Vec<Value> {
+    let block = head["block"].as_u64().unwrap() as usize;
+    let count = head["count"].as_u64().unwrap() as usize;
+    let mut docs = Vec::new();
+    for n in 0..count.div_ceil(block) {
+        let list = script_json(&dir.join(format!("docs-{n}.js")), "docs");
+        let list = list.as_array().unwrap();
+        assert_eq!(list.len(), block.min(count - n * block), "block {n}");
+        docs.extend(list.iter().cloned());
+    }
+    assert!(!dir.join(format!("docs-{}.js", count.div_ceil(block))).exists());
+    docs
+}
+
 #[test]
 fn the_build_ships_the_index_as_scripts_that_cover_every_term() {
     let site = themed_fixture();
     site.run(&["build"]).assert_exit(0);
     let dir = site.path().join("public/search");
     let head = script_json(&dir.join("index.js"), "index");
-    let docs = head["docs"].as_array().unwrap();
+    let docs = documents(&dir, &head);
     let ids: Vec<&str> = docs.iter().map(|d| d[0].as_str().unwrap()).collect();
     // Natural id order; heroku/h12 is a draft.
     assert_eq!(ids, ["acme/e9", "acme/e10", "acme/e100", "heroku/h10", "http/404", "http/502", "http/503", "http/504"]);
     assert_eq!(docs[5][3], "502", "code key");
-    let terms: Vec<&str> = head["terms"].as_array().unwrap().iter().map(|t| t.as_str().unwrap()).collect();
+    let codes: Vec<&Value> = docs.iter().map(|d| &d[3]).collect();
+    assert_eq!(head["codes"].as_array().unwrap().iter().collect::<Vec<_>>(), codes, "the head's code keys");
+    let listed = script_json(&dir.join("ids.js"), "ids");
+    assert_eq!(front_decode(&head, listed.as_str().unwrap()), ids, "search/ids.js");
+    let terms = front_decode(&head, head["terms"].as_str().unwrap());
+    let terms: Vec<&str> = terms.iter().map(String::as_str).collect();
     assert!(terms.windows(2).all(|w| w[0] < w[1]), "terms are sorted and distinct");
     let starts: Vec<usize> = head["shards"].as_array().unwrap().iter().map(|s| s.as_u64().unwrap() as usize).collect();
     assert_eq!(starts[0], 0);
@@ -294,7 +337,7 @@ fn the_index_head_carries_the_ranking_constants_and_the_script_keeps_none() {
     let site = themed_fixture();
     site.run(&["build"]).assert_exit(0);
     let head = script_json(&site.path().join("public/search/index.js"), "index");
-    assert_eq!(head["v"], 2);
+    assert_eq!(head["v"], 3);
     let rules = head["rules"].as_object().unwrap();
     assert_eq!(rules["code_hit"], 3);
     assert_eq!(rules["code_span"], 4);
@@ -327,10 +370,17 @@ fn hostile_titles_and_messages_stay_text_in_the_index_script() {
          summary: \"`<img src=x onerror=alert(1)>` breaks nothing\"\nmessages: [\"</script><!-- \\u2028 x\"]\n---\n",
     );
     site.run(&["build"]).assert_exit(0);
-    let text = String::from_utf8(site.read("public/search/index.js")).unwrap();
-    assert!(!text.contains('<'), "no `<` reaches the script: {text:.300}");
-    let head = script_json(&site.path().join("public/search/index.js"), "index");
-    let doc = head["docs"].as_array().unwrap().iter().find(|d| d[0] == "acme/e666").unwrap().clone();
+    let dir = site.path().join("public/search");
+    for file in std::fs::read_dir(&dir).unwrap() {
+        let path = file.unwrap().path();
+        if path.extension().is_none_or(|e| e != "js") {
+            continue;
+        }
+        let text = std::fs::read_to_string(path).unwrap();
+        assert!(!text.contains('<'), "no `<` reaches the script: {text:.300}");
+    }
+    let head = script_json(&dir.join("index.js"), "index");
+    let doc = documents(&dir, &head).into_iter().find(|d| d[0] == "acme/e666").unwrap();
     assert_eq!(doc[1], "Evil </script><script>alert(1)</script> \"quoted\" 'single'");
     assert_eq!(doc[2], "<img src=x onerror=alert(1)> breaks nothing");
     let run = site.run(&["search", "--", "evil <script>alert(1) \"quoted\" 'single'"]);

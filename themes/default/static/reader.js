@@ -1,5 +1,5 @@
 /* faultline reader tools: copy buttons, the "Edit your error" form of entry pages, and the
- * proposal of an error the hub lacks (SPEC §7). Progressive: every page works without it.
+ * proposal of an error the hub lacks (SEARCH.md). Progressive: every page works without it.
  *
  * It ranks nothing itself: matches come from `faultlineSearch.search` (search.js), the
  * ranking of the search box. What it adds is judgement about a ranking (is the best match
@@ -121,7 +121,7 @@
    * weighs by its rarity, and a word the hub does not know weighs most. */
   function coverage(result, doc) {
     var index = result.index;
-    var n = index.docs.length;
+    var n = index.count;
     var total = 0;
     var got = 0;
     result.plan.scoring.forEach(function (s) {
@@ -166,10 +166,10 @@
   function rareMarks(result) {
     var index = result.index;
     var marks = index.marks(result.plan);
-    var limit = Math.max(1, Math.floor(index.docs.length * RARE_SHARE));
+    var limit = Math.max(1, Math.floor(index.count * RARE_SHARE));
     var codes = new Set(
       (result.hits || []).map(function (h) {
-        return index.docs[h[0]][3];
+        return index.codes[h[0]];
       }),
     );
     var full = new Set();
@@ -236,11 +236,12 @@
       .replace(/-+$/, "");
   }
 
-  /** The hub's sources, from the ids of its entries. */
+  /** The hub's sources, from the ids of its entries (`index.ids`, which the search loads
+   * for the pages that propose an entry). */
   function sources(index) {
     var seen = new Set();
-    index.docs.forEach(function (d) {
-      seen.add(d[0].split("/")[0]);
+    index.ids.forEach(function (id) {
+      seen.add(id.split("/")[0]);
     });
     return seen;
   }
@@ -288,11 +289,7 @@
     if (source === "http" && !(guess && guess.status)) {
       source = page && page !== "http" ? page : "other";
     }
-    var taken = new Set(
-      index.docs.map(function (d) {
-        return d[0];
-      }),
-    );
+    var taken = new Set(index.ids);
     if (source === "http" && taken.has("http/" + name)) {
       source = "other";
     }
@@ -407,10 +404,20 @@
       return;
     }
     this.out.appendChild(el("p", { class: "note" }, "Looking for matches…"));
-    this.pending = window.faultlineSearch.search(query, MATCHES, function (result) {
-      self.pending = null;
-      self.show(query, result);
-    });
+    this.pending = window.faultlineSearch.search(
+      query,
+      MATCHES,
+      function (result) {
+        self.pending = null;
+        self.show(query, result);
+      },
+      // A draft, which needs every id, only when nothing matches well.
+      {
+        ids: function (ranked) {
+          return !goodMatch(ranked);
+        },
+      },
+    );
   };
 
   EditForm.prototype.show = function (query, result) {
@@ -424,7 +431,7 @@
     var hits = result.hits;
     var good = goodMatch(result);
     var ids = hits.map(function (h) {
-      return result.index.docs[h[0]][0];
+      return result.index.doc(h[0])[0];
     });
     if (hits.length) {
       var lead = !good
@@ -435,7 +442,7 @@
       out.appendChild(el("p", { class: "edit-status" }, lead));
       var list = el("ol", { class: "edit-matches" });
       hits.forEach(function (h) {
-        var doc = result.index.docs[h[0]];
+        var doc = result.index.doc(h[0]);
         var li = el("li");
         li.appendChild(el("a", { href: window.faultlineSearch.url(doc[0]), "data-id": doc[0] }, doc[1]));
         if (doc[0] === here) {

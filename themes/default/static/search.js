@@ -8,9 +8,9 @@
  *    Weights, word lists and every ranking constant come from the index head (`rules`,
  *    SEARCH.md §6), so this file holds the algorithm only; tests/browser/parity.mjs checks
  *    that both give the same top ten on thousands of queries.
- * 2. The loader: `faultlineSearch.index(data)` and `faultlineSearch.shard(k, data)` are
- *    called by search/index.js and search/shard-<k>.js, appended as <script> elements on
- *    first use.
+ * 2. The loader: `faultlineSearch.index(data)`, `.shard(k, data)`, `.docs(n, list)` and
+ *    `.ids(text)` are called by search/index.js, search/shard-<k>.js, search/docs-<n>.js
+ *    and search/ids.js, appended as <script> elements when a query first needs them.
  * 3. The interface: the header's combobox, the search page, and the `/` shortcut. Every
  *    piece of content or query reaches the page as a DOM text node, never as HTML.
  */
@@ -504,6 +504,41 @@
     return Int32Array.from(out);
   }
 
+  /** One number of a posting string or a front-coded list, read from `s` at `at[0]`, which
+   * moves past it. Rust: render::search::push_number, backwards. */
+  function readNumber(s, at, table) {
+    var n = 0;
+    for (;;) {
+      var v = table[s.charCodeAt(at[0]++)];
+      if (!(v >= 0)) {
+        throw new Error("faultline search: bad number digit");
+      }
+      if (v < 32) {
+        n = n * 32 + v;
+      } else {
+        return n * 32 + (v - 32);
+      }
+    }
+  }
+
+  /** A front-coded list -> its items. Rust: render::search::front_code, backwards. */
+  function frontDecode(s, table) {
+    var out = [];
+    var previous = "";
+    var at = [0];
+    while (at[0] < s.length) {
+      var shared = readNumber(s, at, table);
+      var space = s.indexOf(" ", at[0]);
+      if (space < 0 || shared > previous.length) {
+        throw new Error("faultline search: bad front-coded list");
+      }
+      previous = previous.slice(0, shared) + s.slice(at[0], space);
+      out.push(previous);
+      at[0] = space + 1;
+    }
+    return out;
+  }
+
   // Code point order (Rust's byte order for str) on UTF-16 strings: only surrogates and
   // U+E000..U+FFFF compare differently, so fix the first differing unit.
   function unit(c) {
@@ -727,25 +762,33 @@
     return rules;
   }
 
-  /** The index as the page holds it: the head now, shards as queries need them. */
+  /**
+   * The index as the page holds it: the head now; shards, blocks of documents and the ids
+   * as queries need them.
+   */
   function Index(data) {
-    if (!data || data.v !== 2) {
+    if (!data || data.v !== 3) {
       throw new Error("faultline search: unknown index version");
     }
-    this.docs = data.docs;
     this.rules = prepareRules(data.rules);
     this.stop = this.rules.stop;
-    this.terms = data.terms;
+    this.count = data.count;
+    this.codes = data.codes;
+    this.block = data.block;
+    this.blocks = [];
+    this.ids = null;
+    var terms = (this.terms = frontDecode(data.terms, this.rules.digit));
+    this.byLength = lengthBuckets(this.terms, /[\uD800-\uDFFF]/.test(data.terms));
     this.starts = data.shards;
     // A site with no terms still has shard 0, which holds everything.
     this.shardFirst = data.shards.map(function (t) {
-      return t < data.terms.length ? data.terms[t] : "";
+      return t < terms.length ? terms[t] : "";
     });
     this.shards = [];
-    this.postings = new Array(data.terms.length);
+    this.postings = new Array(this.terms.length);
     this.byCode = new Map();
-    for (var i = 0; i < this.docs.length; i++) {
-      var key = this.docs[i][3];
+    for (var i = 0; i < this.codes.length; i++) {
+      var key = this.codes[i];
       if (key) {
         var list = this.byCode.get(key);
         if (list) {
@@ -755,9 +798,8 @@
         }
       }
     }
-    this.lengths = null;
     this.expansions = new Map();
-    var n = this.docs.length;
+    var n = this.count;
     this.best = new Int32Array(n);
     this.points = new Int32Array(n);
     this.exact = new Int32Array(n);
@@ -826,12 +868,117 @@
     return p;
   };
 
-  /** Every term's length in code points, for the typo scan; computed once. */
-  Index.prototype.termLengths = function () {
-    if (!this.lengths) {
-      this.lengths = Int32Array.from(this.terms, charCount);
+  /** Document `i` as [id, title, summary, code key, first fix step] (its block must be
+   * loaded). */
+  Index.prototype.doc = function (i) {
+    return this.blocks[Math.floor(i / this.block)][i % this.block];
+  };
+
+  /** The blocks that documents of `hits` ([doc, ...] each) live in and are not loaded. */
+  Index.prototype.missingBlocks = function (hits) {
+    var out = [];
+    for (var i = 0; i < hits.length; i++) {
+      var n = Math.floor(hits[i][0] / this.block);
+      if (!this.blocks[n] && out.indexOf(n) < 0) {
+        out.push(n);
+      }
     }
-    return this.lengths;
+    return out;
+  };
+
+  /**
+   * The term numbers by length in code points (the typo scan looks only at lengths within
+   * its distance), computed once as the index arrives. `surrogates`: whether any term has
+   * a character outside the BMP, whose length then needs counting.
+   */
+  function lengthBuckets(terms, surrogates) {
+    var lengths = new Int32Array(terms.length);
+    var sizes = [];
+    for (var t = 0; t < terms.length; t++) {
+      var n = surrogates ? charCount(terms[t]) : terms[t].length;
+      lengths[t] = n;
+      sizes[n] = (sizes[n] || 0) + 1;
+    }
+    var buckets = [];
+    for (var len = 0; len < sizes.length; len++) {
+      buckets[len] = new Int32Array(sizes[len] || 0);
+      sizes[len] = 0;
+    }
+    for (t = 0; t < terms.length; t++) {
+      buckets[lengths[t]][sizes[lengths[t]]++] = t;
+    }
+    return buckets;
+  }
+
+  /**
+   * Whether `other` may be within `max` (1 or 2) edits of `term`, both without surrogates,
+   * `term` longer than `max`: a cheap test that lets the typo scan skip most terms
+   * before computing a distance, and never skips one within reach.
+   *
+   * One edit leaves the first or the last character in place. Two edits, with `term` cut
+   * into a head, a middle and a tail: when neither edit touches the head, `other` starts
+   * with it; neither touches the tail, it ends with it; one edit in each, the middle is
+   * intact and starts one character before, at, or after where it started. (SEARCH.md §7.)
+   */
+  function mayBeNear(cut, other) {
+    if (cut.max === 1) {
+      return other.charCodeAt(0) === cut.first || other.charCodeAt(other.length - 1) === cut.last;
+    }
+    return (
+      other.startsWith(cut.head) ||
+      other.endsWith(cut.tail) ||
+      other.startsWith(cut.middle, cut.at - 1) ||
+      other.startsWith(cut.middle, cut.at) ||
+      other.startsWith(cut.middle, cut.at + 1)
+    );
+  }
+
+  /** The pieces `mayBeNear` compares for `term` at distance `max`. */
+  function cutOf(term, max) {
+    var third = Math.floor(term.length / 3);
+    return {
+      max: max,
+      first: term.charCodeAt(0),
+      last: term.charCodeAt(term.length - 1),
+      head: term.slice(0, third),
+      middle: term.slice(third, term.length - third),
+      tail: term.slice(term.length - third),
+      at: third,
+    };
+  }
+
+  /** The terms within `max` edits of `term` (`length` code points), in term order, each
+   * with its multiplier. Rust: the typo half of Index::expand. */
+  Index.prototype.nearTerms = function (term, length, max) {
+    var out = [];
+    var chars = Int32Array.from(Array.from(term), function (c) {
+      return c.codePointAt(0);
+    });
+    // A one-character term loses both its first and last character to one edit.
+    var cut = term.length === length && length > max ? cutOf(term, max) : null;
+    var terms = this.terms;
+    for (var len = Math.max(0, length - max); len <= length + max && len < this.byLength.length; len++) {
+      var bucket = this.byLength[len];
+      for (var b = 0; b < bucket.length; b++) {
+        var other = terms[bucket[b]];
+        var dist;
+        if (other.length === len) {
+          if (cut && !mayBeNear(cut, other)) {
+            continue;
+          }
+          dist = levenshteinText(chars, length, other, len, max);
+        } else {
+          CODES = codePoints(other, CODES);
+          dist = levenshtein(chars, length, CODES, CODES.count, max);
+        }
+        if (dist >= 0) {
+          out.push([bucket[b], this.rules.typo[dist === 1 ? 0 : 1]]);
+        }
+      }
+    }
+    return out.sort(function (x, y) {
+      return x[0] - y[0];
+    });
   };
 
   /**
@@ -865,28 +1012,7 @@
       }
     }
     if (known < 0 && length >= rules.typo_min_chars && ALPHA.test(term)) {
-      var max = length >= rules.typo_far_chars ? 2 : 1;
-      var chars = Int32Array.from(Array.from(term), function (c) {
-        return c.codePointAt(0);
-      });
-      var lengths = this.termLengths();
-      var terms = this.terms;
-      for (var t = 0; t < terms.length; t++) {
-        var diff = lengths[t] - length;
-        if (diff <= max && diff >= -max) {
-          var other = terms[t];
-          var dist;
-          if (other.length === lengths[t]) {
-            dist = levenshteinText(chars, length, other, other.length, max);
-          } else {
-            CODES = codePoints(other, CODES);
-            dist = levenshtein(chars, length, CODES, CODES.count, max);
-          }
-          if (dist >= 0) {
-            out.push([t, rules.typo[dist === 1 ? 0 : 1]]);
-          }
-        }
-      }
+      out.push.apply(out, this.nearTerms(term, length, length >= rules.typo_far_chars ? 2 : 1));
     }
     return out;
   };
@@ -1141,6 +1267,7 @@
     decode: decode,
     distance: distance,
     compare: compare,
+    frontDecode: frontDecode,
     prepareRules: prepareRules,
     Index: Index,
   };
@@ -1158,6 +1285,8 @@
     index: null,
     indexState: "idle", // idle, loading, ready, failed
     shardState: [], // undefined, "loading", "ready", "failed"
+    blockState: [], // the same, for search/docs-<n>.js
+    idsState: undefined, // the same, for search/ids.js
     root: "",
     style: "folder",
     listeners: [],
@@ -1188,16 +1317,28 @@
     });
   }
 
-  function loadShards(list) {
+  /** Loads search/<name>-<k>.js for each k of `list` not asked for yet, recording its state
+   * in `states`. */
+  function loadParts(name, states, list) {
     list.forEach(function (k) {
-      if (!state.shardState[k]) {
-        state.shardState[k] = "loading";
-        appendScript(state.root + "search/shard-" + k + ".js", function () {
-          state.shardState[k] = "failed";
+      if (!states[k]) {
+        states[k] = "loading";
+        appendScript(state.root + "search/" + name + "-" + k + ".js", function () {
+          states[k] = "failed";
           notify();
         });
       }
     });
+  }
+
+  function loadIds() {
+    if (!state.idsState) {
+      state.idsState = "loading";
+      appendScript(state.root + "search/ids.js", function () {
+        state.idsState = "failed";
+        notify();
+      });
+    }
   }
 
   var api = {
@@ -1210,7 +1351,7 @@
         state.indexState = "ready";
         if (typeof document !== "undefined" && typeof CustomEvent === "function") {
           document.dispatchEvent(
-            new CustomEvent("faultline:index", { detail: { ms: now() - t0, docs: data.docs.length, terms: data.terms.length } }),
+            new CustomEvent("faultline:index", { detail: { ms: now() - t0, docs: data.count, terms: state.index.terms.length } }),
           );
         }
       } catch (e) {
@@ -1229,13 +1370,37 @@
       state.shardState[k] = "ready";
       notify();
     },
+    /** Called by search/docs-<n>.js. */
+    docs: function (n, list) {
+      if (state.index) {
+        state.index.blocks[n] = list;
+      }
+      state.blockState[n] = "ready";
+      notify();
+    },
+    /** Called by search/ids.js. */
+    ids: function (text) {
+      try {
+        if (state.index) {
+          state.index.ids = frontDecode(text, state.index.rules.digit);
+        }
+        state.idsState = "ready";
+      } catch (e) {
+        state.idsState = "failed";
+      }
+      notify();
+    },
     /**
-     * Runs `query` once the index and its shards are loaded, calling `done(result)` with
-     * { query, hits: the `limit` best as [doc, exact, points], total, plan, index, work }
-     * or { query, error }.
+     * Runs `query` once the index, its shards and the blocks of its `limit` best documents
+     * are loaded, calling `done(result)` with { query, hits: the `limit` best as [doc,
+     * exact, points], total, plan, index, work } or { query, error }. `options.ids(result)`,
+     * asked once the query is ranked, says whether to load every id first (for the
+     * proposal of a new entry).
      */
-    search: function (query, limit, done) {
+    search: function (query, limit, done, options) {
+      var wantIds = false;
       var planned = null;
+      var ranked = null;
       var work = 0;
       var waited = false;
       function attempt() {
@@ -1263,21 +1428,37 @@
             }
           }
           waited = true;
-          loadShards(missing);
+          loadParts("shard", state.shardState, missing);
           return;
         }
-        var t1 = now();
-        var ranked = index.rank(planned, limit);
-        work += now() - t1;
-        finish({
-          query: query,
-          plan: planned,
-          hits: ranked.hits,
-          total: ranked.total,
-          index: index,
-          work: work,
-          waited: waited,
-        });
+        if (!ranked) {
+          var t1 = now();
+          ranked = index.rank(planned, limit);
+          ranked.query = query;
+          ranked.plan = planned;
+          ranked.index = index;
+          wantIds = Boolean(options && options.ids && options.ids(ranked));
+          work += now() - t1;
+        }
+        var blocks = index.missingBlocks(ranked.hits);
+        if (blocks.length || (wantIds && !index.ids)) {
+          var failed = blocks.some(function (n) {
+            return state.blockState[n] === "failed";
+          });
+          if (failed || (wantIds && state.idsState === "failed")) {
+            finish({ query: query, error: "docs" });
+            return;
+          }
+          waited = true;
+          loadParts("docs", state.blockState, blocks);
+          if (wantIds) {
+            loadIds();
+          }
+          return;
+        }
+        ranked.work = work;
+        ranked.waited = waited;
+        finish(ranked);
       }
       var finished = false;
       function finish(result) {
@@ -1431,12 +1612,14 @@
 
   /**
    * Runs queries for one input: the latest query wins; results arrive through `show`.
-   * `show(result, query)` gets null while the index is loading.
+   * `show(result, query)` gets null while the index is loading. `options` go to
+   * `faultlineSearch.search`.
    */
-  function Runner(input, limit, show) {
+  function Runner(input, limit, show, options) {
     this.input = input;
     this.limit = limit;
     this.show = show;
+    this.options = options;
     this.pending = null;
     this.query = null;
   }
@@ -1468,7 +1651,7 @@
         count: result.hits ? result.total : 0,
         ids: result.hits
           ? result.hits.slice(0, self.limit).map(function (h) {
-              return result.index.docs[h[0]][0];
+              return result.index.doc(h[0])[0];
             })
           : [],
         error: result.error || null,
@@ -1478,7 +1661,7 @@
         total: now() - started,
         waited: result.waited || false,
       });
-    });
+    }, this.options);
     if (!delivered) {
       this.pending = handle;
       // Before the index arrives there is nothing to show; while a shard loads, the
@@ -1648,7 +1831,7 @@
     var marks = result.index.marks(result.plan);
     var prefix = this.listbox.id + "-";
     hits.slice(0, 8).forEach(function (h, i) {
-      var doc = result.index.docs[h[0]];
+      var doc = result.index.doc(h[0]);
       var option = el("a", {
         id: prefix + i,
         role: "option",
@@ -1758,9 +1941,20 @@
     this.results = results;
     this.status = status;
     this.propose = document.getElementById("search-page-propose");
-    this.runner = new Runner(input, PAGE_LIMIT, function (result, query, how) {
-      self.render(result, query, how);
-    });
+    // With reader.js, the page proposes a new entry when nothing matches well, which needs
+    // every id.
+    this.runner = new Runner(
+      input,
+      PAGE_LIMIT,
+      function (result, query, how) {
+        self.render(result, query, how);
+      },
+      {
+        ids: function (result) {
+          return Boolean(window.faultlineReader) && !window.faultlineReader.goodMatch(result);
+        },
+      },
+    );
     input.addEventListener("input", function () {
       self.update(input.value);
     });
@@ -1863,7 +2057,7 @@
     var good = reader ? reader.goodMatch(result) : true;
     var strong = reader ? reader.strongCount(result) : hits.length;
     hits.slice(0, PAGE_LIMIT).forEach(function (h, i) {
-      self.results.appendChild(resultItem(index.docs[h[0]], marks, i === 0 && good, i >= strong));
+      self.results.appendChild(resultItem(index.doc(h[0]), marks, i === 0 && good, i >= strong));
     });
     this.status.textContent = statusLine(result, query, good, strong, Math.min(hits.length, PAGE_LIMIT));
     if (!good && reader) {
