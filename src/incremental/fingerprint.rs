@@ -10,19 +10,23 @@
 //! new field of a view, and so part of the fingerprint without anything to keep in step.
 
 use super::theme_state::TemplateInputs;
+use crate::render::reads::{self, Reads};
 use crate::render::view::Link;
 use crate::render::{Job, OutFile, Renderer};
 use anyhow::Result;
 use rayon::prelude::*;
 use std::collections::HashMap;
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{Hash, Hasher};
 use std::sync::Mutex;
+use xxhash_rust::xxh3::Xxh3Default;
 
-/// A job with the output paths it writes (the first is its key) and its fingerprint.
+/// A job with the output paths it writes (the first is its key), its fingerprint and what
+/// its view read.
 pub(super) struct Planned {
     pub job: Job,
     pub paths: Vec<String>,
     pub fingerprint: u64,
+    pub reads: Reads,
 }
 
 /// The given jobs of `renderer`, each with its fingerprint; `templates` gives what each
@@ -39,21 +43,24 @@ pub(super) fn plan(
     let sketcher = renderer.sketcher();
     jobs.into_par_iter()
         .map(|job| {
-            let mut view = sketcher.view(&job)?;
+            let (view, mut reads) = reads::noting(|| sketcher.view(&job));
+            let mut view = view?;
             let template = view.template().map(|name| (name, templates.get(name)));
             if let (Some((_, Some(inputs))), Some(page)) = (template, view.page_mut()) {
-                if !inputs.reads_counts {
+                if inputs.reads_counts {
+                    reads.add_nav_counts();
+                } else {
                     page.meta_mut().nav = &uncounted;
                 }
             }
-            let mut h = DefaultHasher::new();
+            let mut h = Xxh3Default::new();
             // The job's kind, not its numbers: an entry's index moves when another one comes
             // or goes, and the view holds everything the job renders.
             std::mem::discriminant(&job).hash(&mut h);
             (template.map(|(name, inputs)| (name, inputs.map(|t| t.hash))), &view).hash(&mut h);
             let fingerprint = h.finish();
             drop(view);
-            Ok(Planned { paths: renderer.paths_of(&job), job, fingerprint })
+            Ok(Planned { paths: renderer.paths_of(&job), job, fingerprint, reads })
         })
         .collect()
 }

@@ -25,6 +25,7 @@
 
 mod fingerprint;
 pub mod related;
+mod scope;
 mod signature;
 mod sources;
 pub(crate) mod theme_state;
@@ -39,6 +40,7 @@ use crate::model::id::natural_cmp;
 use crate::model::{self, Site};
 use crate::output::{MARKER, RECORD};
 use crate::render::assets::static_collisions;
+use crate::render::reads::Reads;
 use crate::render::urls::LinkStyle;
 use crate::render::view::{Card, Row};
 use crate::render::{self, Job, Options, PAGE_SIZE, Renderer};
@@ -108,10 +110,20 @@ pub enum Outcome {
 
 /// A job of the last good site: what it was rendered from, and the files it wrote.
 struct PlannedJob {
+    job: Job,
     fingerprint: u64,
     paths: Vec<String>,
+    /// What its view read, to tell whether an edit reaches it ([`scope`]).
+    reads: Reads,
     /// The rebuild that last planned it.
     generation: u64,
+}
+
+impl PlannedJob {
+    fn new(planned: Planned, generation: u64) -> PlannedJob {
+        let Planned { job, paths, fingerprint, reads } = planned;
+        PlannedJob { job, fingerprint, paths, reads, generation }
+    }
 }
 
 /// A copy of the site for the search index, to build it on another thread.
@@ -167,6 +179,8 @@ pub struct Engine {
     files: BTreeMap<String, Bytes>,
     /// The jobs of the last good site, by first path.
     jobs: HashMap<String, PlannedJob>,
+    /// What the last plan saw beside the jobs' notes.
+    seen: scope::Seen,
     /// Counts the rebuilds that rendered, to tell the jobs of the last one from older ones.
     generation: u64,
     /// The output paths of the theme's assets, `static/` and the search index.
@@ -195,6 +209,7 @@ impl Engine {
             derived: Derived::default(),
             files: BTreeMap::new(),
             jobs: HashMap::new(),
+            seen: scope::Seen::default(),
             generation: 0,
             assets: BTreeSet::new(),
             statics_paths: BTreeSet::new(),
@@ -348,12 +363,26 @@ impl Engine {
             changed,
         };
         // References, anchors and drafts as they were: the graph stays, but for the
-        // related lists when tags, source or class changed.
+        // related lists when tags, source or class changed, and only the jobs that read
+        // the edited entries or the changed lists are planned again.
+        let mut reach: Option<Vec<bool>> = same_links.then(|| vec![false; site.entries.len()]);
+        if let Some(reach) = &mut reach {
+            places.iter().for_each(|(i, _)| reach[*i] = true);
+        }
         let (graph, diagnostics) = match (same_links, same_profiles) {
             (true, true) => (graph, Vec::new()),
             (true, false) => {
                 let related = std::mem::take(&mut graph.related);
-                (related::relink_related(&site, graph, before_with(related)), Vec::new())
+                let old = related.clone();
+                let graph = related::relink_related(&site, graph, before_with(related));
+                if let Some(reach) = &mut reach {
+                    old.iter()
+                        .zip(&graph.related)
+                        .enumerate()
+                        .filter(|(_, (a, b))| a != b)
+                        .for_each(|(i, _)| reach[i] = true);
+                }
+                (graph, Vec::new())
             }
             (false, _) => related::relink(&site, self.drafts, before_with(graph.related)),
         };
@@ -365,7 +394,7 @@ impl Engine {
             return Ok(Outcome::Errors(diagnostics));
         }
         let derived = std::mem::take(&mut self.derived);
-        let outcome = self.render(&site, &graph, changes, diagnostics, derived);
+        let outcome = self.render(&site, &graph, changes, (diagnostics, reach), derived);
         self.model = Some((site, graph));
         outcome
     }
@@ -403,13 +432,7 @@ impl Engine {
                 self.files.insert(file.path, bytes);
             }
         }
-        for planned in plan {
-            let generation = self.generation;
-            self.jobs.insert(
-                planned.paths[0].clone(),
-                PlannedJob { fingerprint: planned.fingerprint, paths: planned.paths, generation },
-            );
-        }
+        self.keep_planned(plan);
         self.model_is_good = true;
         Ok(Outcome::Built { changed: changed_files, removed: Vec::new(), rendered: count, warnings: Vec::new() })
     }
@@ -506,18 +529,20 @@ impl Engine {
             return Ok(Outcome::Errors(diagnostics));
         }
         let derived = self.derive(&site);
-        let outcome = self.render(&site, &graph, changes, diagnostics, derived);
+        let outcome = self.render(&site, &graph, changes, (diagnostics, None), derived);
         self.model = Some((site, graph));
         outcome
     }
 
-    /// Renders what changed of a site without errors, with its entries' cards and rows.
+    /// Renders what changed of a site without errors, with its entries' cards and rows;
+    /// `reach` flags the entries an edit that kept every link changed, or is `None` when
+    /// every job must be planned.
     fn render(
         &mut self,
         site: &Site,
         graph: &LinkGraph,
         changes: &Changes,
-        warnings: Vec<Diagnostic>,
+        (warnings, reach): (Vec<Diagnostic>, Option<Vec<bool>>),
         derived: Derived,
     ) -> Result<Outcome> {
         let theme_name = &site.config.theme;
@@ -532,40 +557,36 @@ impl Engine {
             Some(statics) if !changes.touch("static") => statics,
             _ => theme::files(&self.root.join("static")).inspect_err(|_| self.theme = None)?,
         };
-        let outcome = self.render_files(site, graph, &theme, &statics, &derived, warnings);
+        let outcome = self.render_files(site, graph, (&theme, &statics), &derived, (warnings, reach));
         self.derived = derived;
         self.theme = Some(theme);
         self.statics = Some(statics);
         outcome
     }
 
-    /// Plans every job, renders those whose fingerprint changed, and puts the files that
-    /// changed in place.
+    /// Plans the jobs `reach` can reach (every job when it is `None` or reaches what views
+    /// read without a note), renders those whose fingerprint changed, and puts the files
+    /// that changed in place.
     fn render_files(
         &mut self,
         site: &Site,
         graph: &LinkGraph,
-        theme: &ThemeState,
-        statics: &BTreeMap<String, Vec<u8>>,
+        (theme, statics): (&ThemeState, &BTreeMap<String, Vec<u8>>),
         derived: &Derived,
-        warnings: Vec<Diagnostic>,
+        (warnings, reach): (Vec<Diagnostic>, Option<Vec<bool>>),
     ) -> Result<Outcome> {
         let options = self.options(theme);
         let renderer = Self::renderer(site, graph, theme, derived, &options);
-        let plan = fingerprint::plan(&renderer, &theme.template_inputs, renderer.jobs())?;
-
-        if !statics.is_empty() {
-            let planned: HashSet<&str> = plan.iter().flat_map(|p| &p.paths).map(String::as_str).collect();
-            // A static file may replace a theme asset (a site's own favicon.svg), as in `build`.
-            let generated =
-                |p: &str| planned.contains(p) || self.search_paths.contains(p) || p == MARKER || p == RECORD;
-            let collisions = static_collisions(statics, generated);
-            if !collisions.is_empty() {
-                let mut diagnostics = warnings;
-                diagnostics.extend(collisions);
-                diag::sort(&mut diagnostics);
-                return Ok(Outcome::Errors(diagnostics));
-            }
+        let reached = reach.and_then(|reach| {
+            let planned = self.jobs.values().map(|job| (&job.job, &job.reads));
+            self.seen.reached(&renderer, &reach, planned)
+        });
+        let whole = reached.is_none();
+        let jobs = reached.unwrap_or_else(|| renderer.jobs());
+        let plan = fingerprint::plan(&renderer, &theme.template_inputs, jobs)?;
+        // The jobs left out of a narrowed plan were checked when they were planned.
+        if let Some(collisions) = self.collisions(&plan, statics, &warnings) {
+            return Ok(Outcome::Errors(collisions));
         }
 
         let dirty: Vec<&Planned> = plan
@@ -591,10 +612,47 @@ impl Engine {
             put(path.clone(), Bytes::copy_from_slice(bytes));
         }
 
-        let removed = self.replace_jobs(plan, theme, statics);
+        let removed = if whole {
+            self.seen = scope::Seen::of(&renderer, renderer.jobs());
+            self.replace_jobs(plan, theme, statics)
+        } else {
+            self.keep_planned(plan);
+            Vec::new()
+        };
         self.model_is_good = true;
         let warnings = warnings.into_iter().filter(|d| d.severity == Severity::Warning).collect();
         Ok(Outcome::Built { changed, removed, rendered: count, warnings })
+    }
+
+    /// The errors for static files that would replace files of the plan, if any, after
+    /// `warnings`.
+    fn collisions(
+        &self,
+        plan: &[Planned],
+        statics: &BTreeMap<String, Vec<u8>>,
+        warnings: &[Diagnostic],
+    ) -> Option<Vec<Diagnostic>> {
+        if statics.is_empty() {
+            return None;
+        }
+        let planned: HashSet<&str> = plan.iter().flat_map(|p| &p.paths).map(String::as_str).collect();
+        // A static file may replace a theme asset (a site's own favicon.svg), as in `build`.
+        let generated = |p: &str| planned.contains(p) || self.search_paths.contains(p) || p == MARKER || p == RECORD;
+        let collisions = static_collisions(statics, generated);
+        if collisions.is_empty() {
+            return None;
+        }
+        let mut diagnostics = warnings.to_vec();
+        diagnostics.extend(collisions);
+        diag::sort(&mut diagnostics);
+        Some(diagnostics)
+    }
+
+    /// Puts planned jobs in the job table, in place of their earlier versions.
+    fn keep_planned(&mut self, plan: Vec<Planned>) {
+        for planned in plan {
+            self.jobs.insert(planned.paths[0].clone(), PlannedJob::new(planned, self.generation));
+        }
     }
 
     /// Puts the jobs of the site just rendered in the job table, and removes the files of
@@ -613,12 +671,11 @@ impl Engine {
             match self.jobs.get_mut(&planned.paths[0]) {
                 Some(job) => {
                     maybe_gone.extend(job.paths.iter().filter(|p| !planned.paths.contains(p)).cloned());
-                    *job = PlannedJob { fingerprint: planned.fingerprint, paths: planned.paths, generation };
+                    *job = PlannedJob::new(planned, generation);
                 }
                 None => {
                     let key = planned.paths[0].clone();
-                    self.jobs
-                        .insert(key, PlannedJob { fingerprint: planned.fingerprint, paths: planned.paths, generation });
+                    self.jobs.insert(key, PlannedJob::new(planned, generation));
                 }
             }
         }

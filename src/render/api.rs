@@ -53,9 +53,9 @@ pub(crate) struct ApiIndex<'a> {
 impl Renderer<'_> {
     /// The item of entry `i`; its summary and class are its card's.
     fn api_item(&self, i: usize) -> ApiItem<'_> {
-        let e = &self.site.entries[i];
-        let ids = |list: &[usize]| list.iter().map(|&j| self.site.entries[j].id.as_str()).collect();
-        let card = &self.cards[i];
+        let e = self.model.entry(i);
+        let ids = |list: &[usize]| list.iter().map(|&j| self.model.id(j)).collect();
+        let card = self.model.card(i);
         ApiItem {
             id: &e.id,
             code: &e.fm.code,
@@ -65,20 +65,20 @@ impl Renderer<'_> {
             summary: &card.summary,
             url: format!("{}/", e.id),
             tags: &e.fm.tags,
-            related: ids(&self.graph.related[i]),
-            compare: ids(&self.graph.partners[i]),
+            related: ids(self.model.related(i)),
+            compare: ids(self.model.partners(i)),
             updated: e.fm.updated.as_deref(),
         }
     }
 
     pub(super) fn api_index(&self) -> ApiIndex<'_> {
-        let id = |i: usize| self.site.entries[i].id.as_str();
-        let included: Vec<usize> = (0..self.site.entries.len()).filter(|&i| self.graph.included[i]).collect();
+        let id = |i: usize| self.model.id(i);
+        let included: Vec<usize> = (0..self.model.entry_count()).filter(|&i| self.model.included(i)).collect();
         ApiIndex {
             entries: included.par_iter().map(|&i| self.api_item(i)).collect(),
             comparisons: self
-                .graph
-                .pairs
+                .model
+                .pairs()
                 .iter()
                 .map(|p| ApiPair { ids: [id(p.a), id(p.b)], url: format!("compare/{}/", p.name) })
                 .collect(),
@@ -87,7 +87,7 @@ impl Renderer<'_> {
 
     /// The API file of entry `i`, with `body` as [`Self::body_html`] gives it.
     pub(super) fn api_entry(&self, i: usize, body: &str) -> ApiEntry<'_> {
-        ApiEntry { item: self.api_item(i), fm: &self.site.entries[i].fm, body_html: self.fill_links(body, "", true) }
+        ApiEntry { item: self.api_item(i), fm: &self.model.entry(i).fm, body_html: self.fill_links(body, "", true) }
     }
 }
 

@@ -15,11 +15,11 @@ impl Renderer<'_> {
     /// date have no time to be listed by, so they are left out.
     pub(super) fn feed(&self) -> String {
         let base = self.options.base_url.as_deref().unwrap_or_default();
-        let config = &self.site.config;
+        let config = &self.model.config();
         let entries: Vec<usize> =
-            self.recent(FEED_ENTRIES).into_iter().filter(|&i| self.site.entries[i].fm.updated.is_some()).collect();
+            self.recent(FEED_ENTRIES).into_iter().filter(|&i| self.model.entry(i).fm.updated.is_some()).collect();
         let stamp = |date: &str| format!("{date}T00:00:00Z");
-        let newest = entries.first().and_then(|&i| self.site.entries[i].fm.updated.as_deref()).unwrap_or("1970-01-01");
+        let newest = entries.first().and_then(|&i| self.model.entry(i).fm.updated.as_deref()).unwrap_or("1970-01-01");
         let mut out = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
         out.push_str("<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
         out.push_str(&format!("  <title>{}</title>\n", escape(&config.title)));
@@ -34,7 +34,7 @@ impl Renderer<'_> {
         out.push_str(&format!("  <author><name>{}</name></author>\n", escape(&config.title)));
         out.push_str("  <generator>faultline</generator>\n");
         for i in entries {
-            let e = &self.site.entries[i];
+            let e = self.model.entry(i);
             let url = escape(&format!("{base}{}/", e.id));
             out.push_str("  <entry>\n");
             out.push_str(&format!("    <title>{}</title>\n", escape(&e.fm.title)));
@@ -52,7 +52,7 @@ impl Renderer<'_> {
     /// through the search page.
     pub(super) fn opensearch(&self) -> String {
         let base = self.options.base_url.as_deref().unwrap_or_default();
-        let title = &self.site.config.title;
+        let title = &self.model.config().title;
         let short: String = title.chars().take(SHORT_NAME).collect();
         let icon = self.options.assets.get("favicon.svg").map(|path| {
             format!(

@@ -21,15 +21,15 @@ impl Renderer<'_> {
     /// `compare` or an `@/` link; each linking entry counts once), most first, ties in
     /// natural order; only entries something links to.
     pub(super) fn most_linked(&self) -> Vec<usize> {
-        let mut counts = vec![0usize; self.site.entries.len()];
-        for (i, e) in self.site.entries.iter().enumerate().filter(|(i, _)| self.graph.included[*i]) {
+        let mut counts = vec![0usize; self.model.entry_count()];
+        for (i, e) in self.model.entries().iter().enumerate().filter(|(i, _)| self.model.included(*i)) {
             let targets: HashSet<usize> = e
                 .related
                 .iter()
                 .chain(&e.compare)
                 .chain(&e.links)
                 .filter_map(|r| self.index.get(r.id.as_str()).copied())
-                .filter(|&t| t != i && self.graph.included[t])
+                .filter(|&t| t != i && self.model.included(t))
                 .collect();
             targets.into_iter().for_each(|t| counts[t] += 1);
         }

@@ -44,7 +44,7 @@ pub fn block(text: &str, ctx: &Ctx<'_>, anchors: Option<&mut AnchorSet>) -> Stri
 
 /// What a sketch writes for HTML made from `inputs` (see [`Ctx::sketch`]).
 pub(crate) fn token(inputs: impl std::hash::Hash) -> String {
-    let mut h = std::hash::DefaultHasher::new();
+    let mut h = xxhash_rust::xxh3::Xxh3Default::new();
     inputs.hash(&mut h);
     format!("markdown {:016x}", std::hash::Hasher::finish(&h))
 }

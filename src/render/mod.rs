@@ -14,6 +14,7 @@ mod hubs;
 pub mod markdown;
 mod pages;
 mod reader;
+pub(crate) mod reads;
 mod search;
 mod table;
 pub(crate) mod templates;
@@ -24,7 +25,6 @@ use crate::link::LinkGraph;
 use crate::model::Site;
 use crate::model::entry::{Class, Entry};
 use anyhow::{Result, anyhow};
-use rustc_hash::FxHashMap;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use templates::Templates;
@@ -90,21 +90,13 @@ pub(crate) enum Job {
 
 /// Everything computed once and shared by all jobs.
 pub(crate) struct Renderer<'a> {
-    site: &'a Site,
-    graph: &'a LinkGraph,
+    /// Every read of entries and lists goes through it (see [`reads`]).
+    model: reads::Model<'a>,
     templates: &'a Templates,
     options: &'a Options,
     index: HashMap<&'a str, usize>,
     /// Root-relative URL of each entry page, in this build's link style.
     urls: Vec<String>,
-    cards: Cow<'a, [Card]>,
-    rows: Cow<'a, [Row]>,
-    /// Included entries by source, class and tag, in natural order.
-    by_source: BTreeMap<&'a str, Vec<usize>>,
-    by_class: BTreeMap<Class, Vec<usize>>,
-    by_tag: BTreeMap<&'a str, Vec<usize>>,
-    /// Included non-http entries by their `status`, in natural order.
-    by_status: BTreeMap<i64, Vec<usize>>,
     /// The navigation every page shows, computed once.
     nav: Vec<view::Link>,
     /// The search index and its shards; `None` when its files are left to [`search_files`].
@@ -196,18 +188,11 @@ impl<'a> Renderer<'a> {
     /// view of every job can be compared with an earlier build's cheaply.
     pub(crate) fn sketcher(&self) -> Renderer<'_> {
         Renderer {
-            site: self.site,
-            graph: self.graph,
+            model: self.model.borrowed(),
             templates: self.templates,
             options: self.options,
             index: self.index.clone(),
             urls: self.urls.clone(),
-            cards: Cow::Borrowed(&self.cards),
-            rows: Cow::Borrowed(&self.rows),
-            by_source: self.by_source.clone(),
-            by_class: self.by_class.clone(),
-            by_tag: self.by_tag.clone(),
-            by_status: self.by_status.clone(),
             nav: self.nav.clone(),
             search: self.search.clone(),
             sketch: true,
@@ -224,52 +209,23 @@ impl<'a> Renderer<'a> {
     ) -> Self {
         let index = site.index_by_id();
         let urls: Vec<String> = site.entries.iter().map(|e| options.style.page(&e.id)).collect();
-        // Gathered in hash maps, then sorted once: a tree lookup per tag of every entry costs
-        // more than the rest of this function.
-        let mut by_source: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
-        let mut by_class: BTreeMap<Class, Vec<usize>> = BTreeMap::new();
-        let mut by_tag: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
-        let mut by_status: BTreeMap<i64, Vec<usize>> = BTreeMap::new();
-        for (i, e) in site.entries.iter().enumerate().filter(|(i, _)| graph.included[*i]) {
-            by_source.entry(&e.source).or_default().push(i);
-            if let (false, Some(status)) = (e.source == "http", e.fm.status) {
-                by_status.entry(status).or_default().push(i);
-            }
-            if let Some(class) = e.class {
-                by_class.entry(class).or_default().push(i);
-            }
-            for tag in &e.fm.tags {
-                let list = by_tag.entry(tag).or_default();
-                if list.last() != Some(&i) {
-                    list.push(i);
-                }
-            }
-        }
-        // A class page lists http entries first, then the others whose status is in it.
-        for list in by_class.values_mut() {
-            list.sort_by_key(|&i| (site.entries[i].source != "http", i));
-        }
-        let by_source: BTreeMap<&str, Vec<usize>> = by_source.into_iter().collect();
-        let by_tag: BTreeMap<&str, Vec<usize>> = by_tag.into_iter().collect();
         let mut renderer = Renderer {
-            site,
-            graph,
+            model: reads::Model::new(site, graph, cards, rows),
             templates,
             options,
             index,
             urls,
-            cards,
-            rows,
-            by_source,
-            by_class,
-            by_tag,
-            by_status,
             nav: Vec::new(),
             search: None,
             sketch: false,
         };
         renderer.nav = renderer.navigation();
         renderer
+    }
+
+    /// A hash of each list of entries by its key (see [`reads::Model::list_hashes`]).
+    pub(crate) fn list_hashes(&self) -> HashMap<u64, u64> {
+        self.model.list_hashes()
     }
 
     /// The navigation every page shows.
@@ -279,18 +235,18 @@ impl<'a> Renderer<'a> {
 
     /// Every job of this build, in a fixed order.
     pub(crate) fn jobs(&self) -> Vec<Job> {
-        let included = |i: &usize| self.graph.included[*i];
+        let included = |i: &usize| self.model.included(*i);
         let pages_of = |n: usize| n.div_ceil(self.options.page_size).max(1);
-        let mut jobs: Vec<Job> = (0..self.site.entries.len()).filter(included).map(Job::Entry).collect();
-        jobs.extend((0..self.graph.pairs.len()).map(Job::Pair));
+        let mut jobs: Vec<Job> = (0..self.model.entry_count()).filter(included).map(Job::Entry).collect();
+        jobs.extend((0..self.model.pairs().len()).map(Job::Pair));
         jobs.push(Job::Home);
-        for (source, list) in &self.by_source {
+        for (source, list) in self.model.by_source() {
             jobs.extend((1..=pages_of(list.len())).map(|p| Job::Source(source.to_string(), p)));
         }
-        for (class, list) in &self.by_class {
+        for (class, list) in self.model.by_class() {
             jobs.extend((1..=pages_of(list.len())).map(|p| Job::Class(*class, p)));
         }
-        for (tag, list) in &self.by_tag {
+        for (tag, list) in self.model.by_tag() {
             jobs.extend((1..=pages_of(list.len())).map(|p| Job::Tag(tag.to_string(), p)));
         }
         jobs.extend([Job::TagIndex, Job::CompareIndex, Job::NotFound, Job::ApiIndex, Job::Robots]);
@@ -300,7 +256,7 @@ impl<'a> Renderer<'a> {
             jobs.push(Job::SearchIndex);
             jobs.extend((0..shards.count()).map(Job::SearchShard));
         }
-        jobs.extend((0..self.graph.redirects.len()).map(Job::Redirect));
+        jobs.extend((0..self.model.redirects().len()).map(Job::Redirect));
         if self.options.base_url.is_some() {
             jobs.extend([Job::Sitemap, Job::Feed, Job::OpenSearch]);
         }
@@ -319,7 +275,7 @@ impl<'a> Renderer<'a> {
     pub(crate) fn paths_of(&self, job: &Job) -> Vec<String> {
         let one = match job {
             Job::Entry(i) => {
-                let id = &self.site.entries[*i].id;
+                let id = self.model.id(*i);
                 return vec![urls::file_of(id), format!("api/{id}.json")];
             }
             Job::SearchIndex => {
@@ -328,14 +284,14 @@ impl<'a> Renderer<'a> {
                     None => vec!["search/index.js".into()],
                 };
             }
-            Job::Pair(p) => urls::file_of(&format!("compare/{}", self.graph.pairs[*p].name)),
+            Job::Pair(p) => urls::file_of(&format!("compare/{}", self.model.pairs()[*p].name)),
             Job::Home => urls::file_of(""),
             Job::Source(s, page) => urls::file_of(&paged(s, *page)),
             Job::Class(c, page) => urls::file_of(&paged(&class_dir(*c), *page)),
             Job::Tag(t, page) => urls::file_of(&paged(&format!("tags/{t}"), *page)),
             Job::TagIndex => urls::file_of("tags"),
             Job::CompareIndex => urls::file_of("compare"),
-            Job::Redirect(r) => urls::file_of(&self.graph.redirects[*r].0),
+            Job::Redirect(r) => urls::file_of(&self.model.redirects()[*r].0),
             Job::NotFound => "404.html".into(),
             Job::SearchPage => urls::file_of("search"),
             Job::SearchShard(k) => search::Shards::path(*k),

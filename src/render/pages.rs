@@ -226,7 +226,7 @@ impl Renderer<'_> {
         description: String,
         og_type: &'static str,
     ) -> Meta<'_> {
-        let config = &self.site.config;
+        let config = &self.model.config();
         let canonical = match (&self.options.base_url, dir) {
             (Some(base), Some(dir)) => {
                 Some(format!("{base}{}", if dir.is_empty() { String::new() } else { format!("{dir}/") }))
@@ -272,7 +272,8 @@ impl Renderer<'_> {
             detail: String::new(),
         };
         let mut nav: Vec<Link> = self
-            .by_source
+            .model
+            .by_source()
             .iter()
             .map(|(source, list)| {
                 let title = self.source_title(source);
@@ -280,17 +281,17 @@ impl Renderer<'_> {
                 Link { detail: title, ..link(short, source, list.len()) }
             })
             .collect();
-        nav.push(link("Comparisons".into(), "compare", self.graph.pairs.len()));
-        nav.push(link("Tags".into(), "tags", self.by_tag.len()));
+        nav.push(link("Comparisons".into(), "compare", self.model.pairs().len()));
+        nav.push(link("Tags".into(), "tags", self.model.by_tag().len()));
         nav
     }
 
     pub(super) fn source_title(&self, source: &str) -> String {
-        self.site.source_pages.get(source).and_then(|p| p.title.clone()).unwrap_or_else(|| source.to_string())
+        self.model.source_pages().get(source).and_then(|p| p.title.clone()).unwrap_or_else(|| source.to_string())
     }
 
     fn ctx<'c>(&'c self, root: &'c str, url_of: &'c (dyn Fn(&str) -> Option<String> + Sync)) -> Ctx<'c> {
-        Ctx { root, url_of, raw_html: self.site.config.raw_html, sketch: self.sketch }
+        Ctx { root, url_of, raw_html: self.model.config().raw_html, sketch: self.sketch }
     }
 
     fn url_of_id(&self, id: &str) -> Option<String> {
@@ -302,7 +303,7 @@ impl Renderer<'_> {
     /// use fills in the markers with [`Self::fill_links`].
     pub(super) fn body_html(&self, i: usize) -> String {
         let url_of = |id: &str| self.index.contains_key(id).then(|| format!("{id}/{PAGE}"));
-        markdown::block(&self.site.entries[i].body, &self.ctx(ROOT, &url_of), Some(&mut AnchorSet::default()))
+        markdown::block(&self.model.entry(i).body, &self.ctx(ROOT, &url_of), Some(&mut AnchorSet::default()))
     }
 
     /// Fills the markers of [`Self::body_html`] for a page at `root`, linking in this build's
@@ -314,7 +315,7 @@ impl Renderer<'_> {
 
     /// The view of entry `i` for a page two folders deep, with `body` as its body's HTML.
     fn entry_view(&self, i: usize, body: String) -> EntryView {
-        let e = &self.site.entries[i];
+        let e = self.model.entry(i);
         let root = "../../";
         let url_of = |id: &str| self.url_of_id(id);
         let ctx = self.ctx(root, &url_of);
@@ -324,14 +325,14 @@ impl Renderer<'_> {
         let status_url = fm
             .status
             .and_then(|s| self.index.get(format!("http/{s}").as_str()).copied())
-            .filter(|&t| self.graph.included[t])
+            .filter(|&t| self.model.included(t))
             .map(|t| format!("{root}{}", self.urls[t]));
         EntryView {
             id: e.id.clone(),
             code: fm.code.clone(),
             title: fm.title.clone(),
             summary: markdown::inline(&fm.summary, &ctx),
-            summary_text: self.cards[i].summary.clone(),
+            summary_text: self.model.card(i).summary.clone(),
             name: fm.name.clone(),
             also_known_as: fm.also_known_as.clone(),
             class: e.class.map(|c| Link {
@@ -383,8 +384,8 @@ impl Renderer<'_> {
                 detail: String::new(),
             },
             edit_url: self
-                .site
-                .config
+                .model
+                .config()
                 .edit_url
                 .as_ref()
                 .map(|u| u.replace("{path}", e.file.trim_start_matches("content/"))),
@@ -393,18 +394,18 @@ impl Renderer<'_> {
     }
 
     pub(super) fn entry_page(&self, i: usize, body: &str) -> EntryPage<'_> {
-        let e = &self.site.entries[i];
+        let e = self.model.entry(i);
         let entry = self.entry_view(i, self.fill_links(body, "../../", false));
         let description = entry.summary_text.clone();
         let root = "../../";
         let partners = self.partner_order(i);
         let table = (!partners.is_empty()).then(|| {
-            let own = Line { row: &self.rows[i], url: None, pair_url: None };
+            let own = Line { row: self.model.row(i), url: None, pair_url: None };
             let lines = partners.iter().map(|&p| Line {
-                row: &self.rows[p],
-                url: Some(format!("{root}{}", self.rows[p].url)),
+                row: self.model.row(p),
+                url: Some(format!("{root}{}", self.model.row(p).url)),
                 pair_url: self
-                    .graph
+                    .model
                     .pair(i, p)
                     .map(|pair| format!("{root}{}", self.page_url(&format!("compare/{}", pair.name)))),
             });
@@ -414,10 +415,10 @@ impl Renderer<'_> {
         EntryPage {
             meta: self.meta(&e.id, e.fm.title.clone(), description, "article"),
             entry,
-            related: self.graph.related[i].iter().map(|&r| &self.cards[r]).collect(),
+            related: self.model.related(i).iter().map(|&r| self.model.card(r)).collect(),
             table,
             toc: self.on_this_page(i, &returned),
-            returned_by: returned.0.iter().map(|&r| &self.cards[r]).collect(),
+            returned_by: returned.0.iter().map(|&r| self.model.card(r)).collect(),
             returned_anchor: returned.1,
             json_ld: self.json_ld(i),
         }
@@ -430,24 +431,27 @@ impl Renderer<'_> {
     }
 
     pub(super) fn pair_page(&self, p: usize) -> PairPage<'_> {
-        let pair = &self.graph.pairs[p];
+        let pair = &self.model.pairs()[p];
         let dir = format!("compare/{}", pair.name);
-        let (a, b) = (&self.site.entries[pair.a], &self.site.entries[pair.b]);
+        let (a, b) = (self.model.entry(pair.a), self.model.entry(pair.b));
         let url_of = |id: &str| self.url_of_id(id);
-        let prose = match self.site.prose.get(&pair.name) {
+        let prose = match self.model.prose().get(&pair.name) {
             Some(page) => markdown::block(&page.body, &self.ctx("../../", &url_of), None),
             None => String::new(),
         };
         let title = format!("{} vs {}", a.fm.title, b.fm.title);
-        let (a_summary, b_summary) = (&self.cards[pair.a].summary, &self.cards[pair.b].summary);
+        let (a_summary, b_summary) = (&self.model.card(pair.a).summary, &self.model.card(pair.b).summary);
         let description = format!("{}: {a_summary} {}: {b_summary}", a.fm.code, b.fm.code);
-        let line =
-            |i: usize| Line { row: &self.rows[i], url: Some(format!("../../{}", self.rows[i].url)), pair_url: None };
+        let line = |i: usize| Line {
+            row: self.model.row(i),
+            url: Some(format!("../../{}", self.model.row(i).url)),
+            pair_url: None,
+        };
         PairPage {
             meta: self.meta(&dir, title, description, "article"),
             sides: [
-                Side { entry: self.entry_view(pair.a, String::new()), row: &self.rows[pair.a] },
-                Side { entry: self.entry_view(pair.b, String::new()), row: &self.rows[pair.b] },
+                Side { entry: self.entry_view(pair.a, String::new()), row: self.model.row(pair.a) },
+                Side { entry: self.entry_view(pair.b, String::new()), row: self.model.row(pair.b) },
             ],
             table: self.table(vec![line(pair.a), line(pair.b)], "../../"),
             prose,
@@ -480,43 +484,42 @@ impl Renderer<'_> {
             next: (page < total).then(|| link(page + 1)),
         };
         let title = if page > 1 { format!("{heading} (page {page} of {total})") } else { heading.clone() };
-        let entries: Vec<&Card> = list.iter().skip((page - 1) * size).take(size).map(|&i| &self.cards[i]).collect();
+        let entries: Vec<&Card> = list.iter().skip((page - 1) * size).take(size).map(|&i| self.model.card(i)).collect();
         let groups = if grouped { self.groups(&entries) } else { Vec::new() };
         let meta = self.meta(&here, title, description, "website");
         ListPage { meta, heading, intro, entries, groups, pagination }
     }
 
     pub(super) fn source_page(&self, source: &str, page: usize) -> ListPage<'_> {
-        let prose = self.site.source_pages.get(source);
+        let prose = self.model.source_pages().get(source);
         let heading = self.source_title(source);
         let description = prose
             .and_then(|p| p.summary.clone())
             .unwrap_or_else(|| format!("Every {heading} error, with its fastest fix."));
         let intro = if page == 1 { self.prose(prose, &root_of(source)) } else { String::new() };
-        self.list_page(source, page, heading, description, intro, (&self.by_source[source], false))
+        self.list_page(source, page, heading, description, intro, (self.model.source_list(source), false))
     }
 
     pub(super) fn class_page(&self, class: Class, page: usize) -> ListPage<'_> {
         let heading = format!("{} {}", class.label(), class.name());
         let description = format!("HTTP {} status codes, and the platform errors that produce them.", class.label());
-        let list = (self.by_class[&class].as_slice(), true);
+        let list = (self.model.class_list(class), true);
         self.list_page(&class_dir(class), page, heading, description, String::new(), list)
     }
 
     pub(super) fn tag_page(&self, tag: &str, page: usize) -> ListPage<'_> {
         let heading = format!("Tagged “{tag}”");
         let description = format!("Errors tagged {tag}.");
-        let list = (self.by_tag[tag].as_slice(), false);
+        let list = (self.model.tag_list(tag), false);
         self.list_page(&format!("tags/{tag}"), page, heading, description, String::new(), list)
     }
 
     /// The `n` most recently updated entries (ten on the home page): newest first, entries
     /// without a date last, ties in natural id order.
     pub(super) fn recent(&self, n: usize) -> Vec<usize> {
-        let mut recent: Vec<usize> = (0..self.site.entries.len()).filter(|&i| self.graph.included[i]).collect();
-        let newest_first = |a: &usize, b: &usize| {
-            self.site.entries[*b].fm.updated.cmp(&self.site.entries[*a].fm.updated).then(a.cmp(b))
-        };
+        let mut recent: Vec<usize> = (0..self.model.entry_count()).filter(|&i| self.model.included(i)).collect();
+        let newest_first =
+            |a: &usize, b: &usize| self.model.entry(*b).fm.updated.cmp(&self.model.entry(*a).fm.updated).then(a.cmp(b));
         if recent.len() > n && n > 0 {
             recent.select_nth_unstable_by(n - 1, newest_first);
             recent.truncate(n);
@@ -526,13 +529,14 @@ impl Renderer<'_> {
     }
 
     pub(super) fn home_page(&self) -> HomePage<'_> {
-        let home = self.site.home.as_ref();
-        let heading = home.and_then(|h| h.title.clone()).unwrap_or_else(|| self.site.config.title.clone());
+        let home = self.model.home();
+        let heading = home.and_then(|h| h.title.clone()).unwrap_or_else(|| self.model.config().title.clone());
         let description = home
             .and_then(|h| h.summary.clone())
-            .unwrap_or_else(|| format!("{}: error pages with their fastest fix.", self.site.config.title));
+            .unwrap_or_else(|| format!("{}: error pages with their fastest fix.", self.model.config().title));
         let classes = self
-            .by_class
+            .model
+            .by_class()
             .iter()
             .map(|(c, list)| Link {
                 text: c.label(),
@@ -542,32 +546,34 @@ impl Renderer<'_> {
             })
             .collect();
         let sources = self
-            .by_source
+            .model
+            .by_source()
             .iter()
             .map(|(s, list)| Link {
                 text: self.source_title(s),
                 url: self.page_url(s),
                 count: list.len(),
-                detail: self.site.source_pages.get(*s).and_then(|p| p.summary.clone()).unwrap_or_default(),
+                detail: self.model.source_pages().get(*s).and_then(|p| p.summary.clone()).unwrap_or_default(),
             })
             .collect();
         HomePage {
-            meta: self.meta("", self.site.config.title.clone(), description, "website"),
+            meta: self.meta("", self.model.config().title.clone(), description, "website"),
             heading,
             intro: self.prose(home, ""),
             classes,
             sources,
-            popular: self.most_linked().into_iter().map(|i| &self.cards[i]).collect(),
-            recent: self.recent(RECENT).into_iter().map(|i| &self.cards[i]).collect(),
-            entry_count: self.graph.included.iter().filter(|&&x| x).count(),
-            pair_count: self.graph.pairs.len(),
+            popular: self.most_linked().into_iter().map(|i| self.model.card(i)).collect(),
+            recent: self.recent(RECENT).into_iter().map(|i| self.model.card(i)).collect(),
+            entry_count: (0..self.model.entry_count()).filter(|&i| self.model.included(i)).count(),
+            pair_count: self.model.pairs().len(),
         }
     }
 
     pub(super) fn tag_index(&self) -> IndexPage<'_> {
         let root = root_of("tags");
         let links = self
-            .by_tag
+            .model
+            .by_tag()
             .iter()
             .map(|(t, list)| Link {
                 text: t.to_string(),
@@ -586,11 +592,11 @@ impl Renderer<'_> {
     pub(super) fn compare_index(&self) -> IndexPage<'_> {
         let root = root_of("compare");
         let links = self
-            .graph
-            .pairs
+            .model
+            .pairs()
             .iter()
             .map(|p| {
-                let (a, b) = (&self.site.entries[p.a], &self.site.entries[p.b]);
+                let (a, b) = (self.model.entry(p.a), self.model.entry(p.b));
                 Link {
                     text: format!("{} vs {}", a.fm.title, b.fm.title),
                     url: format!("{root}{}", self.page_url(&format!("compare/{}", p.name))),
@@ -608,9 +614,9 @@ impl Renderer<'_> {
     }
 
     pub(super) fn redirect_page(&self, r: usize) -> RedirectPage<'_> {
-        let (old, i) = &self.graph.redirects[r];
-        let e = &self.site.entries[*i];
-        let mut meta = self.meta(old, e.fm.title.clone(), self.cards[*i].summary.clone(), "website");
+        let (old, i) = &self.model.redirects()[r];
+        let e = self.model.entry(*i);
+        let mut meta = self.meta(old, e.fm.title.clone(), self.model.card(*i).summary.clone(), "website");
         // The canonical URL of a redirect is its target's.
         meta.canonical = self.options.base_url.as_ref().map(|base| format!("{base}{}/", e.id));
         let target = format!("{}{}", root_of(old), self.urls[*i]);
@@ -618,7 +624,7 @@ impl Renderer<'_> {
     }
 
     pub(super) fn search_page(&self) -> SearchPage<'_> {
-        let classes = self.by_class.iter().map(|(c, list)| Link {
+        let classes = self.model.by_class().iter().map(|(c, list)| Link {
             text: format!("{} {}", c.label(), c.name()),
             url: self.page_url(&class_dir(*c)),
             count: list.len(),
@@ -650,15 +656,15 @@ impl Renderer<'_> {
     pub(super) fn sitemap(&self) -> String {
         let base = self.options.base_url.as_deref().unwrap_or_default();
         let mut dirs: Vec<String> = vec![String::new()];
-        dirs.extend(self.by_source.keys().map(|s| s.to_string()));
-        dirs.extend(self.by_class.keys().map(|c| class_dir(*c)));
+        dirs.extend(self.model.by_source().keys().map(|s| s.to_string()));
+        dirs.extend(self.model.by_class().keys().map(|c| class_dir(*c)));
         dirs.extend(
-            self.site.entries.iter().enumerate().filter(|(i, _)| self.graph.included[*i]).map(|(_, e)| e.id.clone()),
+            self.model.entries().iter().enumerate().filter(|(i, _)| self.model.included(*i)).map(|(_, e)| e.id.clone()),
         );
         dirs.push("compare".into());
-        dirs.extend(self.graph.pairs.iter().map(|p| format!("compare/{}", p.name)));
+        dirs.extend(self.model.pairs().iter().map(|p| format!("compare/{}", p.name)));
         dirs.push("tags".into());
-        dirs.extend(self.by_tag.keys().map(|t| format!("tags/{t}")));
+        dirs.extend(self.model.by_tag().keys().map(|t| format!("tags/{t}")));
         let mut out = String::from(
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
         );

@@ -20,9 +20,9 @@ impl Renderer<'_> {
     /// The included non-http entries whose `status` is the code of http entry `i`, in
     /// natural order, with the anchor of their section; empty for other entries.
     pub(super) fn returned_by(&self, i: usize) -> (Vec<usize>, String) {
-        let e = &self.site.entries[i];
+        let e = self.model.entry(i);
         let list = match (e.source.as_str(), crate::model::entry::http_status(&e.fm.code)) {
-            ("http", Some(status)) => self.by_status.get(&status).cloned().unwrap_or_default(),
+            ("http", Some(status)) => self.model.status_list(status).to_vec(),
             _ => Vec::new(),
         };
         let mut anchor = RETURNED_BY.to_string();
@@ -37,7 +37,7 @@ impl Renderer<'_> {
     /// The sections of entry `i`'s page in page order: the fixed ones it fills, the body's
     /// top headings, and the errors that return its status.
     pub(super) fn on_this_page(&self, i: usize, returned: &(Vec<usize>, String)) -> Vec<Link> {
-        let e = &self.site.entries[i];
+        let e = self.model.entry(i);
         let fm = &e.fm;
         let mut links = vec![section("Fastest fix", "fastest-fix")];
         if !fm.causes.is_empty() {
@@ -56,13 +56,13 @@ impl Renderer<'_> {
         if !fm.faq.is_empty() {
             links.push(section("FAQ", "faq"));
         }
-        if !self.graph.partners[i].is_empty() {
+        if !self.model.partners(i).is_empty() {
             links.push(section("Compare", "compare"));
         }
         if !returned.0.is_empty() {
             links.push(section(&format!("Errors that return {}", fm.code), &returned.1));
         }
-        if !self.graph.related[i].is_empty() {
+        if !self.model.related(i).is_empty() {
             links.push(section("Related fixes", "related"));
         }
         links
@@ -72,14 +72,14 @@ impl Renderer<'_> {
     /// questions, an FAQPage. Escaped like the search index scripts, so no content can
     /// close the script element.
     pub(super) fn json_ld(&self, i: usize) -> String {
-        let e = &self.site.entries[i];
+        let e = self.model.entry(i);
         let base = self.options.base_url.as_deref();
         let url = |dir: &str| base.map(|b| if dir.is_empty() { b.to_string() } else { format!("{b}{dir}/") });
         let mut article = json!({
             "@type": "TechArticle",
             "headline": e.fm.title,
-            "description": self.cards[i].summary,
-            "inLanguage": self.site.config.language,
+            "description": self.model.card(i).summary,
+            "inLanguage": self.model.config().language,
         });
         if let Some(updated) = &e.fm.updated {
             article["dateModified"] = json!(updated);

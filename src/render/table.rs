@@ -64,9 +64,9 @@ impl Renderer<'_> {
     /// Entry `i`'s comparison partners in table order (docs/content.md): the ids of its own
     /// `compare` as written, then the entries that named it, in natural order.
     pub(super) fn partner_order(&self, i: usize) -> Vec<usize> {
-        let partners = &self.graph.partners[i];
+        let partners = self.model.partners(i);
         let mut order: Vec<usize> = Vec::with_capacity(partners.len());
-        for r in &self.site.entries[i].compare {
+        for r in &self.model.entry(i).compare {
             if let Some(&p) = self.index.get(r.id.as_str()) {
                 if partners.binary_search(&p).is_ok() && !order.contains(&p) {
                     order.push(p);

@@ -1,0 +1,72 @@
+//! Which jobs an edit to some entries can reach, from what each job's view read when it
+//! was last planned ([`crate::render::reads`]), so that the engine sketches again only
+//! those instead of every job of the site.
+//!
+//! A view's notes cover the entries and lists it read; what it reads without a note is
+//! either left alone by an edit that keeps every link (the engine asks for a full plan
+//! otherwise) or checked here: the job list (new jobs are planned; a job gone asks for a
+//! full plan) and the navigation (its counts are noted by the views that show them; any
+//! other change asks for a full plan).
+
+use crate::render::reads::{NAV_COUNTS, Reads};
+use crate::render::view::Link;
+use crate::render::{Job, Renderer};
+use std::collections::{HashMap, HashSet};
+use std::hash::{Hash, Hasher};
+use xxhash_rust::xxh3::Xxh3Default;
+
+/// What the last plan saw of what views read beside their notes.
+#[derive(Default)]
+pub(super) struct Seen {
+    jobs: HashSet<Job>,
+    /// Hashes of the navigation, and of it without its counts.
+    nav: (u64, u64),
+    /// Each list's hash, by its key.
+    lists: HashMap<u64, u64>,
+}
+
+impl Seen {
+    /// What `renderer` shows, whose jobs are `jobs`.
+    pub(super) fn of(renderer: &Renderer<'_>, jobs: Vec<Job>) -> Seen {
+        Seen { jobs: jobs.into_iter().collect(), nav: nav_hashes(renderer), lists: renderer.list_hashes() }
+    }
+
+    /// The jobs to plan again with `renderer`, after an edit that changed the entries
+    /// flagged in `entries` and kept every link; `planned` holds each job's notes from the
+    /// last plan. `None` when every job must be planned. Updates what was seen.
+    pub(super) fn reached<'p>(
+        &mut self,
+        renderer: &Renderer<'_>,
+        entries: &[bool],
+        planned: impl Iterator<Item = (&'p Job, &'p Reads)>,
+    ) -> Option<Vec<Job>> {
+        let jobs = renderer.jobs();
+        let nav = nav_hashes(renderer);
+        let kept = jobs.iter().filter(|job| self.jobs.contains(job)).count();
+        if kept != self.jobs.len() || nav.1 != self.nav.1 {
+            return None;
+        }
+        let lists = renderer.list_hashes();
+        let mut changed: HashSet<u64> =
+            lists.iter().filter(|(key, hash)| self.lists.get(key) != Some(hash)).map(|(key, _)| *key).collect();
+        if nav.0 != self.nav.0 {
+            changed.insert(NAV_COUNTS);
+        }
+        let new: Vec<Job> = jobs.iter().filter(|job| !self.jobs.contains(job)).cloned().collect();
+        self.jobs.extend(new.iter().cloned());
+        self.nav = nav;
+        self.lists = lists;
+        let touched = planned.filter(|(_, reads)| reads.touch(entries, &changed)).map(|(job, _)| job.clone());
+        Some(touched.chain(new).collect())
+    }
+}
+
+fn nav_hashes(renderer: &Renderer<'_>) -> (u64, u64) {
+    let hash = |nav: &[Link]| {
+        let mut h = Xxh3Default::new();
+        nav.hash(&mut h);
+        h.finish()
+    };
+    let uncounted: Vec<Link> = renderer.nav().iter().map(|link| Link { count: 0, ..link.clone() }).collect();
+    (hash(renderer.nav()), hash(&uncounted))
+}
