@@ -493,6 +493,14 @@ impl Engine {
 
     fn try_update(&mut self, changes: &Changes) -> Result<Outcome> {
         let was_good = std::mem::replace(&mut self.model_is_good, false);
+        // Dropped now, not when rendering: a change that ends in errors must still reach
+        // the next rebuild that renders, whatever that one's changes touch.
+        if changes.touch("static") {
+            self.statics = None;
+        }
+        if changes.touch("themes") || changes.touch("templates") {
+            self.theme = None;
+        }
         if changes.touch(config::FILE) || self.config.is_none() {
             self.config = Some(config::load(&self.root));
         }

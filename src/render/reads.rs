@@ -196,6 +196,14 @@ impl<'a> Model<'a> {
         &self.site.entries
     }
 
+    /// How many entries there are, drafts included: a view that goes through every
+    /// position reads every entry. A view that spreads its reads over rayon's threads must
+    /// note this way first, since notes are kept per thread.
+    pub(super) fn entry_count(&self) -> usize {
+        note_everything();
+        self.site.entries.len()
+    }
+
     pub(super) fn card(&self, i: usize) -> &Card {
         note_entry(i);
         &self.cards[i]
@@ -266,11 +274,6 @@ impl<'a> Model<'a> {
     /// Comparison prose, by page name.
     pub(super) fn prose(&self) -> &'a BTreeMap<String, Page> {
         &self.site.prose
-    }
-
-    /// How many entries there are, drafts included.
-    pub(super) fn entry_count(&self) -> usize {
-        self.site.entries.len()
     }
 
     /// Entry `i`'s id.

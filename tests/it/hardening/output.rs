@@ -89,7 +89,7 @@ fn a_build_waits_while_another_holds_the_lock_and_says_so() {
 
 /// Runs a build under `strace` with `inject` (an `-e inject=...` expression). `None` when
 /// strace is not installed.
-fn build_under_strace(site: &Site, out: &Path, inject: &str) -> Option<(i32, String)> {
+fn build_under_strace(site: &Site, out: &Path, inject: &str, more: &[&str]) -> Option<(i32, String)> {
     if Command::new("strace").arg("-V").stdout(Stdio::null()).status().is_err() {
         eprintln!("skipped: strace is not installed (scripts/test installs it)");
         return None;
@@ -97,6 +97,7 @@ fn build_under_strace(site: &Site, out: &Path, inject: &str) -> Option<(i32, Str
     let child = Command::new("strace")
         .args(["-f", "-o", "/dev/null", "-e", &format!("inject={inject}"), bin()])
         .args(["--root", site.path().to_str().unwrap(), "build", "--out", out.to_str().unwrap()])
+        .args(more)
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -118,7 +119,7 @@ fn built_then_changed() -> (Site, PathBuf, BTreeMap<String, Vec<u8>>) {
 #[test]
 fn a_build_killed_at_the_swap_leaves_a_complete_output() {
     let (site, out, old) = built_then_changed();
-    let Some((code, stderr)) = build_under_strace(&site, &out, "renameat2:signal=KILL") else {
+    let Some((code, stderr)) = build_under_strace(&site, &out, "renameat2:signal=KILL", &[]) else {
         return;
     };
     assert_ne!(code, 0, "the build was not killed:\n{stderr}");
@@ -133,7 +134,7 @@ fn a_build_killed_at_the_swap_leaves_a_complete_output() {
 #[test]
 fn a_build_killed_while_removing_the_old_tree_leaves_the_new_one() {
     let (site, out, _) = built_then_changed();
-    let Some((code, stderr)) = build_under_strace(&site, &out, "unlinkat:signal=KILL") else {
+    let Some((code, stderr)) = build_under_strace(&site, &out, "unlinkat:signal=KILL", &[]) else {
         return;
     };
     assert_ne!(code, 0, "the build was not killed:\n{stderr}");
@@ -147,7 +148,7 @@ fn a_build_killed_while_removing_the_old_tree_leaves_the_new_one() {
 #[test]
 fn without_an_atomic_exchange_the_fallback_still_swaps() {
     let (site, out, _) = built_then_changed();
-    let Some((code, stderr)) = build_under_strace(&site, &out, "renameat2:error=EINVAL") else {
+    let Some((code, stderr)) = build_under_strace(&site, &out, "renameat2:error=EINVAL", &[]) else {
         return;
     };
     assert_eq!(code, 0, "{stderr}");
@@ -157,11 +158,14 @@ fn without_an_atomic_exchange_the_fallback_still_swaps() {
 
 #[test]
 fn a_full_disk_names_the_file_and_leaves_no_staging_folder() {
-    // The marker is the build's first write; the 20th is a page.
+    // The marker is the build's first write; the 20th is a page, in a cold build (a warm one
+    // takes most pages from the earlier output).
     for when in ["1", "20"] {
         let (site, out, old) = built_then_changed();
         let started = Instant::now();
-        let Some((code, stderr)) = build_under_strace(&site, &out, &format!("write:error=ENOSPC:when={when}")) else {
+        let Some((code, stderr)) =
+            build_under_strace(&site, &out, &format!("write:error=ENOSPC:when={when}"), &["--cold"])
+        else {
             return;
         };
         assert_eq!(code, 1, "{stderr}");
