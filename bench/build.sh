@@ -127,9 +127,10 @@ for n in "${sizes[@]}"; do
   # One untimed build each first: every timed run is then a rebuild over the previous
   # output, which is what a site owner does. faultline clears its own output (it writes a
   # sibling folder and swaps it in, deleting the old one, inside the timed run); Hugo is
-  # told to do the same with --cleanDestinationDir.
+  # told to do the same with --cleanDestinationDir. faultline's runs pass --cold: without it
+  # a rebuild over unchanged output is a warm build (bench/warm.sh measures those).
   rm -rf "$fout" "$hout"
-  measure "$faultline" --root "$site" build --out "$fout"
+  measure "$faultline" --root "$site" build --cold --out "$fout"
   if [ "$w" = timeout ]; then
     notes+=("$n entries: skipped, the faultline build took over ${LIMIT} s."); continue
   fi
@@ -143,7 +144,7 @@ for n in "${sizes[@]}"; do
   f_wall=(); f_mem=(); f_cpu=(); h_wall=(); h_mem=(); h_cpu=()
   for ((i = 1; i <= runs; i++)); do
     # Alternate the two tools, so drift in machine load hits both alike.
-    measure "$faultline" --root "$site" build --out "$fout"
+    measure "$faultline" --root "$site" build --cold --out "$fout"
     [ "$w" = timeout ] && { notes+=("$n entries: a faultline run took over ${LIMIT} s."); break; }
     f_wall+=("$w"); f_mem+=("$m"); f_cpu+=("$c")
     say "   run $i: faultline ${w} s wall, ${c} s CPU, $(mib "$m") MiB"
