@@ -39,7 +39,7 @@ pub(super) fn plan(
     // A template that cannot read the navigation's counts (entries per source, pairs,
     // tags) is fingerprinted without them: they change with every entry added or removed,
     // which would otherwise render every page again.
-    let uncounted: Vec<Link> = renderer.nav().iter().map(|link| Link { count: 0, ..link.clone() }).collect();
+    let uncounted = uncounted(renderer.nav());
     let sketcher = renderer.sketcher();
     jobs.into_par_iter()
         .map(|job| {
@@ -63,6 +63,11 @@ pub(super) fn plan(
             Ok(Planned { paths: renderer.paths_of(&job), job, fingerprint, reads })
         })
         .collect()
+}
+
+/// The navigation as a template that cannot read its counts sees it: every count zero.
+pub(super) fn uncounted(nav: &[Link]) -> Vec<Link> {
+    nav.iter().map(|link| Link { count: 0, ..link.clone() }).collect()
 }
 
 /// Renders the given jobs in parallel, handing each file to `sink`. The jobs over every

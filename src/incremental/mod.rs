@@ -325,7 +325,7 @@ impl Engine {
     /// Edits to entries of a site without errors, that add and remove no file: the new
     /// entries take the old ones' places in the last site, instead of the site being put
     /// together again, and what follows starts from the old ones.
-    fn in_place(&mut self, places: Vec<(usize, String)>, changes: &Changes) -> Result<Outcome> {
+    fn in_place(&mut self, places: Vec<(usize, String)>) -> Result<Outcome> {
         let Some((mut site, mut graph)) = self.model.take() else {
             return Ok(Outcome::Failed("internal: in-place rebuild without a site".into()));
         };
@@ -394,7 +394,7 @@ impl Engine {
             return Ok(Outcome::Errors(diagnostics));
         }
         let derived = std::mem::take(&mut self.derived);
-        let outcome = self.render(&site, &graph, changes, (diagnostics, reach), derived);
+        let outcome = self.render(&site, &graph, (diagnostics, reach), derived);
         self.model = Some((site, graph));
         outcome
     }
@@ -511,7 +511,7 @@ impl Engine {
             let only_content = !changes.everything && changes.paths.iter().all(|p| p.starts_with("content/"));
             if was_good && only_content && !changed.is_empty() {
                 if let Some(places) = self.places_of(changed) {
-                    return self.in_place(places, changes);
+                    return self.in_place(places);
                 }
             }
         }
@@ -537,7 +537,7 @@ impl Engine {
             return Ok(Outcome::Errors(diagnostics));
         }
         let derived = self.derive(&site);
-        let outcome = self.render(&site, &graph, changes, (diagnostics, None), derived);
+        let outcome = self.render(&site, &graph, (diagnostics, None), derived);
         self.model = Some((site, graph));
         outcome
     }
@@ -549,21 +549,19 @@ impl Engine {
         &mut self,
         site: &Site,
         graph: &LinkGraph,
-        changes: &Changes,
         (warnings, reach): (Vec<Diagnostic>, Option<Vec<bool>>),
         derived: Derived,
     ) -> Result<Outcome> {
         let theme_name = &site.config.theme;
+        // Both were dropped at the start of the rebuild when a change touched them
+        // ([`Engine::try_update`]); left unset on failure, so they are read again next time.
         let theme = match self.theme.take() {
-            Some(theme) if theme.name == *theme_name && !changes.touch("themes") && !changes.touch("templates") => {
-                theme
-            }
-            // Left unset on failure, so the theme is read again at the next change.
+            Some(theme) if theme.name == *theme_name => theme,
             _ => ThemeState::load(&self.root, theme_name)?,
         };
         let statics = match self.statics.take() {
-            Some(statics) if !changes.touch("static") => statics,
-            _ => theme::files(&self.root.join("static")).inspect_err(|_| self.theme = None)?,
+            Some(statics) => statics,
+            None => theme::files(&self.root.join("static")).inspect_err(|_| self.theme = None)?,
         };
         let outcome = self.render_files(site, graph, (&theme, &statics), &derived, (warnings, reach));
         self.derived = derived;
@@ -585,12 +583,15 @@ impl Engine {
     ) -> Result<Outcome> {
         let options = self.options(theme);
         let renderer = Self::renderer(site, graph, theme, derived, &options);
+        let all = renderer.jobs();
         let reached = reach.and_then(|reach| {
             let planned = self.jobs.values().map(|job| (&job.job, &job.reads));
-            self.seen.reached(&renderer, &reach, planned)
+            self.seen.reached(&renderer, &all, &reach, planned)
         });
-        let whole = reached.is_none();
-        let jobs = reached.unwrap_or_else(|| renderer.jobs());
+        let (jobs, seen) = match reached {
+            Some(jobs) => (jobs, None),
+            None => (all.clone(), Some(scope::Seen::of(&renderer, all))),
+        };
         let plan = fingerprint::plan(&renderer, &theme.template_inputs, jobs)?;
         // The jobs left out of a narrowed plan were checked when they were planned.
         if let Some(collisions) = self.collisions(&plan, statics, &warnings) {
@@ -620,12 +621,15 @@ impl Engine {
             put(path.clone(), Bytes::copy_from_slice(bytes));
         }
 
-        let removed = if whole {
-            self.seen = scope::Seen::of(&renderer, renderer.jobs());
-            self.replace_jobs(plan, theme, statics)
-        } else {
-            self.keep_planned(plan);
-            Vec::new()
+        let removed = match seen {
+            Some(seen) => {
+                self.seen = seen;
+                self.replace_jobs(plan, theme, statics)
+            }
+            None => {
+                self.keep_planned(plan);
+                Vec::new()
+            }
         };
         self.model_is_good = true;
         let warnings = warnings.into_iter().filter(|d| d.severity == Severity::Warning).collect();

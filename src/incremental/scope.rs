@@ -8,6 +8,7 @@
 //! full plan) and the navigation (its counts are noted by the views that show them; any
 //! other change asks for a full plan).
 
+use super::fingerprint::uncounted;
 use crate::render::reads::{NAV_COUNTS, Reads};
 use crate::render::view::Link;
 use crate::render::{Job, Renderer};
@@ -31,16 +32,16 @@ impl Seen {
         Seen { jobs: jobs.into_iter().collect(), nav: nav_hashes(renderer), lists: renderer.list_hashes() }
     }
 
-    /// The jobs to plan again with `renderer`, after an edit that changed the entries
+    /// The jobs to plan again with `renderer`, whose jobs are `jobs`, after an edit that changed the entries
     /// flagged in `entries` and kept every link; `planned` holds each job's notes from the
     /// last plan. `None` when every job must be planned. Updates what was seen.
     pub(super) fn reached<'p>(
         &mut self,
         renderer: &Renderer<'_>,
+        jobs: &[Job],
         entries: &[bool],
         planned: impl Iterator<Item = (&'p Job, &'p Reads)>,
     ) -> Option<Vec<Job>> {
-        let jobs = renderer.jobs();
         let nav = nav_hashes(renderer);
         let kept = jobs.iter().filter(|job| self.jobs.contains(job)).count();
         if kept != self.jobs.len() || nav.1 != self.nav.1 {
@@ -67,6 +68,5 @@ fn nav_hashes(renderer: &Renderer<'_>) -> (u64, u64) {
         nav.hash(&mut h);
         h.finish()
     };
-    let uncounted: Vec<Link> = renderer.nav().iter().map(|link| Link { count: 0, ..link.clone() }).collect();
-    (hash(renderer.nav()), hash(&uncounted))
+    (hash(renderer.nav()), hash(&uncounted(renderer.nav())))
 }

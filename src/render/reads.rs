@@ -98,6 +98,16 @@ fn note_list(kind: &str, name: impl Hash) {
     note(|r| r.lists.push(key));
 }
 
+/// The list of `lists` under `name`, noted as read (empty when there is none).
+fn listed<'m, K, Q>(lists: &'m BTreeMap<K, Vec<usize>>, kind: &str, name: &Q) -> &'m [usize]
+where
+    K: std::borrow::Borrow<Q> + Ord,
+    Q: Hash + Ord + ?Sized,
+{
+    note_list(kind, name);
+    lists.get(name).map_or(&[], Vec::as_slice)
+}
+
 /// The site, its link graph, every entry's card and row, and the lists of included
 /// entries by source, class, tag and status.
 #[derive(Clone)]
@@ -221,24 +231,20 @@ impl<'a> Model<'a> {
     }
 
     pub(super) fn source_list(&self, source: &str) -> &[usize] {
-        note_list("source", source);
-        self.by_source.get(source).map_or(&[], Vec::as_slice)
+        listed(&self.by_source, "source", source)
     }
 
     pub(super) fn class_list(&self, class: Class) -> &[usize] {
-        note_list("class", class);
-        self.by_class.get(&class).map_or(&[], Vec::as_slice)
+        listed(&self.by_class, "class", &class)
     }
 
     pub(super) fn tag_list(&self, tag: &str) -> &[usize] {
-        note_list("tag", tag);
-        self.by_tag.get(tag).map_or(&[], Vec::as_slice)
+        listed(&self.by_tag, "tag", tag)
     }
 
     /// The included non-http entries whose `status` is `status`.
     pub(super) fn status_list(&self, status: i64) -> &[usize] {
-        note_list("status", status);
-        self.by_status.get(&status).map_or(&[], Vec::as_slice)
+        listed(&self.by_status, "status", &status)
     }
 
     /// Every list by source, for a view that shows them all.

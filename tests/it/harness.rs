@@ -62,6 +62,17 @@ impl Site {
         std::fs::write(&path, contents).unwrap_or_else(|e| panic!("cannot write {rel}: {e}"));
     }
 
+    /// Sets `related_limit` in `site.yaml`, replacing any earlier setting.
+    pub(crate) fn set_related_limit(&self, limit: usize) {
+        let text: String = String::from_utf8(self.read("site.yaml"))
+            .unwrap()
+            .lines()
+            .filter(|l| !l.starts_with("related_limit"))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        self.write("site.yaml", format!("{text}related_limit: {limit}\n"));
+    }
+
     pub(crate) fn read(&self, rel: &str) -> Vec<u8> {
         std::fs::read(self.path().join(rel)).unwrap_or_else(|e| panic!("cannot read {rel}: {e}"))
     }

@@ -794,12 +794,7 @@ fn random_change(
             ("change a status", vec![rel])
         }
         8 => {
-            let text: String = read("site.yaml")
-                .lines()
-                .filter(|l| !l.starts_with("related_limit"))
-                .map(|l| format!("{l}\n"))
-                .collect();
-            site.write("site.yaml", format!("{text}related_limit: {}\n", 1 + random.below(6)));
+            site.set_related_limit(1 + random.below(6));
             ("change related_limit", vec!["site.yaml".into()])
         }
         9 => {

@@ -105,12 +105,7 @@ fn random_edit(site: &Site, random: &mut Random, round: usize, added: &mut Vec<S
             site.write(rel, format!("{}<!-- round {round} -->\n", read(rel)));
         }
         _ => {
-            let text: String = read("site.yaml")
-                .lines()
-                .filter(|l| !l.starts_with("related_limit"))
-                .map(|l| format!("{l}\n"))
-                .collect();
-            site.write("site.yaml", format!("{text}related_limit: {}\n", 1 + random.below(5)));
+            site.set_related_limit(1 + random.below(5));
         }
     }
 }
