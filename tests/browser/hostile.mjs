@@ -115,6 +115,19 @@ test("check accepts the hostile site and every link resolves to http(s), mailto 
   await page.context().close();
 });
 
+// Goes to `url`, again when a navigation a click started is still under way (on a busy
+// machine it can commit after the check of page.url() and interrupt this one).
+async function reopen(page, url) {
+  for (let tries = 0; ; tries++) {
+    try {
+      return await page.goto(url);
+    } catch (e) {
+      if (tries >= 3 || !/interrupted by another navigation/.test(e.message)) throw e;
+      await page.waitForLoadState("load");
+    }
+  }
+}
+
 test("clicking every link on the hostile pages opens no dialog", async () => {
   const dialogs = [];
   let clicked = 0;
@@ -125,7 +138,7 @@ test("clicking every link on the hostile pages opens no dialog", async () => {
     const count = await page.$$eval("a[href]", (links) => links.length);
     assert.ok(count > 0, rel);
     for (let i = 0; i < count; i++) {
-      if (page.url() !== url) await page.goto(url);
+      if (page.url() !== url) await reopen(page, url);
       // A DOM click follows the link, javascript: URLs included, whether or not it is visible.
       // The navigation the click starts may end the evaluation's context.
       await page.evaluate((n) => document.querySelectorAll("a[href]")[n]?.click(), i).catch(() => {});
