@@ -11,7 +11,7 @@ pub(crate) use lock::BuildLock;
 
 /// The file that marks a folder as faultline's output, so it may be replaced.
 pub(crate) const MARKER: &str = ".faultline-output";
-const MARKER_TEXT: &str = "This folder is written by `faultline build` and replaced by the next build.\n";
+pub(crate) const MARKER_TEXT: &str = "This folder is written by `faultline build` and replaced by the next build.\n";
 /// The file beside the marker that records what each file of the output was made from, so
 /// that the next build can take the files whose inputs did not change from this one.
 pub(crate) const RECORD: &str = ".faultline-record";
@@ -108,7 +108,7 @@ fn sibling(target: &Path, tag: &str) -> PathBuf {
 
 /// Removes what killed builds left beside `target`; only called under its lock, so no
 /// running build's folder is among them.
-fn clean_leftovers(target: &Path, _held: &BuildLock) {
+pub(crate) fn clean_leftovers(target: &Path, _held: &BuildLock) {
     let (Some(parent), Some(name)) = (target.parent(), target.file_name()) else {
         return;
     };
@@ -148,18 +148,20 @@ impl Staging {
         std::fs::write(&full, bytes).with_context(|| format!("cannot write {}", full.display()))
     }
 
-    /// Takes `path` from the earlier output into the staging folder: a hard link, or a copy
-    /// where the file system cannot link.
-    pub(crate) fn reuse(&self, path: &str) -> Result<()> {
+    /// Takes `path`, whose stamp is `stamp`, from the earlier output into the staging
+    /// folder: a hard link, or a copy where the file system cannot link. Returns the stamp
+    /// of the file taken: a link is the same file.
+    pub(crate) fn reuse(&self, path: &str, stamp: Stamp) -> Result<Stamp> {
         debug_assert!(!path.split('/').any(|s| s == ".." || s.is_empty()));
         let (from, to) = (self.target.join(path), self.staging.join(path));
         if let Some(parent) = to.parent() {
             std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
         }
-        if std::fs::hard_link(&from, &to).is_err() {
-            std::fs::copy(&from, &to).with_context(|| format!("cannot copy {} to {}", from.display(), to.display()))?;
+        if std::fs::hard_link(&from, &to).is_ok() {
+            return Ok(stamp);
         }
-        Ok(())
+        std::fs::copy(&from, &to).with_context(|| format!("cannot copy {} to {}", from.display(), to.display()))?;
+        self.stamp(path).ok_or_else(|| anyhow::anyhow!("{path} is missing after it was copied"))
     }
 
     /// The stamp of a file of the earlier output, and of one written into this build.

@@ -4,16 +4,18 @@ use super::check::{self, count};
 use crate::diag::Diagnostic;
 use crate::incremental::{theme_state, warm};
 use crate::load::theme;
-use crate::output::{BuildLock, MARKER, RECORD, Staging};
+use crate::output::{BuildLock, MARKER, MARKER_TEXT, RECORD, Staging};
 use crate::render::assets::{static_collisions, theme_assets};
 use crate::render::templates::Templates;
 use crate::render::urls::LinkStyle;
 use crate::render::{FileKind, Options, PAGE_SIZE, Renderer};
 use anyhow::{Result, bail};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
+
+mod unchanged;
 
 /// What `faultline build` was asked to do.
 #[derive(Debug, Clone)]
@@ -34,6 +36,8 @@ pub(crate) struct Summary {
     pub other_pages: usize,
     pub files: usize,
     pub bytes: u64,
+    /// Files taken from the earlier output (a warm build).
+    pub taken: usize,
     pub elapsed: Duration,
 }
 
@@ -41,14 +45,17 @@ impl std::fmt::Display for Summary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "built {}, {} and {} ({}, {:.1} MB) in {:.2} s",
+            "built {}, {} and {} ({}, {:.1} MB",
             count(self.entries, "entry", "entries"),
             count(self.comparisons, "comparison page", "comparison pages"),
             count(self.other_pages, "other page", "other pages"),
             count(self.files, "file", "files"),
             self.bytes as f64 / 1_000_000.0,
-            self.elapsed.as_secs_f64()
-        )
+        )?;
+        if self.taken > 0 {
+            write!(f, "; {} unchanged, taken from the earlier output", self.taken)?;
+        }
+        write!(f, ") in {:.2} s", self.elapsed.as_secs_f64())
     }
 }
 
@@ -77,12 +84,91 @@ pub(crate) fn build(root: &Path, options: &BuildOptions) -> Result<Outcome> {
     crate::output::check_target(root, &options.out)?;
     // Held for the whole build, released when the new output is in place (or on failure).
     let lock = BuildLock::acquire(&options.out)?;
-    let checked = check::run(root, options.drafts)?;
-    let mut diagnostics = checked.diagnostics;
-    if diagnostics.iter().any(|d| d.severity == crate::diag::Severity::Error) {
-        return Ok(Outcome { summary: None, diagnostics });
+    let loaded = crate::load::load(root)?;
+    // Read before the checks so that unchanged inputs can skip them; their errors are
+    // reported where a full build meets them, after the content's.
+    let (theme, statics) = (theme::load(root, &loaded.config.theme), theme::files(&root.join("static")));
+    let inputs = match (&theme, &statics) {
+        (Ok(theme), Ok(statics)) => unchanged::inputs(&loaded, theme, statics, options),
+        _ => None,
+    };
+    let earlier =
+        if options.cold { None } else { crate::output::read_record(&options.out).and_then(|t| warm::read(&t)) };
+    if let Some(whole) =
+        earlier.as_ref().zip(inputs).and_then(|(record, inputs)| unchanged::kept(&options.out, record, inputs))
+    {
+        let record = earlier.expect("a record was kept");
+        return same_inputs(root, options, (theme?, statics?), whole, record, lock, start);
     }
-    let (site, graph) = (checked.site, checked.graph);
+    let checked = check::run_loaded(root, loaded, options.drafts);
+    if checked.has_errors() {
+        return Ok(Outcome { summary: None, diagnostics: checked.diagnostics });
+    }
+    let read = Read { theme: theme?, statics: statics?, inputs, earlier };
+    render(root, options, checked, read, lock, start)
+}
+
+/// A build of the inputs of the earlier one, whose `record` kept `whole`: the output is
+/// left as it is when it is whole, or else its files are taken into a new one.
+fn same_inputs(
+    root: &Path,
+    options: &BuildOptions,
+    (theme, statics): (theme::Theme, BTreeMap<String, Vec<u8>>),
+    whole: unchanged::Whole,
+    record: warm::Record,
+    lock: BuildLock,
+    start: Instant,
+) -> Result<Outcome> {
+    let (assets, _) = own_files(&theme, &statics);
+    let own: BTreeMap<&str, &[u8]> = assets
+        .iter()
+        .chain(statics.iter())
+        .map(|(path, bytes)| (path.as_str(), bytes.as_slice()))
+        .chain([(MARKER, MARKER_TEXT.as_bytes())])
+        .collect();
+    let taken = record.jobs.iter().map(|(_, files)| files.len()).sum();
+    if unchanged::in_place(&options.out, &record, &own) {
+        crate::output::clean_leftovers(&options.out, &lock);
+    } else {
+        let staging = Staging::begin(root, &options.out, lock)?;
+        for (path, data) in assets.iter().chain(statics.iter()) {
+            staging.write(path, data)?;
+        }
+        unchanged::take(staging, &whole, record)?;
+    }
+    let (diagnostics, summary) = unchanged::outcome(whole, taken, start.elapsed());
+    Ok(Outcome { summary: Some(summary), diagnostics })
+}
+
+/// What [`build`] read besides the content, for [`render`].
+struct Read {
+    theme: theme::Theme,
+    statics: BTreeMap<String, Vec<u8>>,
+    inputs: Option<u128>,
+    earlier: Option<warm::Record>,
+}
+
+/// The theme's assets under their hashed paths, less those a static file of the site
+/// replaces (a site's own favicon.svg), and the hashed path of each asset.
+fn own_files(
+    theme: &theme::Theme,
+    statics: &BTreeMap<String, Vec<u8>>,
+) -> (BTreeMap<String, Vec<u8>>, BTreeMap<String, String>) {
+    let (mut assets, asset_paths) = theme_assets(theme);
+    assets.retain(|path, _| !statics.contains_key(path));
+    (assets, asset_paths)
+}
+
+/// Renders a checked site into a new output.
+fn render(
+    root: &Path,
+    options: &BuildOptions,
+    checked: check::Checked,
+    read: Read,
+    lock: BuildLock,
+    start: Instant,
+) -> Result<Outcome> {
+    let (site, graph, mut diagnostics) = (checked.site, checked.graph, checked.diagnostics);
     let base_url = match &options.base_url {
         Some(url) => Some(normalise_base_url(url)?),
         None => site.config.base_url.clone(),
@@ -93,64 +179,80 @@ pub(crate) fn build(root: &Path, options: &BuildOptions) -> Result<Outcome> {
                 .hint("set `base_url` in site.yaml or pass --base-url"),
         );
     }
-    let theme = theme::load(root, &site.config.theme)?;
-    let templates = Templates::compile(&theme)?;
-    let template_inputs = theme_state::template_inputs(&theme.templates);
-
-    let (mut assets, asset_paths) = theme_assets(&theme);
-    let statics = theme::files(&root.join("static"))?;
-    // A static file replaces the theme's asset at the same path (a site's own favicon.svg).
-    assets.retain(|path, _| !statics.contains_key(path));
-
+    let templates = Templates::compile(&read.theme)?;
+    let template_inputs = theme_state::template_inputs(&read.theme.templates);
+    let (assets, asset_paths) = own_files(&read.theme, &read.statics);
     let style = if options.offline { LinkStyle::File } else { LinkStyle::Folder };
     let render_options = Options { style, base_url, assets: asset_paths, page_size: PAGE_SIZE };
     let renderer = Renderer::new(&site, &graph, &templates, &render_options);
 
     let generated: BTreeSet<String> =
         renderer.paths().into_iter().chain(assets.keys().cloned()).chain([MARKER.into(), RECORD.into()]).collect();
-    let collisions = static_collisions(&statics, |p| generated.contains(p));
+    let collisions = static_collisions(&read.statics, |p| generated.contains(p));
     if !collisions.is_empty() {
         diagnostics.extend(collisions);
         return Ok(Outcome { summary: None, diagnostics });
     }
 
     let staging = Staging::begin(root, &options.out, lock)?;
-    let bytes = AtomicU64::new(0);
-    let counts = [AtomicUsize::new(0), AtomicUsize::new(0), AtomicUsize::new(0), AtomicUsize::new(0)];
-    for (path, data) in assets.iter().chain(statics.iter()) {
+    let tally = Tally::new(generated.len() as u64);
+    for (path, data) in assets.iter().chain(read.statics.iter()) {
         staging.write(path, data)?;
-        bytes.fetch_add(data.len() as u64, Ordering::Relaxed);
-        counts[3].fetch_add(1, Ordering::Relaxed);
+        tally.add(FileKind::Other, data.len() as u64, false);
     }
-    let total = generated.len() as u64;
-    let progress = if total > 2000 { indicatif::ProgressBar::new(total) } else { indicatif::ProgressBar::hidden() };
-    let earlier = if options.cold { None } else { crate::output::read_record(&options.out) };
     let key = warm::key(&render_options, options.drafts);
-    let tally = |kind: FileKind, size: u64| {
-        bytes.fetch_add(size, Ordering::Relaxed);
+    let add = |kind: FileKind, size: u64, taken: bool| tally.add(kind, size, taken);
+    let jobs = warm::render(&renderer, &template_inputs, key, read.earlier, &staging, &add)?;
+    let summary = tally.summary(start);
+    let whole = unchanged::Whole::new(read.inputs, &summary, &diagnostics);
+    staging.write(RECORD, warm::text(key, &whole.line(), &jobs).as_bytes())?;
+    staging.commit()?;
+    Ok(Outcome { summary: Some(Summary { elapsed: start.elapsed(), ..summary }), diagnostics })
+}
+
+/// The files a build wrote and took, counted as it goes, with a progress bar on long builds.
+struct Tally {
+    bytes: AtomicU64,
+    /// Entry pages, comparison pages, other pages, other files; then files taken.
+    counts: [AtomicUsize; 5],
+    progress: indicatif::ProgressBar,
+}
+
+impl Tally {
+    fn new(total: u64) -> Tally {
+        let progress = if total > 2000 { indicatif::ProgressBar::new(total) } else { indicatif::ProgressBar::hidden() };
+        Tally { bytes: AtomicU64::new(0), counts: Default::default(), progress }
+    }
+
+    fn add(&self, kind: FileKind, size: u64, taken: bool) {
+        self.bytes.fetch_add(size, Ordering::Relaxed);
         let slot = match kind {
             FileKind::Entry => 0,
             FileKind::Comparison => 1,
             FileKind::Page => 2,
             FileKind::Other => 3,
         };
-        counts[slot].fetch_add(1, Ordering::Relaxed);
-        progress.inc(1);
-    };
-    let record = warm::render(&renderer, &template_inputs, key, earlier.as_deref(), &staging, &tally)?;
-    staging.write(RECORD, record.as_bytes())?;
-    progress.finish_and_clear();
-    staging.commit()?;
-    let count = |i: usize| counts[i].load(Ordering::Relaxed);
-    let summary = Summary {
-        entries: count(0),
-        comparisons: count(1),
-        other_pages: count(2),
-        files: count(0) + count(1) + count(2) + count(3) + 1,
-        bytes: bytes.load(Ordering::Relaxed),
-        elapsed: start.elapsed(),
-    };
-    Ok(Outcome { summary: Some(summary), diagnostics })
+        self.counts[slot].fetch_add(1, Ordering::Relaxed);
+        if taken {
+            self.counts[4].fetch_add(1, Ordering::Relaxed);
+        }
+        self.progress.inc(1);
+    }
+
+    /// The summary of what was counted; the record, written next, is one more file.
+    fn summary(&self, start: Instant) -> Summary {
+        self.progress.finish_and_clear();
+        let count = |i: usize| self.counts[i].load(Ordering::Relaxed);
+        Summary {
+            entries: count(0),
+            comparisons: count(1),
+            other_pages: count(2),
+            files: count(0) + count(1) + count(2) + count(3) + 1,
+            bytes: self.bytes.load(Ordering::Relaxed),
+            taken: count(4),
+            elapsed: start.elapsed(),
+        }
+    }
 }
 
 /// `faultline build`: prints the diagnostics and the summary, returns the exit status.

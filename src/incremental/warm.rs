@@ -22,33 +22,39 @@ use std::fmt::Write;
 use std::hash::{DefaultHasher, Hash, Hasher};
 
 /// The first line of a record, before its key.
-const HEADER: &str = "faultline record 1";
+const HEADER: &str = "faultline record 2";
 
-/// A job of the earlier build: its fingerprint and its files with their stamps.
-type Earlier = (u64, Vec<(String, Stamp)>);
+/// A job of a build: its fingerprint and its files with their stamps.
+pub(crate) type Job = (u64, Vec<(String, Stamp)>);
 
-/// What decides every file besides the jobs' views: faultline's version and the build's
-/// options. Views hold most of them too; the key makes a change of options start cold.
+/// What decides every file besides the jobs' views: faultline (its version and its binary)
+/// and the build's options. Views hold most of the options too; the key makes a change of
+/// options, or of faultline, start cold.
 pub(crate) fn key(options: &Options, drafts: bool) -> u64 {
     let mut h = DefaultHasher::new();
     let style = format!("{:?}", options.style);
-    (env!("CARGO_PKG_VERSION"), style, &options.base_url, &options.assets, options.page_size, drafts).hash(&mut h);
+    let binary = crate::load::digest::binary();
+    (env!("CARGO_PKG_VERSION"), binary, style, &options.base_url, &options.assets, options.page_size, drafts)
+        .hash(&mut h);
     h.finish()
 }
 
 /// Renders every job of `renderer` into `staging`, taking unchanged files from the earlier
-/// output when `earlier` (the text of its record) has them; `tally` counts each file with
-/// its kind and size. Returns the text of the new record.
+/// output when `earlier` (its record, read) has them; `tally` counts each file with its
+/// kind, its size and whether it was taken. Returns the jobs for the new record ([`text`]).
 pub(crate) fn render(
     renderer: &Renderer<'_>,
     templates: &HashMap<String, TemplateInputs>,
     key: u64,
-    earlier: Option<&str>,
+    earlier: Option<Record>,
     staging: &Staging,
-    tally: &(dyn Fn(FileKind, u64) + Sync),
-) -> Result<String> {
+    tally: &(dyn Fn(FileKind, u64, bool) + Sync),
+) -> Result<Vec<Job>> {
     let plan = fingerprint::plan(renderer, templates, renderer.jobs())?;
-    let earlier = earlier.and_then(|text| parse(text, key)).unwrap_or_default();
+    let earlier: HashMap<String, Job> = earlier
+        .filter(|record| record.key == key)
+        .map(|record| record.jobs.into_iter().map(|job| (job.1[0].0.clone(), job)).collect())
+        .unwrap_or_default();
     let reused = |planned: &Planned| -> Option<Vec<(String, Stamp)>> {
         let (fingerprint, files) = earlier.get(&planned.paths[0])?;
         let same_files = files.iter().map(|(path, _)| path).eq(planned.paths.iter());
@@ -60,33 +66,32 @@ pub(crate) fn render(
         .map(|planned| {
             let kind = |n: usize| if n == 0 { Renderer::kind_of(&planned.job) } else { FileKind::Other };
             if let Some(files) = reused(planned) {
-                for (n, (path, stamp)) in files.iter().enumerate() {
-                    staging.reuse(path)?;
-                    tally(kind(n), stamp.len);
+                let mut taken = Vec::with_capacity(files.len());
+                for (n, (path, stamp)) in files.into_iter().enumerate() {
+                    tally(kind(n), stamp.len, true);
+                    taken.push((path.clone(), staging.reuse(&path, stamp)?));
                 }
-            } else {
-                for (n, (path, bytes)) in planned.paths.iter().zip(renderer.render(&planned.job)?).enumerate() {
-                    staging.write(path, &bytes)?;
-                    tally(kind(n), bytes.len() as u64);
-                }
+                return Ok(taken);
             }
-            planned
-                .paths
-                .iter()
-                .map(|path| {
-                    let stamp = staging.stamp(path).ok_or_else(|| anyhow!("{path} is missing after it was written"))?;
-                    Ok((path.clone(), stamp))
-                })
-                .collect()
+            let mut written = Vec::with_capacity(planned.paths.len());
+            for (n, (path, bytes)) in planned.paths.iter().zip(renderer.render(&planned.job)?).enumerate() {
+                staging.write(path, &bytes)?;
+                tally(kind(n), bytes.len() as u64, false);
+                let stamp = staging.stamp(path).ok_or_else(|| anyhow!("{path} is missing after it was written"))?;
+                written.push((path.clone(), stamp));
+            }
+            Ok(written)
         })
         .collect::<Result<_>>()?;
-    Ok(text(key, plan.iter().map(|p| p.fingerprint).zip(done)))
+    Ok(plan.iter().map(|p| p.fingerprint).zip(done).collect())
 }
 
-/// The text of a record: the header with the key, a line per job (its fingerprint, then
+/// The text of a record: the header with the key, a line the build keeps of itself as a
+/// whole (`whole`, one line of text without tabs), a line per job (its fingerprint, then
 /// each file's path and stamp, separated by tabs), and a checksum of all that.
-fn text(key: u64, jobs: impl Iterator<Item = Earlier>) -> String {
-    let mut out = format!("{HEADER} {key:016x}\n");
+pub(crate) fn text(key: u64, whole: &str, jobs: &[Job]) -> String {
+    debug_assert!(!whole.contains(['\n', '\t']));
+    let mut out = format!("{HEADER} {key:016x}\n{whole}\n");
     for (fingerprint, files) in jobs {
         let _ = write!(out, "{fingerprint:016x}");
         for (path, s) in files {
@@ -98,17 +103,29 @@ fn text(key: u64, jobs: impl Iterator<Item = Earlier>) -> String {
     out
 }
 
-/// The jobs of a record by their first path; `None` unless it is whole and has `key`.
-fn parse(text: &str, key: u64) -> Option<HashMap<String, Earlier>> {
+/// An earlier build's record, read back.
+pub(crate) struct Record {
+    /// The key of the faultline version and options it was built with ([`key`]).
+    pub key: u64,
+    /// The line the build kept of itself as a whole.
+    pub whole: String,
+    /// Its jobs, in the order it wrote them.
+    pub jobs: Vec<Job>,
+}
+
+/// The record in `text`; `None` unless it is whole and every path in it is a plain
+/// relative path (a record is read from a folder anyone may have written to).
+pub(crate) fn read(text: &str) -> Option<Record> {
     let body_end = text.trim_end_matches('\n').rfind('\n')? + 1;
     let (body, end) = text.split_at(body_end);
     let sum = u64::from_str_radix(end.trim_end().strip_prefix("end ")?, 16).ok()?;
-    let mut lines = body.lines();
-    let head = lines.next()?.strip_prefix(HEADER)?.trim();
-    if sum != checksum(body) || u64::from_str_radix(head, 16).ok()? != key {
+    if sum != checksum(body) {
         return None;
     }
-    let mut jobs = HashMap::new();
+    let mut lines = body.lines();
+    let key = u64::from_str_radix(lines.next()?.strip_prefix(HEADER)?.trim(), 16).ok()?;
+    let whole = lines.next().filter(|line| !line.contains('\t'))?.to_string();
+    let mut jobs = Vec::new();
     for line in lines {
         let mut fields = line.split('\t');
         let fingerprint = u64::from_str_radix(fields.next()?, 16).ok()?;
@@ -120,12 +137,18 @@ fn parse(text: &str, key: u64) -> Option<HashMap<String, Earlier>> {
             .chunks(4)
             .map(|f| {
                 let stamp = Stamp { len: f[1].parse().ok()?, modified: f[2].parse().ok()?, inode: f[3].parse().ok()? };
-                Some((f[0].to_string(), stamp))
+                plain_path(f[0]).then(|| (f[0].to_string(), stamp))
             })
             .collect::<Option<Vec<_>>>()?;
-        jobs.insert(files[0].0.clone(), (fingerprint, files));
+        jobs.push((fingerprint, files));
     }
-    Some(jobs)
+    Some(Record { key, whole, jobs })
+}
+
+/// Whether `path` names a file inside the output: relative, no `.` or `..` step, no
+/// empty one.
+fn plain_path(path: &str) -> bool {
+    !path.contains(['\\', '\0']) && path.split('/').all(|step| !matches!(step, "" | "." | ".."))
 }
 
 fn checksum(text: &str) -> u64 {
@@ -139,19 +162,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_record_reads_back_and_a_damaged_or_foreign_one_does_not() {
+    fn a_record_reads_back_and_a_damaged_or_unsafe_one_does_not() {
         let stamp = Stamp { len: 12, modified: 1_700_000_000_123_456_789, inode: 42 };
         let jobs = vec![
             (7u64, vec![("http/502/index.html".to_string(), stamp), ("api/http/502.json".to_string(), stamp)]),
             (u64::MAX, vec![("index.html".to_string(), Stamp { inode: 43, ..stamp })]),
         ];
-        let record = text(1, jobs.clone().into_iter());
-        let read = parse(&record, 1).expect("a whole record");
-        assert_eq!(read["http/502/index.html"], jobs[0]);
-        assert_eq!(read["index.html"], jobs[1]);
-        assert!(parse(&record, 2).is_none(), "another key");
-        assert!(parse(&record.replacen("\t12\t", "\t13\t", 1), 1).is_none(), "an edited stamp");
-        assert!(parse(&record[..record.len() - 30], 1).is_none(), "a cut record");
-        assert!(parse("", 1).is_none());
+        let record = text(1, "build line", &jobs);
+        let read = read(&record).expect("a whole record");
+        assert_eq!((read.key, read.whole.as_str()), (1, "build line"));
+        assert_eq!(read.jobs, jobs);
+        assert!(super::read(&record.replacen("\t12\t", "\t13\t", 1)).is_none(), "an edited stamp");
+        assert!(super::read(&record[..record.len() - 30]).is_none(), "a cut record");
+        assert!(super::read("").is_none());
+        for path in ["../escape", "/etc/passwd", "a//b", "a/./b", "a\\b"] {
+            let forged = text(1, "", &[(1, vec![(path.to_string(), stamp)])]);
+            assert!(super::read(&forged).is_none(), "{path}");
+        }
     }
 }

@@ -1,6 +1,7 @@
 //! Loading: the only stage that reads `content/`. It walks the folder, classifies every path
 //! (docs/content.md), and reads the files in parallel into normalised text (no BOM, LF line endings).
 
+pub(crate) mod digest;
 pub(crate) mod frontmatter;
 pub(crate) mod theme;
 mod unclosed;

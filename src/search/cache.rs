@@ -10,11 +10,9 @@
 //! full way and writes the file anew.
 
 use super::index::{Doc, Index, Phrase};
-use crate::load::{Loaded, SourceFile};
-use rayon::prelude::*;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use xxhash_rust::xxh3::{Xxh3, xxh3_128};
+use xxhash_rust::xxh3::xxh3_128;
 
 /// The cache folder, under the site root.
 pub(crate) const DIR: &str = ".faultline-cache";
@@ -41,60 +39,8 @@ pub(crate) fn file(root: &Path, drafts: bool) -> PathBuf {
     root.join(DIR).join(if drafts { "search-drafts.bin" } else { "search.bin" })
 }
 
-/// The key of what was loaded, or `None` when the running binary cannot be identified
-/// (then nothing is cached: another build of faultline may index differently).
-pub(crate) fn key(loaded: &Loaded, drafts: bool) -> Option<u128> {
-    let binary = running_binary()?;
-    let built = binary.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?;
-    // Named field by field, so that a field added to what is loaded cannot be left out.
-    let Loaded { config, files, diagnostics } = loaded;
-    // The texts are most of the bytes: each file is hashed on its own, in parallel.
-    let digests: Vec<u128> = files
-        .par_iter()
-        .map(|SourceFile { path, kind, text }| {
-            let mut hasher = Xxh3::new();
-            field(&mut hasher, path.as_bytes());
-            field(&mut hasher, format!("{kind:?}").as_bytes());
-            match text {
-                Some(text) => field(&mut hasher, text.as_bytes()),
-                None => field(&mut hasher, b"\xff unreadable"),
-            }
-            hasher.digest128()
-        })
-        .collect();
-    let mut hasher = Xxh3::new();
-    field(&mut hasher, env!("CARGO_PKG_VERSION").as_bytes());
-    field(&mut hasher, &binary.len().to_le_bytes());
-    field(&mut hasher, &built.as_nanos().to_le_bytes());
-    field(&mut hasher, &[u8::from(drafts)]);
-    field(&mut hasher, format!("{config:?}").as_bytes());
-    field(&mut hasher, format!("{diagnostics:?}").as_bytes());
-    for digest in digests {
-        field(&mut hasher, &digest.to_le_bytes());
-    }
-    Some(hasher.digest128())
-}
-
-/// The file of the running binary. On Linux, the one this process runs even when a new
-/// build replaced it since it started, whose cache would then carry the old code's index
-/// under the new binary's key.
-fn running_binary() -> Option<std::fs::Metadata> {
-    if cfg!(target_os = "linux") {
-        std::fs::metadata("/proc/self/exe").ok()
-    } else {
-        std::fs::metadata(std::env::current_exe().ok()?).ok()
-    }
-}
-
-/// Hashes `bytes` after their length, so that no two different lists of fields hash the
-/// same bytes.
-fn field(hasher: &mut Xxh3, bytes: &[u8]) {
-    hasher.update(&(bytes.len() as u64).to_le_bytes());
-    hasher.update(bytes);
-}
-
 /// The key and the decoded contents of the cache file at `path`, if it is whole: the
-/// caller compares the key with [`key`]'s. Decoding needs no key, so it can run while
+/// caller compares the key with [`crate::load::digest::loaded`]'s. Decoding needs no key, so it can run while
 /// the site is read.
 pub(crate) fn read(path: &Path) -> Option<(u128, Cached)> {
     // Checked before opening: opening a named pipe would block until something writes.

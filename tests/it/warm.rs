@@ -1,7 +1,7 @@
 //! Warm builds: `faultline build` into its own earlier output takes the files whose inputs
 //! did not change from it, renders the rest, and always writes what a cold build writes.
 
-use crate::harness::{RECORD, Site, themed_fixture as site, tree};
+use crate::harness::{RECORD, Run, Site, themed_fixture as site, tree};
 use crate::serve::{Random, from_env};
 use std::path::{Path, PathBuf};
 
@@ -138,7 +138,7 @@ fn a_damaged_or_foreign_record_is_ignored() {
     let before = inode(&page);
     // One fingerprint changed by hand: the checksum no longer holds, so nothing is taken.
     let record = std::fs::read_to_string(out.join(RECORD)).unwrap();
-    let line = record.lines().nth(1).unwrap();
+    let line = record.lines().nth(2).unwrap();
     let flipped = format!("{}{}", if line.starts_with('0') { '1' } else { '0' }, &line[1..]);
     std::fs::write(out.join(RECORD), record.replacen(line, &flipped, 1)).unwrap();
     assert_warm_equals_cold(&site, &out, &[], "a tampered record");
@@ -177,4 +177,51 @@ fn other_options_start_cold() {
         assert_warm_equals_cold(&site, &out, extra, &format!("{extra:?}"));
         assert_ne!(inode(&page), before, "{extra:?}: a file was taken from a build with other options");
     }
+}
+
+/// What a build printed, without the time it took.
+fn printed(run: &Run) -> String {
+    let at = run.stderr.rfind(") in ").expect("a summary");
+    run.stderr[..at].to_string()
+}
+
+/// A build of the very inputs of the earlier one (content, settings, theme, static files,
+/// options, binary) writes nothing: the output stays as it is, and the build prints the
+/// warnings and the summary of the build that wrote it.
+#[test]
+fn unchanged_inputs_leave_the_output_as_it_is() {
+    let site = site();
+    edit(&site, "content/acme/e9.md", "The deploy did not finish in time.", "What E9 means, in one sentence.");
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("public");
+    let args = ["build", "--out", out.to_str().unwrap()];
+    let first = site.run(&args);
+    first.assert_exit(0);
+    assert!(first.stderr.contains("warning: `summary` is still the placeholder"), "a warning to repeat: {first}");
+    let (folder, page) = (inode(&out), inode(&out.join("http/502/index.html")));
+    let record = std::fs::read(out.join(RECORD)).unwrap();
+    let second = site.run(&args);
+    second.assert_exit(0);
+    assert_eq!((inode(&out), inode(&out.join("http/502/index.html"))), (folder, page), "the output was written again");
+    assert_eq!(std::fs::read(out.join(RECORD)).unwrap(), record);
+    let (first, second) = (printed(&first), printed(&second));
+    let taken = second.strip_prefix(first.as_str()).unwrap_or_else(|| panic!("{first}\n---\n{second}"));
+    assert!(taken.starts_with("; ") && taken.ends_with(" unchanged, taken from the earlier output"), "{taken}");
+}
+
+/// The same inputs over an output that something else changed: the build puts back what
+/// a cold build writes.
+#[test]
+fn unchanged_inputs_over_a_changed_output_write_it_whole_again() {
+    let (site, _dir, out) = built_site();
+    std::fs::write(out.join("stray.html"), "not built").unwrap();
+    std::fs::create_dir(out.join("empty")).unwrap();
+    assert_warm_equals_cold(&site, &out, &[], "a stray file and folder");
+    assert!(!out.join("empty").exists(), "a stray folder stayed");
+    let css = tree(&out).into_keys().find(|p| p.ends_with(".css")).expect("a stylesheet");
+    std::fs::write(out.join(&css), "body{}").unwrap();
+    assert_warm_equals_cold(&site, &out, &[], "an edited asset");
+    site.write("static/robots-extra.txt", "added");
+    assert_warm_equals_cold(&site, &out, &[], "a static file added");
+    assert!(out.join("robots-extra.txt").is_file());
 }
