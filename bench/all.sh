@@ -34,7 +34,7 @@ echo; echo "## 2. Warm build"
 BENCH_DIR="$BENCH_DIR" "$repo/bench/warm.sh" 10000
 
 echo; echo "## 3. serve"
-work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
+work="$(mktemp -d -p "$BENCH_DIR")"; trap 'rm -rf "$work"' EXIT
 cp -a "$site" "$work/site"
 python3 "$repo/bench/serve.py" "$work/site" --runs "$((RUNS < 5 ? 5 : RUNS))"
 

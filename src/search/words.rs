@@ -91,7 +91,8 @@ pub(crate) fn walk(text: &str, emit: &mut dyn FnMut(Piece, &str)) -> usize {
 fn lowercase_into(out: &mut String, s: &str) {
     out.clear();
     if s.is_ascii() {
-        out.extend(s.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+        out.push_str(s);
+        out.make_ascii_lowercase();
     } else {
         // The whole string at once: Greek final sigma depends on its neighbours.
         out.push_str(&s.to_lowercase());
