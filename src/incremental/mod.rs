@@ -12,8 +12,11 @@
 //!    only jobs whose fingerprint changed are rendered, and only files whose bytes changed
 //!    are replaced. Cards and comparison rows are kept for the entries whose file did not
 //!    change.
-//! 4. **search**: the search index is one structure over every entry, rebuilt whole, so it
-//!    comes after the pages ([`Engine::finish`]): the edited page is served first.
+//! 4. **search**: the search index is one structure over every entry (a term's weight
+//!    depends on how many entries hold it), so it comes after the pages
+//!    ([`Engine::finish`]): the edited page is served first. Only the changed entries are
+//!    tokenised again; every entry's kept terms are then merged and weighed
+//!    ([`crate::search::memo`]).
 //!
 //! An edit that changes nothing other pages read ([`signature::shared_signature`]: the
 //! body, causes, steps, FAQ...) skips stages 1 to 3 for everything but the edited entries:
@@ -44,6 +47,7 @@ use crate::render::reads::Reads;
 use crate::render::urls::LinkStyle;
 use crate::render::view::{Card, Row};
 use crate::render::{self, Job, Options, PAGE_SIZE, Renderer};
+use crate::search::memo::Memo;
 use anyhow::Result;
 use axum::body::Bytes;
 use fingerprint::Planned;
@@ -53,7 +57,7 @@ use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex, PoisonError};
 use theme_state::ThemeState;
 
 /// What changed on disk since the last rebuild.
@@ -132,12 +136,19 @@ pub(crate) struct SearchJob {
     source: u64,
     site: Site,
     included: Vec<bool>,
+    /// The hash of each entry's file, by position.
+    hashes: Vec<u64>,
+    /// The engine's: each entry's terms from the last index.
+    memo: Arc<Mutex<Memo>>,
 }
 
 impl SearchJob {
-    /// Builds the search index files.
+    /// Builds the search index files, tokenising only the entries whose file changed since
+    /// the last job.
     pub(crate) fn run(self) -> SearchDone {
-        SearchDone { source: self.source, files: render::search_files(&self.site, &self.included) }
+        let index =
+            self.memo.lock().unwrap_or_else(PoisonError::into_inner).index(&self.site, &self.included, &self.hashes);
+        SearchDone { source: self.source, files: render::search_files(&index) }
     }
 }
 
@@ -189,6 +200,8 @@ pub struct Engine {
     search_paths: BTreeSet<String>,
     /// A hash of what the search index was last built from; it is stale when this differs.
     search_source: Option<u64>,
+    /// Each entry's search terms, for the next index.
+    search_memo: Arc<Mutex<Memo>>,
 }
 
 impl Engine {
@@ -215,6 +228,7 @@ impl Engine {
             statics_paths: BTreeSet::new(),
             search_paths: BTreeSet::new(),
             search_source: None,
+            search_memo: Arc::default(),
         }
     }
 
@@ -276,7 +290,9 @@ impl Engine {
             source_pages: site.source_pages.clone(),
             prose: site.prose.clone(),
         };
-        Some(SearchJob { source, site, included: graph.included.clone() })
+        let hashes = site.entries.iter().map(|e| self.sources.hash_of(&e.file)).collect();
+        let memo = Arc::clone(&self.search_memo);
+        Some(SearchJob { source, site, included: graph.included.clone(), hashes, memo })
     }
 
     /// Puts the files of a finished [`SearchJob`] in place, unless the site changed since

@@ -147,16 +147,14 @@ pub(crate) fn card_and_row(entry: &Entry, style: LinkStyle) -> (Card, Row) {
     (pages::card(entry, &url), pages::row(entry, &url))
 }
 
-/// The files of the search index (`search/index.js` and its shards), for a renderer made
-/// made with [`Renderer::with_cards`].
-pub(crate) fn search_files(site: &Site, included: &[bool]) -> Vec<OutFile> {
-    let index = crate::search::Index::build(site, included);
-    let shards = search::Shards::plan(&index);
-    let paths = search::Shards::head_paths(&index);
+/// The files of the search index `index` (`search/index.js` and its shards), for a
+/// renderer made with [`Renderer::with_cards`].
+pub(crate) fn search_files(index: &crate::search::Index) -> Vec<OutFile> {
+    let shards = search::Shards::plan(index);
+    let paths = search::Shards::head_paths(index);
     let mut files: Vec<OutFile> =
-        paths.into_iter().zip(shards.head_files(&index)).map(|(path, bytes)| OutFile { path, bytes }).collect();
-    files
-        .extend((0..shards.count()).map(|k| OutFile { path: search::Shards::path(k), bytes: shards.shard(&index, k) }));
+        paths.into_iter().zip(shards.head_files(index)).map(|(path, bytes)| OutFile { path, bytes }).collect();
+    files.extend((0..shards.count()).map(|k| OutFile { path: search::Shards::path(k), bytes: shards.shard(index, k) }));
     files
 }
 

@@ -86,20 +86,30 @@ impl Partial {
 /// postings (a term met again in the same entry keeps its best field), so no per-entry map
 /// is ever alive beside the others.
 fn add_entry(acc: &mut Partial, doc: u32, entry_index: usize, e: &Entry) {
-    let fm = &e.fm;
     let postings = &mut acc.postings;
+    let (phrases, entry) = walk_entry(entry_index, e, &mut |term, weight| {
+        let list = match postings.get_mut(term) {
+            Some(list) => list,
+            None => postings.entry(term.to_string()).or_default(),
+        };
+        match list.last_mut() {
+            Some((d, best)) if *d == doc => *best = (*best).max(weight),
+            _ => list.push((doc, weight)),
+        }
+    });
+    acc.phrases.extend(phrases.into_iter().map(|text| Phrase { text, doc }));
+    acc.docs.push((doc, entry));
+}
+
+/// Hands every scoring term of entry `e` (at `entry_index` in the site) to `add` with the
+/// weight of the field it is in, each time it appears; returns the entry's phrases
+/// (sorted, without repeats) and its document.
+pub(super) fn walk_entry(entry_index: usize, e: &Entry, add: &mut dyn FnMut(&str, u32)) -> (Vec<String>, Doc) {
+    let fm = &e.fm;
     let mut add = |text: &str, weight: u32| {
         walk(text, &mut |_, term| {
-            if !scores(term) {
-                return;
-            }
-            let list = match postings.get_mut(term) {
-                Some(list) => list,
-                None => postings.entry(term.to_string()).or_default(),
-            };
-            match list.last_mut() {
-                Some((d, best)) if *d == doc => *best = (*best).max(weight),
-                _ => list.push((doc, weight)),
+            if scores(term) {
+                add(term, weight);
             }
         });
     };
@@ -153,7 +163,6 @@ fn add_entry(acc: &mut Partial, doc: u32, entry_index: usize, e: &Entry) {
         .collect();
     phrases.sort();
     phrases.dedup();
-    acc.phrases.extend(phrases.into_iter().map(|text| Phrase { text, doc }));
     let fix = fm.fastest_fix.first().map(|step| plain(step)).unwrap_or_default();
     let entry = Doc {
         entry: entry_index,
@@ -163,7 +172,7 @@ fn add_entry(acc: &mut Partial, doc: u32, entry_index: usize, e: &Entry) {
         code_key: code_key(&fm.code),
         fix,
     };
-    acc.docs.push((doc, entry));
+    (phrases, entry)
 }
 
 /// `1 + floor(log2(n / df))`, in integers so that it never depends on float rounding.
@@ -187,11 +196,18 @@ impl Index {
                 acc
             })
             .reduce(Partial::default, Partial::merge);
-        let n = numbered.len();
         let mut docs: Vec<(u32, Doc)> = partial.docs;
         docs.sort_unstable_by_key(|(doc, _)| *doc);
         let docs: Vec<Doc> = docs.into_iter().map(|(_, d)| d).collect();
-        let mut by_term: Vec<(String, Vec<(u32, u32)>)> = partial.postings.into_iter().collect();
+        let mut phrases = partial.phrases;
+        phrases.sort();
+        Index::weighed(docs, partial.postings.into_iter().collect(), phrases)
+    }
+
+    /// The index of `docs` (in doc order), each term's postings with field weights (in any
+    /// order) and sorted phrases: postings sorted by doc and weighted by rarity, terms sorted.
+    pub(super) fn weighed(docs: Vec<Doc>, mut by_term: Vec<(String, Vec<(u32, u32)>)>, phrases: Vec<Phrase>) -> Index {
+        let n = docs.len();
         by_term.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
         let (terms, postings): (Vec<String>, Vec<Vec<(u32, u32)>>) = by_term
             .into_par_iter()
@@ -202,8 +218,6 @@ impl Index {
                 (term, list)
             })
             .unzip();
-        let mut phrases = partial.phrases;
-        phrases.sort();
         Index::from_parts(docs, terms, postings, phrases)
     }
 

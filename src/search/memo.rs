@@ -1,0 +1,158 @@
+//! The search index of `serve`, updated by the entries that changed: each entry's terms
+//! are kept, by the entry's file and a hash of that file, so that a rebuild tokenises only
+//! the entries whose file changed, then merges every entry's terms and weighs them again
+//! (a term's rarity depends on every entry, so the merge runs over all of them).
+//!
+//! [`Memo::index`] returns what [`Index::build`] returns for the same site; the tests
+//! check it, and the serve tests check the files against a build's.
+
+use super::index::{Doc, Index, Phrase, walk_entry};
+use crate::model::Site;
+use rayon::prelude::*;
+use rustc_hash::FxHashMap as HashMap;
+use std::sync::Arc;
+
+/// One entry's part of the index, without its document number.
+struct Tokens {
+    /// Each term (by its number in the memo's vocabulary) once, with its best field weight.
+    terms: Vec<(u32, u32)>,
+    phrases: Vec<String>,
+    doc: Doc,
+}
+
+/// An entry just tokenised: its terms by text, before they get their numbers.
+struct Walked {
+    at: usize,
+    best: HashMap<String, u32>,
+    phrases: Vec<String>,
+    doc: Doc,
+}
+
+/// Each entry's terms, from the last index built through it.
+#[derive(Default)]
+pub(crate) struct Memo {
+    /// Every term met, by number; a term no entry holds any more stays (it gets no postings).
+    vocabulary: Vec<String>,
+    numbers: HashMap<String, u32>,
+    /// By the entry's file and the hash of its text.
+    entries: HashMap<(String, u64), Arc<Tokens>>,
+}
+
+impl Memo {
+    /// The index of the entries for which `included` is true, `hashes` holding the hash of
+    /// each entry's file (by position in `site.entries`).
+    pub(crate) fn index(&mut self, site: &Site, included: &[bool], hashes: &[u64]) -> Index {
+        let numbered: Vec<usize> = (0..site.entries.len()).filter(|&i| included[i]).collect();
+        let key = |i: usize| (site.entries[i].file.clone(), hashes[i]);
+        let missing: Vec<usize> = numbered.iter().copied().filter(|&i| !self.entries.contains_key(&key(i))).collect();
+        let walked: Vec<Walked> = missing
+            .into_par_iter()
+            .map(|i| {
+                let mut best: HashMap<String, u32> = HashMap::default();
+                let (phrases, doc) = walk_entry(i, &site.entries[i], &mut |term, weight| match best.get_mut(term) {
+                    Some(w) => *w = (*w).max(weight),
+                    None => {
+                        best.insert(term.to_string(), weight);
+                    }
+                });
+                Walked { at: i, best, phrases, doc }
+            })
+            .collect();
+        // Numbers are handles only: the index orders terms by their text.
+        for Walked { at, best, phrases, doc } in walked {
+            let terms = best.into_iter().map(|(term, weight)| (self.number(term), weight)).collect();
+            self.entries.insert(key(at), Arc::new(Tokens { terms, phrases, doc }));
+        }
+        let kept: Vec<Arc<Tokens>> = numbered.iter().map(|&i| Arc::clone(&self.entries[&key(i)])).collect();
+        self.entries.retain(|_, tokens| Arc::strong_count(tokens) > 1);
+        self.merge(&numbered, &kept)
+    }
+
+    fn number(&mut self, term: String) -> u32 {
+        if let Some(&n) = self.numbers.get(&term) {
+            return n;
+        }
+        let n = self.vocabulary.len() as u32;
+        self.vocabulary.push(term.clone());
+        self.numbers.insert(term, n);
+        n
+    }
+
+    /// The index of `kept`, the parts of the entries at `numbered` in doc order.
+    fn merge(&self, numbered: &[usize], kept: &[Arc<Tokens>]) -> Index {
+        let mut postings: Vec<Vec<(u32, u32)>> = vec![Vec::new(); self.vocabulary.len()];
+        let mut phrases = Vec::new();
+        let mut docs = Vec::with_capacity(kept.len());
+        for (doc, (tokens, &entry)) in kept.iter().zip(numbered).enumerate() {
+            let doc = doc as u32;
+            for &(term, weight) in &tokens.terms {
+                postings[term as usize].push((doc, weight));
+            }
+            phrases.extend(tokens.phrases.iter().map(|text| Phrase { text: text.clone(), doc }));
+            docs.push(Doc { entry, ..tokens.doc.clone() });
+        }
+        phrases.sort();
+        let by_term = postings
+            .into_iter()
+            .enumerate()
+            .filter(|(_, list)| !list.is_empty())
+            .map(|(term, list)| (self.vocabulary[term].clone(), list))
+            .collect();
+        Index::weighed(docs, by_term, phrases)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cmd::check;
+
+    fn same(a: &Index, b: &Index) {
+        assert_eq!(a.docs, b.docs);
+        assert_eq!(a.terms, b.terms);
+        assert_eq!(a.postings, b.postings);
+        assert_eq!(a.phrases, b.phrases);
+    }
+
+    #[test]
+    fn the_memo_builds_what_a_whole_build_builds_after_each_change() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let hub = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hub/content");
+        let copy = |from: &std::path::Path| {
+            for file in walkdir::WalkDir::new(from).into_iter().flatten().filter(|f| f.file_type().is_file()) {
+                let to = root.join("content").join(file.path().strip_prefix(from).unwrap());
+                std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+                std::fs::copy(file.path(), to).unwrap();
+            }
+        };
+        copy(&hub);
+        let mut memo = Memo::default();
+        let http = root.join("content/http");
+        let edits: [&dyn Fn(); 4] = [
+            &|| {},
+            &|| {
+                let text = std::fs::read_to_string(http.join("502.md")).unwrap();
+                std::fs::write(http.join("502.md"), text.replacen("title: ", "title: Gateway quux ", 1)).unwrap();
+            },
+            &|| std::fs::remove_file(http.join("504.md")).unwrap(),
+            &|| {
+                let text = std::fs::read_to_string(http.join("500.md")).unwrap();
+                std::fs::write(http.join("999.md"), text.replace("code: 500", "code: 999")).unwrap();
+            },
+        ];
+        for edit in edits {
+            edit();
+            let checked = check::run(root, false).unwrap();
+            let hashes: Vec<u64> = checked
+                .site
+                .entries
+                .iter()
+                .map(|e| xxhash_rust::xxh3::xxh3_64(&std::fs::read(root.join(&e.file)).unwrap()))
+                .collect();
+            let whole = Index::build(&checked.site, &checked.graph.included);
+            same(&memo.index(&checked.site, &checked.graph.included, &hashes), &whole);
+            assert_eq!(memo.entries.len(), whole.docs.len(), "parts of entries gone are dropped");
+        }
+    }
+}
