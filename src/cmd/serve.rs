@@ -135,7 +135,7 @@ const SEARCH_AFTER: Duration = Duration::from_millis(300);
 const SEARCH_POLL: Duration = Duration::from_millis(20);
 
 /// Rebuilds after each batch of changes until the watcher stops. The search index, which
-/// takes long on a big site, is built on its own thread from a copy of the site, once the
+/// takes long on a big site, is built on its own thread from a copy of the entries, once the
 /// files have been quiet for a moment: a save that comes meanwhile is not held up, and an
 /// index built from a site that has changed since is thrown away.
 fn rebuild_loop(engine: &mut Engine, watcher: &mut watch::Watcher, served: &RwLock<Served>, live: &live::Live) {

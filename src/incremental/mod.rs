@@ -130,11 +130,11 @@ impl PlannedJob {
     }
 }
 
-/// A copy of the site for the search index, to build it on another thread.
+/// A copy of the site's entries for the search index, to build it on another thread.
 pub(crate) struct SearchJob {
     /// What the index is built from, as [`Engine`] tells whether it is still current.
     source: u64,
-    site: Site,
+    entries: Vec<Entry>,
     included: Vec<bool>,
     /// The hash of each entry's file, by position.
     hashes: Vec<u64>,
@@ -147,7 +147,7 @@ impl SearchJob {
     /// the last job.
     pub(crate) fn run(self) -> SearchDone {
         let index =
-            self.memo.lock().unwrap_or_else(PoisonError::into_inner).index(&self.site, &self.included, &self.hashes);
+            self.memo.lock().unwrap_or_else(PoisonError::into_inner).index(&self.entries, &self.included, &self.hashes);
         SearchDone { source: self.source, files: render::search_files(&index) }
     }
 }
@@ -282,17 +282,9 @@ impl Engine {
         if self.search_source == Some(source) {
             return None;
         }
-        let site = Site {
-            config: site.config.clone(),
-            entries: site.entries.clone(),
-            broken: site.broken.clone(),
-            home: site.home.clone(),
-            source_pages: site.source_pages.clone(),
-            prose: site.prose.clone(),
-        };
         let hashes = site.entries.iter().map(|e| self.sources.hash_of(&e.file)).collect();
         let memo = Arc::clone(&self.search_memo);
-        Some(SearchJob { source, site, included: graph.included.clone(), hashes, memo })
+        Some(SearchJob { source, entries: site.entries.clone(), included: graph.included.clone(), hashes, memo })
     }
 
     /// Puts the files of a finished [`SearchJob`] in place, unless the site changed since

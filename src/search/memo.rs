@@ -7,7 +7,7 @@
 //! check it, and the serve tests check the files against a build's.
 
 use super::index::{Doc, Index, Phrase, walk_entry};
-use crate::model::Site;
+use crate::model::entry::Entry;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
 use std::sync::Arc;
@@ -22,7 +22,7 @@ struct Tokens {
 
 /// An entry just tokenised: its terms by text, before they get their numbers.
 struct Walked {
-    at: usize,
+    key: (String, u64),
     best: HashMap<String, u32>,
     phrases: Vec<String>,
     doc: Doc,
@@ -39,31 +39,32 @@ pub(crate) struct Memo {
 }
 
 impl Memo {
-    /// The index of the entries for which `included` is true, `hashes` holding the hash of
-    /// each entry's file (by position in `site.entries`).
-    pub(crate) fn index(&mut self, site: &Site, included: &[bool], hashes: &[u64]) -> Index {
-        let numbered: Vec<usize> = (0..site.entries.len()).filter(|&i| included[i]).collect();
-        let key = |i: usize| (site.entries[i].file.clone(), hashes[i]);
-        let missing: Vec<usize> = numbered.iter().copied().filter(|&i| !self.entries.contains_key(&key(i))).collect();
+    /// The index of the `entries` for which `included` is true, `hashes` holding the hash
+    /// of each entry's file (all three by position in the site).
+    pub(crate) fn index(&mut self, entries: &[Entry], included: &[bool], hashes: &[u64]) -> Index {
+        let numbered: Vec<usize> = (0..entries.len()).filter(|&i| included[i]).collect();
+        let keys: Vec<(String, u64)> = numbered.iter().map(|&i| (entries[i].file.clone(), hashes[i])).collect();
+        let missing: Vec<(usize, &(String, u64))> =
+            numbered.iter().copied().zip(&keys).filter(|(_, key)| !self.entries.contains_key(*key)).collect();
         let walked: Vec<Walked> = missing
             .into_par_iter()
-            .map(|i| {
+            .map(|(i, key)| {
                 let mut best: HashMap<String, u32> = HashMap::default();
-                let (phrases, doc) = walk_entry(i, &site.entries[i], &mut |term, weight| match best.get_mut(term) {
+                let (phrases, doc) = walk_entry(i, &entries[i], &mut |term, weight| match best.get_mut(term) {
                     Some(w) => *w = (*w).max(weight),
                     None => {
                         best.insert(term.to_string(), weight);
                     }
                 });
-                Walked { at: i, best, phrases, doc }
+                Walked { key: key.clone(), best, phrases, doc }
             })
             .collect();
         // Numbers are handles only: the index orders terms by their text.
-        for Walked { at, best, phrases, doc } in walked {
+        for Walked { key, best, phrases, doc } in walked {
             let terms = best.into_iter().map(|(term, weight)| (self.number(term), weight)).collect();
-            self.entries.insert(key(at), Arc::new(Tokens { terms, phrases, doc }));
+            self.entries.insert(key, Arc::new(Tokens { terms, phrases, doc }));
         }
-        let kept: Vec<Arc<Tokens>> = numbered.iter().map(|&i| Arc::clone(&self.entries[&key(i)])).collect();
+        let kept: Vec<Arc<Tokens>> = keys.iter().map(|key| Arc::clone(&self.entries[key])).collect();
         self.entries.retain(|_, tokens| Arc::strong_count(tokens) > 1);
         self.merge(&numbered, &kept)
     }
@@ -151,7 +152,7 @@ mod tests {
                 .map(|e| xxhash_rust::xxh3::xxh3_64(&std::fs::read(root.join(&e.file)).unwrap()))
                 .collect();
             let whole = Index::build(&checked.site, &checked.graph.included);
-            same(&memo.index(&checked.site, &checked.graph.included, &hashes), &whole);
+            same(&memo.index(&checked.site.entries, &checked.graph.included, &hashes), &whole);
             assert_eq!(memo.entries.len(), whole.docs.len(), "parts of entries gone are dropped");
         }
     }

@@ -37,7 +37,12 @@ pub(super) struct Whole {
 /// A diagnostic as kept: every field, the printed snippet's too (the JSON of `check`
 /// leaves those out).
 #[derive(Serialize, Deserialize)]
-struct Kept {
+struct Kept(#[serde(with = "KeptDef")] Diagnostic);
+
+/// [`Diagnostic`]'s fields, for serde to read and write them all.
+#[derive(Serialize, Deserialize)]
+#[serde(remote = "Diagnostic")]
+struct KeptDef {
     severity: Severity,
     file: Option<String>,
     line: Option<usize>,
@@ -51,20 +56,6 @@ struct Kept {
 
 impl Whole {
     pub(super) fn new(inputs: Option<u128>, summary: &Summary, diagnostics: &[Diagnostic]) -> Whole {
-        let diagnostics = diagnostics
-            .iter()
-            .map(|d| Kept {
-                severity: d.severity,
-                file: d.file.clone(),
-                line: d.line,
-                column: d.column,
-                message: d.message.clone(),
-                hint: d.hint.clone(),
-                width: d.width,
-                source_line: d.source_line.clone(),
-                snippet_column: d.snippet_column,
-            })
-            .collect();
         Whole {
             inputs: inputs.map(|digest| format!("{digest:032x}")).unwrap_or_default(),
             entries: summary.entries,
@@ -72,30 +63,13 @@ impl Whole {
             other_pages: summary.other_pages,
             files: summary.files,
             bytes: summary.bytes,
-            diagnostics,
+            diagnostics: diagnostics.iter().cloned().map(Kept).collect(),
         }
     }
 
     /// The record's line: JSON escapes every tab and line break.
     pub(super) fn line(&self) -> String {
         serde_json::to_string(self).expect("a Whole serialises")
-    }
-
-    fn diagnostics(self) -> Vec<Diagnostic> {
-        self.diagnostics
-            .into_iter()
-            .map(|k| Diagnostic {
-                severity: k.severity,
-                file: k.file,
-                line: k.line,
-                column: k.column,
-                message: k.message,
-                hint: k.hint,
-                width: k.width,
-                source_line: k.source_line,
-                snippet_column: k.snippet_column,
-            })
-            .collect()
     }
 }
 
@@ -198,5 +172,5 @@ pub(super) fn outcome(whole: Whole, taken: usize, elapsed: Duration) -> (Vec<Dia
         taken,
         elapsed,
     };
-    (whole.diagnostics(), summary)
+    (whole.diagnostics.into_iter().map(|Kept(d)| d).collect(), summary)
 }
