@@ -15,7 +15,7 @@ pub enum Severity {
 }
 
 /// A place in a source file: 1-based line and column (in characters), and the width to underline.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Pos {
     pub line: usize,
     pub column: usize,
@@ -41,6 +41,26 @@ pub struct Diagnostic {
     /// The column of the position inside `source_line`.
     #[serde(skip)]
     pub snippet_column: usize,
+}
+
+/// A diagnostic as kept: every field, the printed snippet's too (the JSON of `check`
+/// leaves those out).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct Kept(#[serde(with = "KeptDef")] pub(crate) Diagnostic);
+
+/// [`Diagnostic`]'s fields, for serde to read and write them all.
+#[derive(Serialize, Deserialize)]
+#[serde(remote = "Diagnostic")]
+struct KeptDef {
+    severity: Severity,
+    file: Option<String>,
+    line: Option<usize>,
+    column: Option<usize>,
+    message: String,
+    hint: Option<String>,
+    width: usize,
+    source_line: Option<String>,
+    snippet_column: usize,
 }
 
 /// Diagnostics the text form prints per file; the rest are counted ("and N more in this

@@ -27,3 +27,4 @@ pub(crate) mod output;
 pub mod render;
 pub mod search;
 pub(crate) mod serve;
+pub(crate) mod store;

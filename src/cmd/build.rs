@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+mod caches;
 mod unchanged;
 
 /// What `faultline build` was asked to do.
@@ -85,11 +86,12 @@ pub(crate) fn build(root: &Path, options: &BuildOptions) -> Result<Outcome> {
     // Held for the whole build, released when the new output is in place (or on failure).
     let lock = BuildLock::acquire(&options.out)?;
     let loaded = crate::load::load(root)?;
+    let digests = crate::load::digest::files(&loaded.files);
     // Read before the checks so that unchanged inputs can skip them; their errors are
     // reported where a full build meets them, after the content's.
     let (theme, statics) = (theme::load(root, &loaded.config.theme), theme::files(&root.join("static")));
     let inputs = match (&theme, &statics) {
-        (Ok(theme), Ok(statics)) => unchanged::inputs(&loaded, theme, statics, options),
+        (Ok(theme), Ok(statics)) => unchanged::inputs((&loaded, &digests), theme, statics, options),
         _ => None,
     };
     let earlier =
@@ -100,12 +102,65 @@ pub(crate) fn build(root: &Path, options: &BuildOptions) -> Result<Outcome> {
         let record = earlier.expect("a record was kept");
         return same_inputs(root, options, (theme?, statics?), whole, record, lock, start);
     }
-    let checked = check::run_loaded(root, loaded, options.drafts);
+    let kept = (!options.cold).then(|| Kept::read(root, earlier.as_ref(), &loaded, &digests));
+    let (checked, kept) = match kept {
+        Some(kept) => {
+            let (checked, kept) = kept.check(root, loaded, &digests, options.drafts);
+            (checked, Some(kept))
+        }
+        None => (check::run_loaded(root, loaded, options.drafts), None),
+    };
     if checked.has_errors() {
         return Ok(Outcome { summary: None, diagnostics: checked.diagnostics });
     }
     let read = Read { theme: theme?, statics: statics?, inputs, earlier };
-    render(root, options, checked, read, lock, start)
+    render(root, options, checked, read, kept, lock, start)
+}
+
+/// The work kept by the earlier build, as this one goes on: the caches it read, then the
+/// parses of this build with their seal.
+struct Kept {
+    caches: caches::Caches,
+    seals: caches::Seals,
+    /// The digest of each file under `content/`, by its path from the root.
+    digests: std::collections::HashMap<String, u128>,
+}
+
+impl Kept {
+    /// The caches that the `earlier` record seals.
+    fn read(root: &Path, earlier: Option<&warm::Record>, loaded: &crate::load::Loaded, digests: &[u128]) -> Kept {
+        let seals = earlier.and_then(unchanged::seals).unwrap_or_default();
+        let caches = caches::Caches::read(root, &seals);
+        let digests = loaded.files.iter().map(|f| f.path.clone()).zip(digests.iter().copied()).collect();
+        Kept { caches, seals, digests }
+    }
+
+    /// Parses and checks the site, taking the kept parses; keeps this build's parses.
+    fn check(
+        mut self,
+        root: &Path,
+        loaded: crate::load::Loaded,
+        digests: &[u128],
+        drafts: bool,
+    ) -> (check::Checked, Kept) {
+        let (site, diagnostics, parses) = crate::model::build_kept(loaded, digests, &self.caches.parses);
+        if !parses.same_as(&self.caches.parses) || self.seals.parses.is_empty() {
+            self.seals.parses = caches::keep_parses(root, &parses);
+        }
+        self.caches.parses = parses;
+        (check::run_parsed(root, (site, diagnostics), drafts), self)
+    }
+
+    /// The search index of a checked site, through the kept terms; keeps this build's.
+    fn index(&mut self, root: &Path, site: &crate::model::Site, included: &[bool]) -> crate::search::Index {
+        let hashes: Vec<u64> =
+            site.entries.iter().map(|e| self.digests.get(&e.file).copied().unwrap_or_default() as u64).collect();
+        let index = self.caches.terms.index(&site.entries, included, &hashes);
+        if self.caches.terms.changed() || self.seals.terms.is_empty() {
+            self.seals.terms = caches::keep_terms(root, &self.caches.terms);
+        }
+        index
+    }
 }
 
 /// A build of the inputs of the earlier one, whose `record` kept `whole`: the output is
@@ -165,6 +220,7 @@ fn render(
     options: &BuildOptions,
     checked: check::Checked,
     read: Read,
+    mut kept: Option<Kept>,
     lock: BuildLock,
     start: Instant,
 ) -> Result<Outcome> {
@@ -184,7 +240,11 @@ fn render(
     let (assets, asset_paths) = own_files(&read.theme, &read.statics);
     let style = if options.offline { LinkStyle::File } else { LinkStyle::Folder };
     let render_options = Options { style, base_url, assets: asset_paths, page_size: PAGE_SIZE };
-    let renderer = Renderer::new(&site, &graph, &templates, &render_options);
+    let index = match &mut kept {
+        Some(kept) => kept.index(root, &site, &graph.included),
+        None => crate::search::Index::build(&site, &graph.included),
+    };
+    let renderer = Renderer::new((&site, &graph), &templates, &render_options, index);
 
     let generated: BTreeSet<String> =
         renderer.paths().into_iter().chain(assets.keys().cloned()).chain([MARKER.into(), RECORD.into()]).collect();
@@ -204,7 +264,8 @@ fn render(
     let add = |kind: FileKind, size: u64, taken: bool| tally.add(kind, size, taken);
     let jobs = warm::render(&renderer, &template_inputs, key, read.earlier, &staging, &add)?;
     let summary = tally.summary(start);
-    let whole = unchanged::Whole::new(read.inputs, &summary, &diagnostics);
+    let seals = kept.map(|kept| kept.seals).unwrap_or_default();
+    let whole = unchanged::Whole::new(read.inputs, &summary, &diagnostics, seals);
     staging.write(RECORD, warm::text(key, &whole.line(), &jobs).as_bytes())?;
     staging.commit()?;
     Ok(Outcome { summary: Some(Summary { elapsed: start.elapsed(), ..summary }), diagnostics })

@@ -27,7 +27,15 @@ pub fn run(root: &Path, drafts: bool) -> Result<Checked> {
 
 /// The stages after loading, on what [`load::load`] read from `root`.
 pub(crate) fn run_loaded(root: &Path, loaded: load::Loaded, drafts: bool) -> Checked {
-    let (site, mut diagnostics) = model::build(loaded);
+    run_parsed(root, model::build(loaded), drafts)
+}
+
+/// Checks a parsed site (see [`model::build`]): links it and puts the diagnostics in order.
+pub(crate) fn run_parsed(
+    root: &Path,
+    (site, mut diagnostics): (model::Site, Vec<Diagnostic>),
+    drafts: bool,
+) -> Checked {
     let (graph, link_diagnostics) = link::build(&site, drafts);
     diagnostics.extend(link_diagnostics);
     diag::attach_source_lines(&mut diagnostics, root);

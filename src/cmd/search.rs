@@ -49,7 +49,7 @@ pub(crate) fn command(root: &Path, queries: Queries, limit: usize, drafts: bool)
 /// else a new one, which is then cached. A cache that cannot be written (a read-only
 /// folder) only costs the next query the time of a full build.
 fn index(root: &Path, loaded: Loaded, drafts: bool, file: &Path, stored: Option<(u128, Cached)>) -> Cached {
-    let key = crate::load::digest::loaded(&loaded, drafts);
+    let key = crate::load::digest::loaded(&loaded, &crate::load::digest::files(&loaded.files), drafts);
     if let (Some(key), Some((stored_key, cached))) = (key, stored) {
         if key == stored_key {
             return cached;

@@ -12,7 +12,6 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 /// changes only those files.
 pub(super) fn shared_signature(e: &Entry) -> u64 {
     let mut fm = e.fm.clone();
-    fm.body = None;
     fm.also_known_as.clear();
     fm.spec = None;
     fm.iana = None;

@@ -7,15 +7,10 @@ use super::{Loaded, SourceFile};
 use rayon::prelude::*;
 use xxhash_rust::xxh3::Xxh3;
 
-/// The digest of what was loaded (each file under `content/` as read, `site.yaml` as
-/// parsed, the problems met while reading), of `drafts` and of the running binary; `None`
-/// when the binary cannot be identified, and then nothing may be reused.
-pub(crate) fn loaded(loaded: &Loaded, drafts: bool) -> Option<u128> {
-    let (size, built) = binary()?;
-    // Named field by field, so that a field added to what is loaded cannot be left out.
-    let Loaded { config, files, diagnostics } = loaded;
+/// The digest of each loaded file (its path, its kind and its text as read), in load order.
+pub(crate) fn files(files: &[SourceFile]) -> Vec<u128> {
     // The texts are most of the bytes: each file is hashed on its own, in parallel.
-    let digests: Vec<u128> = files
+    files
         .par_iter()
         .map(|SourceFile { path, kind, text }| {
             let mut hasher = Xxh3::new();
@@ -27,7 +22,17 @@ pub(crate) fn loaded(loaded: &Loaded, drafts: bool) -> Option<u128> {
             }
             hasher.digest128()
         })
-        .collect();
+        .collect()
+}
+
+/// The digest of what was loaded (each file under `content/` as read, by its digest in
+/// `files`, `site.yaml` as parsed, the problems met while reading), of `drafts` and of the
+/// running binary; `None` when the binary cannot be identified, and then nothing may be
+/// reused.
+pub(crate) fn loaded(loaded: &Loaded, files: &[u128], drafts: bool) -> Option<u128> {
+    let (size, built) = binary()?;
+    // Named field by field, so that a field added to what is loaded cannot be left out.
+    let Loaded { config, files: _, diagnostics } = loaded;
     let mut hasher = Xxh3::new();
     field(&mut hasher, env!("CARGO_PKG_VERSION").as_bytes());
     field(&mut hasher, &size.to_le_bytes());
@@ -35,7 +40,7 @@ pub(crate) fn loaded(loaded: &Loaded, drafts: bool) -> Option<u128> {
     field(&mut hasher, &[u8::from(drafts)]);
     field(&mut hasher, format!("{config:?}").as_bytes());
     field(&mut hasher, format!("{diagnostics:?}").as_bytes());
-    for digest in digests {
+    for digest in files {
         field(&mut hasher, &digest.to_le_bytes());
     }
     Some(hasher.digest128())

@@ -122,7 +122,7 @@ pub struct Faq {
 }
 
 /// The HTTP class of an entry: 1xx ... 5xx.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Class(pub u8);
 
 impl Class {
@@ -148,15 +148,16 @@ impl Class {
 
 /// A reference to another entry from `related`, `compare`, `redirect_from` or an `@/` link,
 /// with where it is written.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Ref {
     pub id: String,
     pub fragment: Option<String>,
     pub pos: Option<Pos>,
 }
 
-/// A parsed, per-file-valid entry.
-#[derive(Debug, Clone)]
+/// A parsed, per-file-valid entry. Serde reads and writes it for the parses kept between
+/// builds ([`crate::model::kept`]), which keep the body apart: it is most of the file.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Entry {
     pub id: String,
     pub source: String,
@@ -164,6 +165,7 @@ pub struct Entry {
     pub file: String,
     pub fm: FrontMatter,
     /// The Markdown body, from after the front matter or from `body:`.
+    #[serde(skip)]
     pub body: String,
     pub class: Option<Class>,
     /// Every anchor the entry page has: the fixed ones and one per body heading.
@@ -253,7 +255,7 @@ pub fn parse(id: &str, file: &str, text: &str, is_yaml: bool) -> (Option<Entry>,
         return (None, report.diagnostics);
     };
     check_keys(&map, is_yaml, &mut report);
-    let fm: FrontMatter = match yaml::parse(yaml_text, yaml_offset) {
+    let mut fm: FrontMatter = match yaml::parse(yaml_text, yaml_offset) {
         Ok(fm) => fm,
         Err(e) => {
             let (message, hint) = status_error(&e.message).unwrap_or_else(|| typed_error(&e.message));
@@ -264,7 +266,8 @@ pub fn parse(id: &str, file: &str, text: &str, is_yaml: bool) -> (Option<Entry>,
     let (source, name) = id.split_once('/').unwrap_or((id, ""));
     let body = match md_body {
         Some(b) => b.to_string(),
-        None => fm.body.clone().unwrap_or_default(),
+        // Taken out, so that the entry holds its body once.
+        None => fm.body.take().unwrap_or_default(),
     };
     for key in ["title", "code", "summary"] {
         let value = match key {

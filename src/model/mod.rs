@@ -4,6 +4,7 @@
 pub mod entry;
 pub(crate) mod hint;
 pub mod id;
+pub(crate) mod kept;
 pub mod markdown;
 pub(crate) mod placeholder;
 pub mod url;
@@ -74,6 +75,21 @@ pub fn build(loaded: Loaded) -> (Site, Vec<Diagnostic>) {
     let Loaded { config, files, diagnostics } = loaded;
     let parsed: Vec<ParsedFile> = files.into_par_iter().map(parse_file).collect();
     assemble(config, parsed, diagnostics)
+}
+
+/// Parses every loaded file like [`build`], taking the parse `kept` holds for each entry
+/// file of the same digest (`digests`, by file), and returns with the site the parses to
+/// keep for the next build.
+pub(crate) fn build_kept(
+    loaded: Loaded,
+    digests: &[u128],
+    kept: &kept::Parses,
+) -> (Site, Vec<Diagnostic>, kept::Parses) {
+    let Loaded { config, files, diagnostics } = loaded;
+    let (parsed, records): (Vec<ParsedFile>, Vec<_>) =
+        files.into_par_iter().zip(digests).map(|(file, &digest)| kept.parse(file, digest)).unzip();
+    let (site, diagnostics) = assemble(config, parsed, diagnostics);
+    (site, diagnostics, kept::Parses::from_records(records.into_iter().flatten()))
 }
 
 /// Parses one loaded file, checking every rule that concerns the file alone. `None` for a

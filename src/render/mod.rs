@@ -159,10 +159,16 @@ pub(crate) fn search_files(index: &crate::search::Index) -> Vec<OutFile> {
 }
 
 impl<'a> Renderer<'a> {
-    pub(crate) fn new(site: &'a Site, graph: &'a LinkGraph, templates: &'a Templates, options: &'a Options) -> Self {
+    /// The renderer of a whole build, with the site's search index (see
+    /// [`crate::search::Index::build`]).
+    pub(crate) fn new(
+        (site, graph): (&'a Site, &'a LinkGraph),
+        templates: &'a Templates,
+        options: &'a Options,
+        index: crate::search::Index,
+    ) -> Self {
         let (cards, rows) = site.entries.iter().map(|e| card_and_row(e, options.style)).unzip::<_, _, Vec<_>, Vec<_>>();
         let mut renderer = Self::with_parts(site, graph, templates, options, Cow::Owned(cards), Cow::Owned(rows));
-        let index = crate::search::Index::build(site, &graph.included);
         let shards = search::Shards::plan(&index);
         renderer.search = Some(std::sync::Arc::new((index, shards)));
         renderer

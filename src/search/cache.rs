@@ -10,18 +10,11 @@
 //! full way and writes the file anew.
 
 use super::index::{Doc, Index, Phrase};
-use std::io::{Read, Write};
+use crate::store::{self, Reader, Writer};
 use std::path::{Path, PathBuf};
-use xxhash_rust::xxh3::xxh3_128;
-
-/// The cache folder, under the site root.
-pub(crate) const DIR: &str = ".faultline-cache";
 
 /// The first bytes of a cache file; the digits are the format's version.
 const MAGIC: &[u8; 8] = b"FLSRCH01";
-
-/// Magic, key, checksum of the body, length of the body.
-const HEADER: usize = 8 + 16 + 16 + 8;
 
 /// No stored weight comes near this (the best field times the rarest term's factor), and
 /// ranking multiplies and adds weights: a bound keeps that far from overflowing.
@@ -36,81 +29,20 @@ pub(crate) struct Cached {
 
 /// The cache file for a site: with and without drafts the indexes differ, so each has its own.
 pub(crate) fn file(root: &Path, drafts: bool) -> PathBuf {
-    root.join(DIR).join(if drafts { "search-drafts.bin" } else { "search.bin" })
+    root.join(store::DIR).join(if drafts { "search-drafts.bin" } else { "search.bin" })
 }
 
 /// The key and the decoded contents of the cache file at `path`, if it is whole: the
 /// caller compares the key with [`crate::load::digest::loaded`]'s. Decoding needs no key, so it can run while
 /// the site is read.
 pub(crate) fn read(path: &Path) -> Option<(u128, Cached)> {
-    // Checked before opening: opening a named pipe would block until something writes.
-    if !std::fs::symlink_metadata(path).ok()?.is_file() {
-        return None;
-    }
-    let mut file = std::fs::File::open(path).ok()?;
-    let mut header = [0; HEADER];
-    file.read_exact(&mut header).ok()?;
-    let mut head = Reader { bytes: &header };
-    if head.take(8)? != MAGIC {
-        return None;
-    }
-    let key = head.u128()?;
-    let checksum = head.u128()?;
-    let len = u64::from_le_bytes(head.take(8)?.try_into().ok()?);
-    // The file's own size bounds what is read, and a size that memory cannot hold is a miss.
-    if file.metadata().ok()?.len() != len.checked_add(HEADER as u64)? {
-        return None;
-    }
-    let mut body = Vec::new();
-    body.try_reserve_exact(usize::try_from(len).ok()?).ok()?;
-    file.take(len).read_to_end(&mut body).ok()?;
-    if body.len() as u64 != len || xxh3_128(&body) != checksum {
-        return None;
-    }
+    let (key, body) = store::read(path, MAGIC)?;
     Some((key, decode(&body)?))
 }
 
-/// Writes `cached` under `key` at `path`, replacing the file in one rename so that a
-/// query running at the same time reads the old file or the new one, never half of one.
-///
-/// A site folder may come from anyone: the cache folder must be a real folder, not a
-/// link to one elsewhere, and no file is written through a link.
+/// Writes `cached` under `key` at `path` (see [`store::write`]).
 pub(crate) fn write(path: &Path, key: u128, cached: &Cached) -> std::io::Result<()> {
-    let dir = path.parent().expect("a cache file is inside the cache folder");
-    std::fs::create_dir_all(dir)?;
-    if !std::fs::symlink_metadata(dir)?.is_dir() {
-        return Err(std::io::Error::other("the cache folder is a link"));
-    }
-    let ignore = dir.join(".gitignore");
-    if std::fs::symlink_metadata(&ignore).is_err() {
-        // Sites made before the cache existed do not list it in their .gitignore.
-        match create_new(&ignore, b"# faultline's caches: safe to delete, never to commit.\n*\n") {
-            // Another query running at the same time wrote it first.
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
-            other => other?,
-        }
-    }
-    let body = encode(cached);
-    let mut bytes = Vec::with_capacity(HEADER + body.len());
-    bytes.extend_from_slice(MAGIC);
-    bytes.extend_from_slice(&key.to_le_bytes());
-    bytes.extend_from_slice(&xxh3_128(&body).to_le_bytes());
-    bytes.extend_from_slice(&(body.len() as u64).to_le_bytes());
-    bytes.extend_from_slice(&body);
-    let name = path.file_name().unwrap_or_default().to_string_lossy();
-    let temporary = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    // Left over by a run that was killed, with the same process id.
-    let _ = std::fs::remove_file(&temporary);
-    let written = create_new(&temporary, &bytes).and_then(|()| std::fs::rename(&temporary, path));
-    if written.is_err() {
-        let _ = std::fs::remove_file(&temporary);
-    }
-    written
-}
-
-/// Writes a file that must not exist yet: a link in its place is an error, never followed.
-fn create_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    std::fs::OpenOptions::new().write(true).create_new(true).open(path)?.write_all(bytes)
+    store::write(path, MAGIC, key, &encode(cached))
 }
 
 /// The body: the content warning, then the index's documents, terms with their postings
@@ -148,12 +80,12 @@ fn encode(cached: &Cached) -> Vec<u8> {
         out.text(&phrase.text);
         out.number(u64::from(phrase.doc));
     }
-    out.bytes
+    out.into_bytes()
 }
 
 /// Reads a body that [`encode`] wrote, checking every number against what it indexes.
 fn decode(body: &[u8]) -> Option<Cached> {
-    let mut input = Reader { bytes: body };
+    let mut input = Reader::new(body);
     let problems = match input.number()? {
         0 => None,
         1 => Some(input.text()?),
@@ -176,7 +108,7 @@ fn decode(body: &[u8]) -> Option<Cached> {
     let phrases = (0..input.count(2)?)
         .map(|_| Some(Phrase { text: input.text()?, doc: input.below(n)? }))
         .collect::<Option<Vec<Phrase>>>()?;
-    if !input.bytes.is_empty() || !phrases.is_sorted() {
+    if !input.is_empty() || !phrases.is_sorted() {
         return None;
     }
     Some(Cached { index: Index::from_parts(docs, terms, postings, phrases), problems })
@@ -208,74 +140,6 @@ fn decode_postings(input: &mut Reader<'_>, n: u32) -> Option<Vec<(u32, u32)>> {
         list.push((doc, weight));
     }
     Some(list)
-}
-
-#[derive(Default)]
-struct Writer {
-    bytes: Vec<u8>,
-}
-
-impl Writer {
-    fn number(&mut self, mut n: u64) {
-        while n >= 0x80 {
-            self.bytes.push((n as u8) | 0x80);
-            n >>= 7;
-        }
-        self.bytes.push(n as u8);
-    }
-
-    fn text(&mut self, text: &str) {
-        self.number(text.len() as u64);
-        self.bytes.extend_from_slice(text.as_bytes());
-    }
-}
-
-/// Reads from a byte slice; every method returns `None` instead of reading past its end.
-struct Reader<'a> {
-    bytes: &'a [u8],
-}
-
-impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
-        if n > self.bytes.len() {
-            return None;
-        }
-        let (taken, rest) = self.bytes.split_at(n);
-        self.bytes = rest;
-        Some(taken)
-    }
-
-    fn u128(&mut self) -> Option<u128> {
-        Some(u128::from_le_bytes(self.take(16)?.try_into().ok()?))
-    }
-
-    fn number(&mut self) -> Option<u64> {
-        let mut n = 0u64;
-        for (i, &byte) in self.bytes.iter().enumerate().take(10) {
-            n |= u64::from(byte & 0x7f).checked_shl(7 * i as u32)?;
-            if byte < 0x80 {
-                self.bytes = &self.bytes[i + 1..];
-                return Some(n);
-            }
-        }
-        None
-    }
-
-    /// A count of items each at least `min_bytes` long: never more than the bytes left
-    /// could hold, so a forged count cannot make a reader allocate more than the file.
-    fn count(&mut self, min_bytes: usize) -> Option<usize> {
-        let n = usize::try_from(self.number()?).ok()?;
-        (n <= self.bytes.len() / min_bytes).then_some(n)
-    }
-
-    fn below(&mut self, n: u32) -> Option<u32> {
-        u32::try_from(self.number()?).ok().filter(|&v| v < n)
-    }
-
-    fn text(&mut self) -> Option<String> {
-        let len = self.count(1)?;
-        String::from_utf8(self.take(len)?.to_vec()).ok()
-    }
 }
 
 #[cfg(test)]
@@ -353,13 +217,5 @@ mod tests {
                 }
             }
         }
-    }
-
-    #[test]
-    fn forged_counts_do_not_allocate_beyond_the_input() {
-        let mut input = Reader { bytes: &[0xff, 0xff, 0xff, 0xff, 0x0f, 1, 2] };
-        assert_eq!(input.count(1), None);
-        let mut input = Reader { bytes: &[0xff; 11] };
-        assert_eq!(input.number(), None);
     }
 }

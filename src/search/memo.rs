@@ -5,12 +5,19 @@
 //!
 //! [`Memo::index`] returns what [`Index::build`] returns for the same site; the tests
 //! check it, and the serve tests check the files against a build's.
+//!
+//! `build` keeps the memo between runs (see `cmd::build::caches`), each entry's file
+//! known by its digest.
 
 use super::index::{Doc, Index, Phrase, walk_entry};
 use crate::model::entry::Entry;
+use crate::store::{Reader, Writer};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
 use std::sync::Arc;
+
+/// No field weight comes near this; a kept weight above it is forged.
+const MAX_FIELD_WEIGHT: u64 = 1 << 10;
 
 /// One entry's part of the index, without its document number.
 struct Tokens {
@@ -36,6 +43,8 @@ pub(crate) struct Memo {
     numbers: HashMap<String, u32>,
     /// By the entry's file and the hash of its text.
     entries: HashMap<(String, u64), Arc<Tokens>>,
+    /// Whether an index since the memo was made or read tokenised or dropped an entry.
+    changed: bool,
 }
 
 impl Memo {
@@ -46,6 +55,7 @@ impl Memo {
         let keys: Vec<(String, u64)> = numbered.iter().map(|&i| (entries[i].file.clone(), hashes[i])).collect();
         let missing: Vec<(usize, &(String, u64))> =
             numbered.iter().copied().zip(&keys).filter(|(_, key)| !self.entries.contains_key(*key)).collect();
+        let tokenised = !missing.is_empty();
         let walked: Vec<Walked> = missing
             .into_par_iter()
             .map(|(i, key)| {
@@ -65,8 +75,15 @@ impl Memo {
             self.entries.insert(key, Arc::new(Tokens { terms, phrases, doc }));
         }
         let kept: Vec<Arc<Tokens>> = keys.iter().map(|key| Arc::clone(&self.entries[key])).collect();
+        let before = self.entries.len();
         self.entries.retain(|_, tokens| Arc::strong_count(tokens) > 1);
+        self.changed |= tokenised || self.entries.len() != before;
         self.merge(&numbered, &kept)
+    }
+
+    /// Whether an index since the memo was made or read changed what it holds.
+    pub(crate) fn changed(&self) -> bool {
+        self.changed
     }
 
     fn number(&mut self, term: String) -> u32 {
@@ -79,6 +96,49 @@ impl Memo {
         n
     }
 
+    /// The body of the kept memo (see [`crate::store`]), with only the terms its
+    /// entries hold.
+    pub(crate) fn encode(&self) -> Vec<u8> {
+        // In the order of the keys, so that the same memo writes the same bytes.
+        let mut entries: Vec<_> = self.entries.iter().collect();
+        entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        let mut used = vec![u32::MAX; self.vocabulary.len()];
+        let mut terms = Vec::new();
+        for (_, tokens) in &entries {
+            for &(term, _) in &tokens.terms {
+                if used[term as usize] == u32::MAX {
+                    used[term as usize] = terms.len() as u32;
+                    terms.push(term);
+                }
+            }
+        }
+        let mut out = Writer::default();
+        out.number(terms.len() as u64);
+        for &term in &terms {
+            out.text(&self.vocabulary[term as usize]);
+        }
+        out.number(entries.len() as u64);
+        for ((file, hash), tokens) in entries {
+            out.text(file);
+            out.number(*hash);
+            out.number(tokens.terms.len() as u64);
+            for &(term, weight) in &tokens.terms {
+                out.number(u64::from(used[term as usize]));
+                out.number(u64::from(weight));
+            }
+            out.number(tokens.phrases.len() as u64);
+            tokens.phrases.iter().for_each(|phrase| out.text(phrase));
+            let Doc { entry: _, id, title, summary, code_key, fix } = &tokens.doc;
+            [id, title, summary, code_key, fix].into_iter().for_each(|text| out.text(text));
+        }
+        out.into_bytes()
+    }
+
+    /// Reads a body that [`Memo::encode`] wrote.
+    pub(crate) fn decode(body: &[u8]) -> Option<Memo> {
+        decode(body)
+    }
+
     /// The index of `kept`, the parts of the entries at `numbered` in doc order.
     fn merge(&self, numbered: &[usize], kept: &[Arc<Tokens>]) -> Index {
         let mut postings: Vec<Vec<(u32, u32)>> = vec![Vec::new(); self.vocabulary.len()];
@@ -87,7 +147,11 @@ impl Memo {
         for (doc, (tokens, &entry)) in kept.iter().zip(numbered).enumerate() {
             let doc = doc as u32;
             for &(term, weight) in &tokens.terms {
-                postings[term as usize].push((doc, weight));
+                let list = &mut postings[term as usize];
+                // A term is once in an entry's terms; a kept memo is checked, not trusted.
+                if list.last().is_none_or(|&(last, _)| last != doc) {
+                    list.push((doc, weight));
+                }
             }
             phrases.extend(tokens.phrases.iter().map(|text| Phrase { text: text.clone(), doc }));
             docs.push(Doc { entry, ..tokens.doc.clone() });
@@ -101,6 +165,35 @@ impl Memo {
             .collect();
         Index::weighed(docs, by_term, phrases)
     }
+}
+
+/// Reads a memo that [`Memo::write`] wrote, checking every term number.
+fn decode(body: &[u8]) -> Option<Memo> {
+    let mut input = Reader::new(body);
+    let vocabulary = (0..input.count(1)?).map(|_| input.text()).collect::<Option<Vec<String>>>()?;
+    let numbers: HashMap<String, u32> = vocabulary.iter().enumerate().map(|(i, t)| (t.clone(), i as u32)).collect();
+    if numbers.len() != vocabulary.len() {
+        return None;
+    }
+    let n = u32::try_from(vocabulary.len()).ok()?;
+    let mut entries = HashMap::default();
+    for _ in 0..input.count(8)? {
+        let key = (input.text()?, input.number()?);
+        let terms = (0..input.count(2)?)
+            .map(|_| Some((input.below(n)?, u32::try_from(input.number().filter(|&w| w <= MAX_FIELD_WEIGHT)?).ok()?)))
+            .collect::<Option<Vec<(u32, u32)>>>()?;
+        let phrases = (0..input.count(1)?).map(|_| input.text()).collect::<Option<Vec<String>>>()?;
+        let doc = Doc {
+            entry: 0,
+            id: input.text()?,
+            title: input.text()?,
+            summary: input.text()?,
+            code_key: input.text()?,
+            fix: input.text()?,
+        };
+        entries.insert(key, Arc::new(Tokens { terms, phrases, doc }));
+    }
+    input.is_empty().then_some(Memo { vocabulary, numbers, entries, changed: false })
 }
 
 #[cfg(test)]
@@ -144,6 +237,8 @@ mod tests {
         ];
         for edit in edits {
             edit();
+            // As a build keeps it between runs.
+            memo = Memo::decode(&memo.encode()).expect("a memo reads back");
             let checked = check::run(root, false).unwrap();
             let hashes: Vec<u64> = checked
                 .site
@@ -154,6 +249,32 @@ mod tests {
             let whole = Index::build(&checked.site, &checked.graph.included);
             same(&memo.index(&checked.site.entries, &checked.graph.included, &hashes), &whole);
             assert_eq!(memo.entries.len(), whole.docs.len(), "parts of entries gone are dropped");
+        }
+    }
+
+    #[test]
+    fn a_damaged_memo_is_refused_or_harmless() {
+        let checked =
+            check::run(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hub").as_path(), false)
+                .unwrap();
+        let (entries, included) = (&checked.site.entries[..12], &checked.graph.included[..12]);
+        let hashes: Vec<u64> = (0..12).collect();
+        let mut memo = Memo::default();
+        let whole = memo.index(entries, included, &hashes);
+        let body = memo.encode();
+        for len in (0..body.len()).step_by(17) {
+            assert!(Memo::decode(&body[..len]).is_none(), "a memo cut at {len} bytes decoded");
+        }
+        for i in (0..body.len()).step_by(29) {
+            let mut forged = body.clone();
+            forged[i] ^= 0x41;
+            if let Some(mut memo) = Memo::decode(&forged) {
+                let index = memo.index(entries, included, &hashes);
+                assert_eq!(index.docs.len(), whole.docs.len());
+                for list in &index.postings {
+                    assert!(list.windows(2).all(|w| w[0].0 < w[1].0), "postings stay in doc order, once each");
+                }
+            }
         }
     }
 }

@@ -275,7 +275,7 @@ fn a_broken_entry_fails_the_build_and_keeps_the_old_output() {
     let leftovers: Vec<_> = std::fs::read_dir(site.path())
         .unwrap()
         .map(|e| e.unwrap().file_name())
-        .filter(|n| n.to_string_lossy().contains("faultline-"))
+        .filter(|n| n.to_string_lossy().contains("faultline-staging"))
         .collect();
     assert!(leftovers.is_empty(), "no staging folder left: {leftovers:?}");
 }

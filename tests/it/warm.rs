@@ -225,3 +225,58 @@ fn unchanged_inputs_over_a_changed_output_write_it_whole_again() {
     assert_warm_equals_cold(&site, &out, &[], "a static file added");
     assert!(out.join("robots-extra.txt").is_file());
 }
+
+/// Rewrites the body of the kept file `name` with `change`, and its checksum to match, as
+/// someone who commits a forged cache to a site's repository can.
+fn forge(site: &Site, name: &str, change: impl Fn(&mut Vec<u8>)) {
+    let path = site.path().join(".faultline-cache").join(name);
+    let mut bytes = std::fs::read(&path).unwrap();
+    let mut body = bytes.split_off(48);
+    let before = body.clone();
+    change(&mut body);
+    assert_ne!(body, before, "{name}: nothing forged");
+    bytes[24..40].copy_from_slice(&xxhash_rust::xxh3::xxh3_128(&body).to_le_bytes());
+    bytes[40..48].copy_from_slice(&(body.len() as u64).to_le_bytes());
+    bytes.extend(body);
+    std::fs::write(path, bytes).unwrap();
+}
+
+fn replace_all(bytes: &mut Vec<u8>, from: &[u8], to: &[u8]) {
+    let mut at = 0;
+    while let Some(i) = bytes[at..].windows(from.len()).position(|w| w == from) {
+        bytes.splice(at + i..at + i + from.len(), to.iter().copied());
+        at += i + to.len();
+    }
+}
+
+/// A build keeps each entry's parse and search terms under `.faultline-cache/` and takes
+/// them in the next build; a site folder may come from anyone, so a kept file that the
+/// output's record did not seal is never taken, even with a checksum that matches.
+#[test]
+fn kept_parses_and_terms_are_taken_only_under_the_records_seal() {
+    let (site, _dir, out) = built_site();
+    for name in ["parses.bin", "terms.bin"] {
+        assert!(site.exists(&format!(".faultline-cache/{name}")), "{name} was not kept");
+    }
+    edit(&site, "content/http/504.md", "title: ", "title: Slow ");
+    assert_warm_equals_cold(&site, &out, &[], "a build taking kept parses");
+
+    forge(&site, "parses.bin", |body| replace_all(body, b"502 Bad Gateway", b"502 <b>Forged</b>"));
+    forge(&site, "terms.bin", |body| replace_all(body, b"gateway", b"forgery"));
+    edit(&site, "content/http/504.md", "title: Slow ", "title: ");
+    assert_warm_equals_cold(&site, &out, &[], "forged kept files");
+    let page = String::from_utf8(std::fs::read(out.join("http/502/index.html")).unwrap()).unwrap();
+    assert!(page.contains("502 Bad Gateway") && !page.contains("Forged"), "a forged parse was taken");
+}
+
+/// A site folder that cannot hold the cache only loses the speed-up.
+#[test]
+fn a_site_that_cannot_keep_work_still_builds() {
+    let site = site();
+    site.write(".faultline-cache", "a file where the folder would be");
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("public");
+    build(&site, &out, &[]);
+    edit(&site, "content/http/502.md", "Compare with", "Also compare with");
+    assert_warm_equals_cold(&site, &out, &[], "no cache folder");
+}

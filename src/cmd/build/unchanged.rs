@@ -6,8 +6,9 @@
 //! The jobs' fingerprints cannot say this faster: computing them means parsing every entry
 //! and building the search index. A digest of the bytes read can.
 
+use super::caches::Seals;
 use super::{BuildOptions, Summary};
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::{Diagnostic, Kept};
 use crate::incremental::warm::{self, Job, Record};
 use crate::load::digest::{self, field};
 use crate::load::{Loaded, theme::Theme};
@@ -32,30 +33,13 @@ pub(super) struct Whole {
     files: usize,
     bytes: u64,
     diagnostics: Vec<Kept>,
-}
-
-/// A diagnostic as kept: every field, the printed snippet's too (the JSON of `check`
-/// leaves those out).
-#[derive(Serialize, Deserialize)]
-struct Kept(#[serde(with = "KeptDef")] Diagnostic);
-
-/// [`Diagnostic`]'s fields, for serde to read and write them all.
-#[derive(Serialize, Deserialize)]
-#[serde(remote = "Diagnostic")]
-struct KeptDef {
-    severity: Severity,
-    file: Option<String>,
-    line: Option<usize>,
-    column: Option<usize>,
-    message: String,
-    hint: Option<String>,
-    width: usize,
-    source_line: Option<String>,
-    snippet_column: usize,
+    /// The seals of what the build kept under `.faultline-cache/`.
+    #[serde(default)]
+    seals: Seals,
 }
 
 impl Whole {
-    pub(super) fn new(inputs: Option<u128>, summary: &Summary, diagnostics: &[Diagnostic]) -> Whole {
+    pub(super) fn new(inputs: Option<u128>, summary: &Summary, diagnostics: &[Diagnostic], seals: Seals) -> Whole {
         Whole {
             inputs: inputs.map(|digest| format!("{digest:032x}")).unwrap_or_default(),
             entries: summary.entries,
@@ -64,6 +48,7 @@ impl Whole {
             files: summary.files,
             bytes: summary.bytes,
             diagnostics: diagnostics.iter().cloned().map(Kept).collect(),
+            seals,
         }
     }
 
@@ -76,13 +61,13 @@ impl Whole {
 /// The digest of everything a build's output is made from, or `None` when the running
 /// binary cannot be identified ([`digest::loaded`]).
 pub(super) fn inputs(
-    loaded: &Loaded,
+    (loaded, files): (&Loaded, &[u128]),
     theme: &Theme,
     statics: &BTreeMap<String, Vec<u8>>,
     options: &BuildOptions,
 ) -> Option<u128> {
     let mut hasher = Xxh3::new();
-    field(&mut hasher, &digest::loaded(loaded, options.drafts)?.to_le_bytes());
+    field(&mut hasher, &digest::loaded(loaded, files, options.drafts)?.to_le_bytes());
     let Theme { templates, assets, origins } = theme;
     for (label, files) in [("templates", templates), ("origins", origins)] {
         field(&mut hasher, label.as_bytes());
@@ -100,6 +85,11 @@ pub(super) fn inputs(
     }
     field(&mut hasher, format!("{:?} {:?}", options.offline, options.base_url).as_bytes());
     Some(hasher.digest128())
+}
+
+/// The seals the earlier output's `record` keeps.
+pub(super) fn seals(record: &Record) -> Option<Seals> {
+    serde_json::from_str::<Whole>(&record.whole).ok().map(|whole| whole.seals)
 }
 
 /// What the earlier output's `record` keeps, when it was built from `inputs` and every

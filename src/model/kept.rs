@@ -1,0 +1,210 @@
+//! Entry parses kept between builds (see `cmd::build::caches`): parsing an entry is a
+//! pure function of its path and text, so a build takes the parse of every entry file
+//! whose digest ([`crate::load::digest::files`]) is the one kept, and parses the others.
+//! Most of a warm build's parsing was YAML it had parsed the build before.
+//!
+//! A parse is kept as JSON (serde writes every field of [`Entry`], so a field added later
+//! cannot be left out), without the Markdown body when the file's text ends with it: the
+//! body is taken from the text again.
+
+use super::{Parsed, ParsedFile, parse_file};
+use crate::diag::Kept as KeptDiagnostic;
+use crate::load::{Kind, SourceFile};
+use crate::model::entry::Entry;
+use crate::store::{Reader, Writer};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// One entry file's parse, as kept.
+#[derive(Serialize, Deserialize)]
+struct Record {
+    entry: Option<Entry>,
+    body: Body,
+    diagnostics: Vec<KeptDiagnostic>,
+}
+
+/// Where an entry's body is.
+#[derive(Serialize, Deserialize)]
+enum Body {
+    /// The text from this byte on.
+    From(usize),
+    /// Not the end of the text (a YAML entry's `body:`).
+    Text(String),
+}
+
+/// The parses of the last build, and those of this one as it parses.
+#[derive(Default)]
+pub(crate) struct Parses {
+    /// By the file's path: its digest and its record's JSON.
+    by_path: HashMap<String, (u128, Vec<u8>)>,
+}
+
+impl Parses {
+    /// The body of the parses file (see [`crate::store`]).
+    pub(crate) fn encode(&self) -> Vec<u8> {
+        let mut out = Writer::default();
+        out.number(self.by_path.len() as u64);
+        let mut paths: Vec<&String> = self.by_path.keys().collect();
+        paths.sort();
+        for path in paths {
+            let (digest, json) = &self.by_path[path];
+            out.text(path);
+            out.bytes(&digest.to_le_bytes());
+            out.bytes(json);
+        }
+        out.into_bytes()
+    }
+
+    /// Reads a body that [`Parses::encode`] wrote.
+    pub(crate) fn decode(body: &[u8]) -> Option<Parses> {
+        let mut input = Reader::new(body);
+        let mut by_path = HashMap::new();
+        for _ in 0..input.count(3)? {
+            let path = input.text()?;
+            let digest = u128::from_le_bytes(input.bytes()?.try_into().ok()?);
+            by_path.insert(path, (digest, input.bytes()?.to_vec()));
+        }
+        input.is_empty().then_some(Parses { by_path })
+    }
+
+    /// Parses `file`, whose digest is `digest`, or takes its kept parse; returns the parse
+    /// with what to keep of it (for an entry file).
+    pub(crate) fn parse(&self, file: SourceFile, digest: u128) -> (ParsedFile, Option<(String, u128, Vec<u8>)>) {
+        let (Kind::Entry { id, .. }, Some(text)) = (&file.kind, &file.text) else {
+            return (parse_file(file), None);
+        };
+        if let Some((_, json)) = self.by_path.get(&file.path).filter(|(kept, _)| *kept == digest)
+            && let Some(parsed) = restore(json, id, &file.path, text)
+        {
+            return (parsed, Some((file.path.clone(), digest, json.clone())));
+        }
+        let (text, path) = (text.clone(), file.path.clone());
+        let parsed = parse_file(file);
+        let json = match &parsed {
+            (Some(Parsed::Entry(entry, ..)), diagnostics) => keep(entry.as_deref(), diagnostics, &text),
+            _ => return (parsed, None),
+        };
+        (parsed, Some((path, digest, json)))
+    }
+
+    /// The parses of a build, for the next one.
+    pub(crate) fn from_records(records: impl IntoIterator<Item = (String, u128, Vec<u8>)>) -> Parses {
+        Parses { by_path: records.into_iter().map(|(path, digest, json)| (path, (digest, json))).collect() }
+    }
+
+    /// Whether these are exactly `other`'s parses.
+    pub(crate) fn same_as(&self, other: &Parses) -> bool {
+        self.by_path.len() == other.by_path.len()
+            && self.by_path.iter().all(|(path, (digest, _))| other.by_path.get(path).is_some_and(|(d, _)| d == digest))
+    }
+}
+
+/// The JSON of an entry file's parse.
+fn keep(entry: Option<&Entry>, diagnostics: &[crate::diag::Diagnostic], text: &str) -> Vec<u8> {
+    let body = match entry {
+        Some(e) if text.ends_with(&e.body) => Body::From(text.len() - e.body.len()),
+        Some(e) => Body::Text(e.body.clone()),
+        None => Body::From(text.len()),
+    };
+    let diagnostics = diagnostics.iter().cloned().map(KeptDiagnostic).collect();
+    serde_json::to_vec(&Record { entry: entry.cloned(), body, diagnostics }).expect("a parse serialises")
+}
+
+/// The parse kept in `json` for the entry `id` at `path` with this `text`, if it is one.
+fn restore(json: &[u8], id: &str, path: &str, text: &str) -> Option<ParsedFile> {
+    let Record { entry, body, diagnostics } = serde_json::from_slice(json).ok()?;
+    let body = match body {
+        Body::From(at) => text.get(at..)?.to_string(),
+        Body::Text(body) => body,
+    };
+    let entry = match entry {
+        Some(mut entry) if entry.id == id && entry.file == path => {
+            entry.body = body;
+            Some(Box::new(entry))
+        }
+        Some(_) => return None,
+        None => None,
+    };
+    let diagnostics = diagnostics.into_iter().map(|KeptDiagnostic(d)| d).collect();
+    Some((Some(Parsed::Entry(entry, id.to_string(), path.to_string())), diagnostics))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::read_source;
+
+    /// Every entry of the fixture hub, and files with errors and warnings: what a kept
+    /// parse gives back is what parsing gives, field for field.
+    #[test]
+    fn a_kept_parse_is_the_parse() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hub");
+        let broken = [
+            ("bad/yaml.md", "---\ntitle: [unclosed\n---\n"),
+            ("bad/fields.md", "---\ntitle: T\ncode: \"1\"\nsummary: TODO\nrelated: [nowhere/x]\n---\nBody `x`\n"),
+            ("bad/body.yaml", "title: T\ncode: C\nsummary: S\nbody: |\n  A body with [a link](@/http/502)\n"),
+        ];
+        for (rel, text) in broken {
+            std::fs::create_dir_all(dir.path().join("content/bad")).unwrap();
+            std::fs::write(dir.path().join("content").join(rel), text).unwrap();
+        }
+        let (found, _) = crate::load::scan(&root).unwrap();
+        let (extra, _) = crate::load::scan(dir.path()).unwrap();
+        let files: Vec<SourceFile> = found
+            .into_iter()
+            .map(|(rel, kind)| read_source(&root, &rel, kind).0)
+            .chain(extra.into_iter().map(|(rel, kind)| read_source(dir.path(), &rel, kind).0))
+            .collect();
+        assert!(files.len() > 100);
+        let digests = crate::load::digest::files(&files);
+        let none = Parses::default();
+        let (fresh, records): (Vec<_>, Vec<_>) =
+            files.iter().zip(&digests).map(|(file, &digest)| none.parse(file.clone(), digest)).unzip();
+        let kept = Parses::decode(&Parses::from_records(records.into_iter().flatten()).encode()).expect("decodes");
+        for ((file, &digest), fresh) in files.iter().zip(&digests).zip(fresh) {
+            let (again, record) = kept.parse(file.clone(), digest);
+            assert_eq!(format!("{again:?}"), format!("{fresh:?}"), "{}", file.path);
+            assert_eq!(record.is_some(), matches!(file.kind, Kind::Entry { .. }), "{}", file.path);
+        }
+    }
+
+    #[test]
+    fn a_parse_kept_for_other_text_is_not_taken() {
+        let file = |text: &str| SourceFile {
+            path: "content/http/599.md".into(),
+            kind: Kind::Entry { id: "http/599".into(), yaml: false },
+            text: Some(text.into()),
+        };
+        let before = file("---\ntitle: Old\ncode: \"599\"\nsummary: S\n---\n");
+        let after = file("---\ntitle: New\ncode: \"599\"\nsummary: S\n---\n");
+        let (_, record) = Parses::default().parse(before, 1);
+        let kept = Parses::from_records(record);
+        let (parsed, _) = kept.parse(after, 2);
+        let Some(Parsed::Entry(Some(entry), ..)) = parsed.0 else { panic!("an entry") };
+        assert_eq!(entry.fm.title, "New");
+    }
+
+    #[test]
+    fn damaged_bodies_are_refused_without_a_panic() {
+        let file = SourceFile {
+            path: "content/http/599.md".into(),
+            kind: Kind::Entry { id: "http/599".into(), yaml: false },
+            text: Some("---\ntitle: T\ncode: \"599\"\nsummary: S\n---\nBody\n".into()),
+        };
+        let (_, record) = Parses::default().parse(file.clone(), 7);
+        let body = Parses::from_records(record).encode();
+        for len in 0..body.len() {
+            if let Some(kept) = Parses::decode(&body[..len]) {
+                kept.parse(file.clone(), 7);
+            }
+        }
+        for i in 0..body.len() {
+            let mut forged = body.clone();
+            forged[i] ^= 0x20;
+            if let Some(kept) = Parses::decode(&forged) {
+                kept.parse(file.clone(), 7);
+            }
+        }
+    }
+}
