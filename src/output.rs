@@ -187,9 +187,26 @@ impl Staging {
         self.committed = true;
         // A kill from here on leaves the old tree beside the output, for the next build to
         // remove; the output itself is the new tree.
-        let _ = std::fs::remove_dir_all(&old);
+        remove_tree(&old);
         Ok(())
     }
+}
+
+/// Removes the tree at `dir` on every core: the output of 10,000 entries holds 30,000 files,
+/// and removing them one after the other was a tenth of a warm build. Links are removed,
+/// never followed.
+fn remove_tree(dir: &Path) {
+    use rayon::prelude::*;
+    let children = |dir: &Path| -> Vec<(PathBuf, bool)> {
+        let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+        entries.flatten().map(|e| (e.path(), e.file_type().is_ok_and(|t| t.is_dir()))).collect()
+    };
+    let grandchildren: Vec<(PathBuf, bool)> =
+        children(dir).into_iter().filter(|(_, is_dir)| *is_dir).flat_map(|(path, _)| children(&path)).collect();
+    grandchildren.par_iter().for_each(|(path, is_dir)| {
+        let _ = if *is_dir { std::fs::remove_dir_all(path) } else { std::fs::remove_file(path) };
+    });
+    let _ = std::fs::remove_dir_all(dir);
 }
 
 impl Drop for Staging {

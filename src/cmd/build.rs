@@ -2,6 +2,7 @@
 
 use super::check::{self, count};
 use crate::diag::Diagnostic;
+use crate::incremental::kept_plan::KeptPlan;
 use crate::incremental::{theme_state, warm};
 use crate::load::theme;
 use crate::output::{BuildLock, MARKER, MARKER_TEXT, RECORD, Staging};
@@ -17,6 +18,8 @@ use std::time::{Duration, Instant};
 
 mod caches;
 mod unchanged;
+
+use caches::Kept;
 
 /// What `faultline build` was asked to do.
 #[derive(Debug, Clone)]
@@ -97,15 +100,18 @@ pub(crate) fn build(root: &Path, options: &BuildOptions) -> Result<Outcome> {
     let earlier =
         if options.cold { None } else { crate::output::read_record(&options.out).and_then(|t| warm::read(&t)) };
     if let Some(whole) =
-        earlier.as_ref().zip(inputs).and_then(|(record, inputs)| unchanged::kept(&options.out, record, inputs))
+        earlier.as_ref().zip(inputs).and_then(|(record, inputs)| unchanged::kept(&options.out, record, inputs.inputs))
     {
         let record = earlier.expect("a record was kept");
         return same_inputs(root, options, (theme?, statics?), whole, record, lock, start);
     }
-    let kept = (!options.cold).then(|| Kept::read(root, earlier.as_ref(), &loaded, &digests));
+    let kept = (!options.cold).then(|| {
+        let seals = earlier.as_ref().and_then(unchanged::seals).unwrap_or_default();
+        Kept::read(root, seals, &loaded, &digests)
+    });
     let (checked, kept) = match kept {
         Some(kept) => {
-            let (checked, kept) = kept.check(root, loaded, &digests, options.drafts);
+            let (checked, kept) = kept.check(loaded, &digests, options.drafts);
             (checked, Some(kept))
         }
         None => (check::run_loaded(root, loaded, options.drafts), None),
@@ -115,52 +121,6 @@ pub(crate) fn build(root: &Path, options: &BuildOptions) -> Result<Outcome> {
     }
     let read = Read { theme: theme?, statics: statics?, inputs, earlier };
     render(root, options, checked, read, kept, lock, start)
-}
-
-/// The work kept by the earlier build, as this one goes on: the caches it read, then the
-/// parses of this build with their seal.
-struct Kept {
-    caches: caches::Caches,
-    seals: caches::Seals,
-    /// The digest of each file under `content/`, by its path from the root.
-    digests: std::collections::HashMap<String, u128>,
-}
-
-impl Kept {
-    /// The caches that the `earlier` record seals.
-    fn read(root: &Path, earlier: Option<&warm::Record>, loaded: &crate::load::Loaded, digests: &[u128]) -> Kept {
-        let seals = earlier.and_then(unchanged::seals).unwrap_or_default();
-        let caches = caches::Caches::read(root, &seals);
-        let digests = loaded.files.iter().map(|f| f.path.clone()).zip(digests.iter().copied()).collect();
-        Kept { caches, seals, digests }
-    }
-
-    /// Parses and checks the site, taking the kept parses; keeps this build's parses.
-    fn check(
-        mut self,
-        root: &Path,
-        loaded: crate::load::Loaded,
-        digests: &[u128],
-        drafts: bool,
-    ) -> (check::Checked, Kept) {
-        let (site, diagnostics, parses) = crate::model::build_kept(loaded, digests, &self.caches.parses);
-        if !parses.same_as(&self.caches.parses) || self.seals.parses.is_empty() {
-            self.seals.parses = caches::keep_parses(root, &parses);
-        }
-        self.caches.parses = parses;
-        (check::run_parsed(root, (site, diagnostics), drafts), self)
-    }
-
-    /// The search index of a checked site, through the kept terms; keeps this build's.
-    fn index(&mut self, root: &Path, site: &crate::model::Site, included: &[bool]) -> crate::search::Index {
-        let hashes: Vec<u64> =
-            site.entries.iter().map(|e| self.digests.get(&e.file).copied().unwrap_or_default() as u64).collect();
-        let index = self.caches.terms.index(&site.entries, included, &hashes);
-        if self.caches.terms.changed() || self.seals.terms.is_empty() {
-            self.seals.terms = caches::keep_terms(root, &self.caches.terms);
-        }
-        index
-    }
 }
 
 /// A build of the inputs of the earlier one, whose `record` kept `whole`: the output is
@@ -199,7 +159,7 @@ fn same_inputs(
 struct Read {
     theme: theme::Theme,
     statics: BTreeMap<String, Vec<u8>>,
-    inputs: Option<u128>,
+    inputs: Option<unchanged::Digests>,
     earlier: Option<warm::Record>,
 }
 
@@ -241,7 +201,7 @@ fn render(
     let style = if options.offline { LinkStyle::File } else { LinkStyle::Folder };
     let render_options = Options { style, base_url, assets: asset_paths, page_size: PAGE_SIZE };
     let index = match &mut kept {
-        Some(kept) => kept.index(root, &site, &graph.included),
+        Some(kept) => kept.index(&site, &graph.included),
         None => crate::search::Index::build(&site, &graph.included),
     };
     let renderer = Renderer::new((&site, &graph), &templates, &render_options, index);
@@ -262,10 +222,18 @@ fn render(
     }
     let key = warm::key(&render_options, options.drafts);
     let add = |kind: FileKind, size: u64, taken: bool| tally.add(kind, size, taken);
-    let jobs = warm::render(&renderer, &template_inputs, key, read.earlier, &staging, &add)?;
+    let plans = kept.as_mut().zip(read.inputs).map(|(kept, inputs)| {
+        let jobs = renderer.jobs();
+        let context = KeptPlan::context(&renderer, (&site, &graph), &jobs, inputs.surroundings, |f| kept.digest(f));
+        (kept.take_plan(), context)
+    });
+    let (jobs, plan) = warm::render(&renderer, &template_inputs, key, read.earlier, plans, &staging, &add)?;
+    if let (Some(kept), Some(plan)) = (&mut kept, plan) {
+        kept.keep_plan(plan);
+    }
     let summary = tally.summary(start);
-    let seals = kept.map(|kept| kept.seals).unwrap_or_default();
-    let whole = unchanged::Whole::new(read.inputs, &summary, &diagnostics, seals);
+    let seals = kept.map(Kept::seals).unwrap_or_default();
+    let whole = unchanged::Whole::new(read.inputs.map(|d| d.inputs), &summary, &diagnostics, seals);
     staging.write(RECORD, warm::text(key, &whole.line(), &jobs).as_bytes())?;
     staging.commit()?;
     Ok(Outcome { summary: Some(Summary { elapsed: start.elapsed(), ..summary }), diagnostics })

@@ -27,6 +27,7 @@
 //! <served URL>` writes from the same inputs; the tests check this file by file.
 
 mod fingerprint;
+pub(crate) mod kept_plan;
 pub mod related;
 mod scope;
 mod signature;

@@ -62,7 +62,7 @@ impl Seen {
     }
 }
 
-fn nav_hashes(renderer: &Renderer<'_>) -> (u64, u64) {
+pub(super) fn nav_hashes(renderer: &Renderer<'_>) -> (u64, u64) {
     let hash = |nav: &[Link]| {
         let mut h = Xxh3Default::new();
         nav.hash(&mut h);

@@ -12,6 +12,7 @@
 //! ignored and every file rendered.
 
 use super::fingerprint::{self, Planned};
+use super::kept_plan::{KeptPlan, Reach};
 use super::theme_state::TemplateInputs;
 use crate::output::{Staging, Stamp};
 use crate::render::{FileKind, Options, Renderer};
@@ -42,19 +43,32 @@ pub(crate) fn key(options: &Options, drafts: bool) -> u64 {
 /// Renders every job of `renderer` into `staging`, taking unchanged files from the earlier
 /// output when `earlier` (its record, read) has them; `tally` counts each file with its
 /// kind, its size and whether it was taken. Returns the jobs for the new record ([`text`]).
+///
+/// With `plans`, the plan the earlier build kept and the context of this one, only the jobs
+/// an edit reaches are planned (see [`KeptPlan`]), and the plan of this build is returned
+/// to be kept.
 pub(crate) fn render(
     renderer: &Renderer<'_>,
     templates: &HashMap<String, TemplateInputs>,
     key: u64,
     earlier: Option<Record>,
+    plans: Option<(Option<KeptPlan>, KeptPlan)>,
     staging: &Staging,
     tally: &(dyn Fn(FileKind, u64, bool) + Sync),
-) -> Result<Vec<Job>> {
-    let plan = fingerprint::plan(renderer, templates, renderer.jobs())?;
+) -> Result<(Vec<Job>, Option<KeptPlan>)> {
     let earlier: HashMap<String, Job> = earlier
         .filter(|record| record.key == key)
         .map(|record| record.jobs.into_iter().map(|job| (job.1[0].0.clone(), job)).collect())
         .unwrap_or_default();
+    let (plan, kept) = match plans {
+        Some((before, now)) => {
+            let plan =
+                narrowed(renderer, templates, &earlier, before.as_ref().and_then(|b| Some((b, b.reach(&now)?))))?;
+            let reads = plan.iter().map(|p| (p.paths[0].clone(), p.reads.clone())).collect();
+            (plan, Some(now.with_reads(reads)))
+        }
+        None => (fingerprint::plan(renderer, templates, renderer.jobs())?, None),
+    };
     let reused = |planned: &Planned| -> Option<Vec<(String, Stamp)>> {
         let (fingerprint, files) = earlier.get(&planned.paths[0])?;
         let same_files = files.iter().map(|(path, _)| path).eq(planned.paths.iter());
@@ -83,7 +97,40 @@ pub(crate) fn render(
             Ok(written)
         })
         .collect::<Result<_>>()?;
-    Ok(plan.iter().map(|p| p.fingerprint).zip(done).collect())
+    Ok((plan.iter().map(|p| p.fingerprint).zip(done).collect(), kept))
+}
+
+/// Every job of `renderer` with its fingerprint: those the edit in `reach` cannot have
+/// changed (by the `kept` plan's notes) keep the fingerprint of the `earlier` record, the
+/// others are planned; without a reach, every job is planned.
+fn narrowed(
+    renderer: &Renderer<'_>,
+    templates: &HashMap<String, TemplateInputs>,
+    earlier: &HashMap<String, Job>,
+    reach: Option<(&KeptPlan, Reach)>,
+) -> Result<Vec<Planned>> {
+    let all = renderer.jobs();
+    let Some((kept, reach)) = reach else { return fingerprint::plan(renderer, templates, all) };
+    let mut slots: Vec<Option<Planned>> = Vec::with_capacity(all.len());
+    let (mut again, mut again_at) = (Vec::new(), Vec::new());
+    for job in all {
+        let paths = renderer.paths_of(&job);
+        let carried = kept.untouched(&job, &paths[0], &reach).zip(earlier.get(&paths[0]));
+        match carried {
+            Some((reads, (fingerprint, _))) => {
+                slots.push(Some(Planned { job, paths, fingerprint: *fingerprint, reads: reads.clone() }));
+            }
+            None => {
+                again_at.push(slots.len());
+                slots.push(None);
+                again.push(job);
+            }
+        }
+    }
+    for (at, planned) in again_at.into_iter().zip(fingerprint::plan(renderer, templates, again)?) {
+        slots[at] = Some(planned);
+    }
+    Ok(slots.into_iter().map(|planned| planned.expect("every job is planned")).collect())
 }
 
 /// The text of a record: the header with the key, a line the build keeps of itself as a

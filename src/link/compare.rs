@@ -6,7 +6,7 @@ use crate::model::{Site, hint};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Two entries compared on one page; `a` comes first in natural order.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Pair {
     pub a: usize,
     pub b: usize,

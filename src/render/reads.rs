@@ -53,6 +53,30 @@ impl Reads {
     }
 }
 
+impl Reads {
+    /// Writes the notes for a later build (see `incremental::kept_plan`).
+    pub(crate) fn encode(&self, out: &mut crate::store::Writer) {
+        out.number(u64::from(self.everything));
+        out.number(self.entries.len() as u64);
+        self.entries.iter().for_each(|&i| out.number(u64::from(i)));
+        out.number(self.lists.len() as u64);
+        self.lists.iter().for_each(|&key| out.number(key));
+    }
+
+    /// Reads notes that [`Reads::encode`] wrote; a position past the entries reads as
+    /// touched (see [`Reads::touch`]).
+    pub(crate) fn decode(input: &mut crate::store::Reader<'_>) -> Option<Reads> {
+        let everything = match input.number()? {
+            0 => false,
+            1 => true,
+            _ => return None,
+        };
+        let entries = (0..input.count(1)?).map(|_| u32::try_from(input.number()?).ok()).collect::<Option<_>>()?;
+        let lists = (0..input.count(1)?).map(|_| input.number()).collect::<Option<_>>()?;
+        Some(Reads { entries, lists, everything })
+    }
+}
+
 thread_local! {
     static NOTES: RefCell<Option<Reads>> = const { RefCell::new(None) };
 }

@@ -72,9 +72,16 @@ fn a_warm_build_takes_unchanged_files_and_renders_changed_ones() {
 fn random_edit(site: &Site, random: &mut Random, round: usize, added: &mut Vec<String>) {
     let entry = format!("content/{}.md", random.pick(&["http/502", "http/504", "acme/e9", "heroku/h10"]));
     let read = |rel: &str| String::from_utf8(site.read(rel)).unwrap();
-    match random.below(8) {
+    match random.below(9) {
         0 => site.write(&entry, format!("{}\nMore, round {round}.\n", read(&entry))),
-        1 => site.write(&entry, read(&entry).replacen("title: ", &format!("title: R{round} "), 1)),
+        1 => {
+            // Inside the quotes of a quoted title, which may hold `: `.
+            let (from, to) = match read(&entry).contains("title: \"") {
+                true => ("title: \"", format!("title: \"R{round} ")),
+                false => ("title: ", format!("title: R{round} ")),
+            };
+            site.write(&entry, read(&entry).replacen(from, &to, 1));
+        }
         2 => {
             let tags = random.pick(&["proxy", "deploy", "timeout", "fresh"]);
             let text: String =
@@ -99,6 +106,15 @@ fn random_edit(site: &Site, random: &mut Random, round: usize, added: &mut Vec<S
         5 if !added.is_empty() => {
             let rel = added.swap_remove(random.below(added.len()));
             std::fs::remove_file(site.path().join(rel)).unwrap();
+        }
+        // The pages beside the entries: the home page's, a source's and a comparison's prose.
+        7 => {
+            let rel = random.pick(&[
+                "content/_index.md",
+                "content/http/_index.md",
+                "content/compare/http-502-vs-http-504.md",
+            ]);
+            site.write(rel, format!("{}\nMore prose, round {round}.\n", read(rel)));
         }
         6 => {
             let rel = "themes/default/templates/card.html";

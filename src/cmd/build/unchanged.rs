@@ -11,7 +11,7 @@ use super::{BuildOptions, Summary};
 use crate::diag::{Diagnostic, Kept};
 use crate::incremental::warm::{self, Job, Record};
 use crate::load::digest::{self, field};
-use crate::load::{Loaded, theme::Theme};
+use crate::load::{Kind, Loaded, theme::Theme};
 use crate::output::Staging;
 use anyhow::Result;
 use rayon::prelude::*;
@@ -58,16 +58,16 @@ impl Whole {
     }
 }
 
-/// The digest of everything a build's output is made from, or `None` when the running
-/// binary cannot be identified ([`digest::loaded`]).
+/// The digests of everything a build's output is made from (`inputs`, see [`kept`]) and of
+/// all that but the entry files (`surroundings`, see `incremental::kept_plan`); `None`
+/// when the running binary cannot be identified ([`digest::loaded`]).
 pub(super) fn inputs(
     (loaded, files): (&Loaded, &[u128]),
     theme: &Theme,
     statics: &BTreeMap<String, Vec<u8>>,
     options: &BuildOptions,
-) -> Option<u128> {
+) -> Option<Digests> {
     let mut hasher = Xxh3::new();
-    field(&mut hasher, &digest::loaded(loaded, files, options.drafts)?.to_le_bytes());
     let Theme { templates, assets, origins } = theme;
     for (label, files) in [("templates", templates), ("origins", origins)] {
         field(&mut hasher, label.as_bytes());
@@ -84,7 +84,28 @@ pub(super) fn inputs(
         }
     }
     field(&mut hasher, format!("{:?} {:?}", options.offline, options.base_url).as_bytes());
-    Some(hasher.digest128())
+    let rest = hasher.digest128();
+    let with = |files: &[u128]| {
+        let mut hasher = Xxh3::new();
+        field(&mut hasher, &digest::loaded(loaded, files, options.drafts)?.to_le_bytes());
+        field(&mut hasher, &rest.to_le_bytes());
+        Some(hasher.digest128())
+    };
+    let beside: Vec<u128> = loaded
+        .files
+        .iter()
+        .zip(files)
+        .filter(|(file, _)| !matches!(file.kind, Kind::Entry { .. }))
+        .map(|(_, digest)| *digest)
+        .collect();
+    Some(Digests { inputs: with(files)?, surroundings: with(&beside)? })
+}
+
+/// See [`inputs`].
+#[derive(Clone, Copy)]
+pub(super) struct Digests {
+    pub(super) inputs: u128,
+    pub(super) surroundings: u128,
 }
 
 /// The seals the earlier output's `record` keeps.
