@@ -13,7 +13,9 @@ in a fixed order, and for each run:
 3. waits for the server's `state` event with a newer version (the page is published);
 4. fetches the page and checks that it shows the edit (t1).
 
-It prints t1 - t0 for every run, their median, and the rebuild times the server printed.
+It prints t1 - t0 for every run, their median, and the rebuild times the server printed;
+for the edits of an existing entry, also how long from the save until the server printed
+that the search index was updated.
 The site is edited in place: run it on a copy (bench/gen.py writes one).
 """
 
@@ -153,7 +155,7 @@ def main():
 
         results = {}
         for kind, edit in [("body", body), ("title", title), ("tags", tags)]:
-            times, rebuilds = [], []
+            times, rebuilds, indexed = [], [], []
             for n, rel in enumerate(picks):
                 path = os.path.join(content, rel)
                 with open(path, encoding="utf-8") as f:
@@ -175,10 +177,13 @@ def main():
                 found = re.search(r"in (\d+) ms", line)
                 rebuilds.append(int(found.group(1)) if found else -1)
                 wait_idle(log)
+                # When the server printed that the search index holds the edit.
+                indexed.append(next(((at - t0) * 1000 for at, l in log[mark:] if l.startswith("search index:")), -1))
                 with open(path, "w", encoding="utf-8") as f:
                     f.write(original)
             results[kind] = (times, rebuilds)
             print(f"{kind:>6}: save to served, ms: median {statistics.median(times):.0f}, runs {' '.join(f'{t:.0f}' for t in times)}; rebuild as printed, ms: {' '.join(map(str, rebuilds))}")
+            print(f"{'':>6}  save to search index updated, ms: median {statistics.median(indexed):.0f}, runs {' '.join(f'{t:.0f}' for t in indexed)}")
 
         # A new entry in an existing source, then deleting it: its pages and every list
         # that names it.

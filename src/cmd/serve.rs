@@ -128,8 +128,12 @@ fn open_browser(url: &str) {
     }
 }
 
-/// How long the inputs must be quiet after a rebuild before the search index is updated.
-const SEARCH_AFTER: Duration = Duration::from_millis(300);
+/// How long the inputs must be quiet after a rebuild before the search index is updated:
+/// long enough to let the events of one save (an editor writing, then renaming) come in as
+/// one batch, short enough that the index follows the page at once. A save that comes
+/// while the index is being built is not held up (the index is built on its own thread and
+/// thrown away if the site changed since).
+const SEARCH_AFTER: Duration = Duration::from_millis(50);
 
 /// How often the rebuild thread looks whether the search index it asked for is ready.
 const SEARCH_POLL: Duration = Duration::from_millis(20);

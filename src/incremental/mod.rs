@@ -58,7 +58,7 @@ use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Mutex;
 use theme_state::ThemeState;
 
 /// What changed on disk since the last rebuild.
@@ -131,32 +131,32 @@ impl PlannedJob {
     }
 }
 
-/// A copy of the site's entries for the search index, to build it on another thread.
+/// What the search index needs, to build it on another thread: every included entry's
+/// key, a copy of the entries the memo has no terms for, and the memo itself, lent to the
+/// job and given back with its files (so that what the memo lacks cannot change between).
 pub(crate) struct SearchJob {
     /// What the index is built from, as [`Engine`] tells whether it is still current.
     source: u64,
-    entries: Vec<Entry>,
-    included: Vec<bool>,
-    /// The hash of each entry's file, by position.
-    hashes: Vec<u64>,
-    /// The engine's: each entry's terms from the last index.
-    memo: Arc<Mutex<Memo>>,
+    keys: Vec<(usize, (String, u64))>,
+    fresh: Vec<(usize, Entry)>,
+    memo: Memo,
 }
 
 impl SearchJob {
     /// Builds the search index files, tokenising only the entries whose file changed since
     /// the last job.
-    pub(crate) fn run(self) -> SearchDone {
-        let index =
-            self.memo.lock().unwrap_or_else(PoisonError::into_inner).index(&self.entries, &self.included, &self.hashes);
-        SearchDone { source: self.source, files: render::search_files(&index) }
+    pub(crate) fn run(mut self) -> SearchDone {
+        let fresh: Vec<(usize, &Entry)> = self.fresh.iter().map(|(i, entry)| (*i, entry)).collect();
+        let index = self.memo.index_of(self.keys, &fresh);
+        SearchDone { source: self.source, files: render::search_files(&index), memo: self.memo }
     }
 }
 
-/// The search index files of a [`SearchJob`].
+/// The search index files of a [`SearchJob`], with the memo it was lent.
 pub(crate) struct SearchDone {
     source: u64,
     files: Vec<render::OutFile>,
+    memo: Memo,
 }
 
 /// What the renderer needs of each entry, kept while the entry's file does not change: its
@@ -202,7 +202,8 @@ pub struct Engine {
     /// A hash of what the search index was last built from; it is stale when this differs.
     search_source: Option<u64>,
     /// Each entry's search terms, for the next index.
-    search_memo: Arc<Mutex<Memo>>,
+    /// Lent to the search job while it runs (an empty one stands in meanwhile).
+    search_memo: Memo,
 }
 
 impl Engine {
@@ -229,7 +230,7 @@ impl Engine {
             statics_paths: BTreeSet::new(),
             search_paths: BTreeSet::new(),
             search_source: None,
-            search_memo: Arc::default(),
+            search_memo: Memo::default(),
         }
     }
 
@@ -277,34 +278,37 @@ impl Engine {
     /// What the search index needs, taken from the last [`Engine::update`] if it succeeded
     /// and changed what the index reads, so that the index can be built on another thread
     /// while the engine goes on (see [`Engine::apply_search`]).
-    pub(crate) fn search_job(&self) -> Option<SearchJob> {
+    pub(crate) fn search_job(&mut self) -> Option<SearchJob> {
         let (site, graph) = self.model.as_ref().filter(|_| self.model_is_good)?;
         let source = self.search_source_of(site, graph);
         if self.search_source == Some(source) {
             return None;
         }
-        let hashes = site.entries.iter().map(|e| self.sources.hash_of(&e.file)).collect();
-        let memo = Arc::clone(&self.search_memo);
-        Some(SearchJob { source, entries: site.entries.clone(), included: graph.included.clone(), hashes, memo })
+        let hashes: Vec<u64> = site.entries.iter().map(|e| self.sources.hash_of(&e.file)).collect();
+        let keys = Memo::keys(&site.entries, &graph.included, &hashes);
+        let fresh = self.search_memo.missing(&keys).into_iter().map(|i| (i, site.entries[i].clone())).collect();
+        Some(SearchJob { source, keys, fresh, memo: std::mem::take(&mut self.search_memo) })
     }
 
     /// Puts the files of a finished [`SearchJob`] in place, unless the site changed since
     /// the job was taken (a newer one will follow); `None` when nothing was done.
     pub(crate) fn apply_search(&mut self, done: SearchDone) -> Option<Outcome> {
+        let SearchDone { source, files, memo } = done;
+        self.search_memo = memo;
         let (site, graph) = self.model.as_ref().filter(|_| self.model_is_good)?;
-        if self.search_source_of(site, graph) != done.source {
+        if self.search_source_of(site, graph) != source {
             return None;
         }
         let statics = self.statics.as_ref()?;
-        let generated: BTreeSet<String> = done.files.iter().map(|f| f.path.clone()).collect();
+        let generated: BTreeSet<String> = files.iter().map(|f| f.path.clone()).collect();
         let collisions = static_collisions(statics, |p| generated.contains(p));
         if !collisions.is_empty() {
             return Some(Outcome::Errors(collisions));
         }
-        self.search_source = Some(done.source);
-        let rendered = done.files.len();
+        self.search_source = Some(source);
+        let rendered = files.len();
         let mut changed = Vec::new();
-        for file in done.files {
+        for file in files {
             if self.files.get(&file.path).is_none_or(|old| *old != file.bytes) {
                 changed.push(file.path.clone());
                 self.files.insert(file.path, Bytes::from(file.bytes));

@@ -25,6 +25,7 @@ use crate::link::LinkGraph;
 use crate::model::Site;
 use crate::model::entry::{Class, Entry};
 use anyhow::{Result, anyhow};
+use rayon::prelude::*;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use templates::Templates;
@@ -154,7 +155,11 @@ pub(crate) fn search_files(index: &crate::search::Index) -> Vec<OutFile> {
     let paths = search::Shards::head_paths(index);
     let mut files: Vec<OutFile> =
         paths.into_iter().zip(shards.head_files(index)).map(|(path, bytes)| OutFile { path, bytes }).collect();
-    files.extend((0..shards.count()).map(|k| OutFile { path: search::Shards::path(k), bytes: shards.shard(index, k) }));
+    let shard_files: Vec<OutFile> = (0..shards.count())
+        .into_par_iter()
+        .map(|k| OutFile { path: search::Shards::path(k), bytes: shards.shard(index, k) })
+        .collect();
+    files.extend(shard_files);
     files
 }
 

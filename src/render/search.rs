@@ -21,32 +21,40 @@ const DOCS_PER_BLOCK: usize = 16;
 const MORE: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ@$*+-.";
 const END: &[u8; 32] = b"0123456789abcdefghijklmnopqrstuv";
 
-fn push_number(out: &mut String, mut n: u32) {
+fn push_number(out: &mut String, n: u32) {
     let mut digits = [0u8; 7];
+    let len = number_digits(&mut digits, n);
+    // Both alphabets are ASCII.
+    out.push_str(std::str::from_utf8(&digits[7 - len..]).expect("ASCII digits"));
+}
+
+/// Writes `n`'s digits at the end of `digits`; returns how many.
+fn number_digits(digits: &mut [u8; 7], mut n: u32) -> usize {
     let mut len = 0;
     loop {
-        digits[len] = (n % 32) as u8;
+        let d = (n % 32) as usize;
+        digits[6 - len] = if len == 0 { END[d] } else { MORE[d] };
         len += 1;
         n /= 32;
         if n == 0 {
-            break;
+            return len;
         }
-    }
-    for (i, &d) in digits[..len].iter().enumerate().rev() {
-        out.push(if i == 0 { END[d as usize] } else { MORE[d as usize] } as char);
     }
 }
 
 /// A term's postings: `(doc delta, weight)` pairs, the first delta counted from 0.
 fn encode(postings: &[(u32, u32)]) -> String {
-    let mut out = String::with_capacity(postings.len() * 3);
+    let mut out = Vec::with_capacity(postings.len() * 3);
+    let mut digits = [0u8; 7];
     let mut previous = 0;
     for &(doc, weight) in postings {
-        push_number(&mut out, doc - previous);
-        push_number(&mut out, weight);
+        for n in [doc - previous, weight] {
+            let len = number_digits(&mut digits, n);
+            out.extend_from_slice(&digits[7 - len..]);
+        }
         previous = doc;
     }
-    out
+    String::from_utf8(out).expect("ASCII digits")
 }
 
 /// The index split into shards: where each starts in the term list, and which phrases
@@ -54,8 +62,8 @@ fn encode(postings: &[(u32, u32)]) -> String {
 pub(super) struct Shards {
     /// Term number of each shard's first term; shard k ends where k + 1 starts.
     starts: Vec<usize>,
-    /// For each phrase (by its number in `Index::phrases`), its shard.
-    phrase_shard: Vec<usize>,
+    /// Each shard's phrases, by their numbers in `Index::phrases`.
+    phrases: Vec<Vec<usize>>,
 }
 
 impl Shards {
@@ -79,8 +87,11 @@ impl Shards {
             filled += b;
         }
         let shard_of = |term: usize| starts.partition_point(|&s| s <= term) - 1;
-        let phrase_shard = index.phrases.iter().map(|p| shard_of(owner(p.first_part()))).collect();
-        Shards { starts, phrase_shard }
+        let mut phrases = vec![Vec::new(); starts.len()];
+        for (i, p) in index.phrases.iter().enumerate() {
+            phrases[shard_of(owner(p.first_part()))].push(i);
+        }
+        Shards { starts, phrases }
     }
 
     pub(super) fn count(&self) -> usize {
@@ -155,13 +166,8 @@ impl Shards {
     pub(super) fn shard(&self, index: &Index, k: usize) -> Vec<u8> {
         let end = self.starts.get(k + 1).copied().unwrap_or(index.terms.len());
         let postings: Vec<String> = index.postings[self.starts[k]..end].iter().map(|p| encode(p)).collect();
-        let phrases: Vec<_> = index
-            .phrases
-            .iter()
-            .zip(&self.phrase_shard)
-            .filter(|(_, s)| **s == k)
-            .map(|(p, _)| json!([p.doc, p.text]))
-            .collect();
+        let phrases: Vec<_> =
+            self.phrases[k].iter().map(|&i| &index.phrases[i]).map(|p| json!([p.doc, p.text])).collect();
         script(&format!("faultlineSearch.shard({k}, "), &json!({ "postings": postings, "phrases": phrases }))
     }
 }

@@ -51,34 +51,52 @@ impl Memo {
     /// The index of the `entries` for which `included` is true, `hashes` holding the hash
     /// of each entry's file (all three by position in the site).
     pub(crate) fn index(&mut self, entries: &[Entry], included: &[bool], hashes: &[u64]) -> Index {
-        let numbered: Vec<usize> = (0..entries.len()).filter(|&i| included[i]).collect();
-        let keys: Vec<(String, u64)> = numbered.iter().map(|&i| (entries[i].file.clone(), hashes[i])).collect();
-        let missing: Vec<(usize, &(String, u64))> =
-            numbered.iter().copied().zip(&keys).filter(|(_, key)| !self.entries.contains_key(*key)).collect();
-        let tokenised = !missing.is_empty();
-        let walked: Vec<Walked> = missing
-            .into_par_iter()
-            .map(|(i, key)| {
+        let keys = Memo::keys(entries, included, hashes);
+        let fresh: Vec<(usize, &Entry)> = self.missing(&keys).into_iter().map(|i| (i, &entries[i])).collect();
+        self.index_of(keys, &fresh)
+    }
+
+    /// The key of each included entry (see [`Memo::index`]), with its position.
+    pub(crate) fn keys(entries: &[Entry], included: &[bool], hashes: &[u64]) -> Vec<(usize, (String, u64))> {
+        (0..entries.len()).filter(|&i| included[i]).map(|i| (i, (entries[i].file.clone(), hashes[i]))).collect()
+    }
+
+    /// The positions of the entries among `keys` whose terms the memo lacks.
+    pub(crate) fn missing(&self, keys: &[(usize, (String, u64))]) -> Vec<usize> {
+        keys.iter().filter(|(_, key)| !self.entries.contains_key(key)).map(|(i, _)| *i).collect()
+    }
+
+    /// The index of the entries of `keys` (see [`Memo::keys`]), `fresh` holding each one
+    /// the memo lacks ([`Memo::missing`]) with its position.
+    pub(crate) fn index_of(&mut self, keys: Vec<(usize, (String, u64))>, fresh: &[(usize, &Entry)]) -> Index {
+        let by_position: HashMap<usize, &(String, u64)> = keys.iter().map(|(i, key)| (*i, key)).collect();
+        let walked: Vec<Walked> = fresh
+            .par_iter()
+            .filter_map(|&(i, entry)| {
+                let key = by_position.get(&i)?;
                 let mut best: HashMap<String, u32> = HashMap::default();
-                let (phrases, doc) = walk_entry(i, &entries[i], &mut |term, weight| match best.get_mut(term) {
+                let (phrases, doc) = walk_entry(i, entry, &mut |term, weight| match best.get_mut(term) {
                     Some(w) => *w = (*w).max(weight),
                     None => {
                         best.insert(term.to_string(), weight);
                     }
                 });
-                Walked { key: key.clone(), best, phrases, doc }
+                Some(Walked { key: (*key).clone(), best, phrases, doc })
             })
             .collect();
+        let tokenised = !walked.is_empty();
         // Numbers are handles only: the index orders terms by their text.
         for Walked { key, best, phrases, doc } in walked {
             let terms = best.into_iter().map(|(term, weight)| (self.number(term), weight)).collect();
             self.entries.insert(key, Arc::new(Tokens { terms, phrases, doc }));
         }
-        let kept: Vec<Arc<Tokens>> = keys.iter().map(|key| Arc::clone(&self.entries[key])).collect();
+        // An entry the memo lacked and was not given has no terms: its key is left out.
+        let kept: Vec<(usize, Arc<Tokens>)> =
+            keys.iter().filter_map(|(i, key)| Some((*i, Arc::clone(self.entries.get(key)?)))).collect();
         let before = self.entries.len();
         self.entries.retain(|_, tokens| Arc::strong_count(tokens) > 1);
         self.changed |= tokenised || self.entries.len() != before;
-        self.merge(&numbered, &kept)
+        self.merge(&kept)
     }
 
     /// Whether an index since the memo was made or read changed what it holds.
@@ -139,12 +157,16 @@ impl Memo {
         decode(body)
     }
 
-    /// The index of `kept`, the parts of the entries at `numbered` in doc order.
-    fn merge(&self, numbered: &[usize], kept: &[Arc<Tokens>]) -> Index {
-        let mut postings: Vec<Vec<(u32, u32)>> = vec![Vec::new(); self.vocabulary.len()];
+    /// The index of `kept`, the parts of the entries at these positions, in doc order.
+    fn merge(&self, kept: &[(usize, Arc<Tokens>)]) -> Index {
+        // Each list allocated once, at its size: the merge pushes millions of postings.
+        let mut sizes = vec![0usize; self.vocabulary.len()];
+        kept.iter().flat_map(|(_, tokens)| &tokens.terms).for_each(|&(term, _)| sizes[term as usize] += 1);
+        let mut postings: Vec<Vec<(u32, u32)>> = sizes.into_iter().map(Vec::with_capacity).collect();
         let mut phrases = Vec::new();
         let mut docs = Vec::with_capacity(kept.len());
-        for (doc, (tokens, &entry)) in kept.iter().zip(numbered).enumerate() {
+        for (doc, (entry, tokens)) in kept.iter().enumerate() {
+            let entry = *entry;
             let doc = doc as u32;
             for &(term, weight) in &tokens.terms {
                 let list = &mut postings[term as usize];
