@@ -70,25 +70,30 @@ impl Memo {
     /// the memo lacks ([`Memo::missing`]) with its position.
     pub(crate) fn index_of(&mut self, keys: Vec<(usize, (String, u64))>, fresh: &[(usize, &Entry)]) -> Index {
         let by_position: HashMap<usize, &(String, u64)> = keys.iter().map(|(i, key)| (*i, key)).collect();
-        let walked: Vec<Walked> = fresh
-            .par_iter()
-            .filter_map(|&(i, entry)| {
-                let key = by_position.get(&i)?;
-                let mut best: HashMap<String, u32> = HashMap::default();
-                let (phrases, doc) = walk_entry(i, entry, &mut |term, weight| match best.get_mut(term) {
-                    Some(w) => *w = (*w).max(weight),
-                    None => {
-                        best.insert(term.to_string(), weight);
-                    }
-                });
-                Some(Walked { key: (*key).clone(), best, phrases, doc })
-            })
-            .collect();
-        let tokenised = !walked.is_empty();
-        // Numbers are handles only: the index orders terms by their text.
-        for Walked { key, best, phrases, doc } in walked {
-            let terms = best.into_iter().map(|(term, weight)| (self.number(term), weight)).collect();
-            self.entries.insert(key, Arc::new(Tokens { terms, phrases, doc }));
+        let mut tokenised = false;
+        // A chunk at a time: an entry's terms by text take far more memory than by number,
+        // and a first build tokenises every entry.
+        for chunk in fresh.chunks(256) {
+            let walked: Vec<Walked> = chunk
+                .par_iter()
+                .filter_map(|&(i, entry)| {
+                    let key = by_position.get(&i)?;
+                    let mut best: HashMap<String, u32> = HashMap::default();
+                    let (phrases, doc) = walk_entry(i, entry, &mut |term, weight| match best.get_mut(term) {
+                        Some(w) => *w = (*w).max(weight),
+                        None => {
+                            best.insert(term.to_string(), weight);
+                        }
+                    });
+                    Some(Walked { key: (*key).clone(), best, phrases, doc })
+                })
+                .collect();
+            tokenised |= !walked.is_empty();
+            // Numbers are handles only: the index orders terms by their text.
+            for Walked { key, best, phrases, doc } in walked {
+                let terms = best.into_iter().map(|(term, weight)| (self.number(term), weight)).collect();
+                self.entries.insert(key, Arc::new(Tokens { terms, phrases, doc }));
+            }
         }
         // An entry the memo lacked and was not given has no terms: its key is left out.
         let kept: Vec<(usize, Arc<Tokens>)> =
