@@ -133,7 +133,7 @@ fn open_browser(url: &str) {
 /// one batch, short enough that the index follows the page at once. A save that comes
 /// while the index is being built is not held up (the index is built on its own thread and
 /// thrown away if the site changed since).
-const SEARCH_AFTER: Duration = Duration::from_millis(50);
+const SEARCH_AFTER: Duration = Duration::from_millis(30);
 
 /// How often the rebuild thread looks whether the search index it asked for is ready.
 const SEARCH_POLL: Duration = Duration::from_millis(20);

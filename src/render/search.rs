@@ -5,6 +5,7 @@
 //! needs. Scripts, not JSON, because `fetch` cannot read files from `file://`.
 
 use crate::search::Index;
+use rayon::prelude::*;
 use serde_json::json;
 
 /// Roughly how many bytes of postings and phrases go into one shard: small enough that a
@@ -157,7 +158,8 @@ impl Shards {
     /// The contents of the files of [`Shards::head_paths`], in the same order.
     pub(super) fn head_files(&self, index: &Index) -> Vec<Vec<u8>> {
         let mut files = vec![self.head(index)];
-        files.extend((0..Self::blocks(index)).map(|n| Self::block(index, n)));
+        let blocks: Vec<Vec<u8>> = (0..Self::blocks(index)).into_par_iter().map(|n| Self::block(index, n)).collect();
+        files.extend(blocks);
         files.push(Self::ids(index));
         files
     }

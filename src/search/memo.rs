@@ -164,26 +164,20 @@ impl Memo {
 
     /// The index of `kept`, the parts of the entries at these positions, in doc order.
     fn merge(&self, kept: &[(usize, Arc<Tokens>)]) -> Index {
-        // Each list allocated once, at its size: the merge pushes millions of postings.
-        let mut sizes = vec![0usize; self.vocabulary.len()];
-        kept.iter().flat_map(|(_, tokens)| &tokens.terms).for_each(|&(term, _)| sizes[term as usize] += 1);
-        let mut postings: Vec<Vec<(u32, u32)>> = sizes.into_iter().map(Vec::with_capacity).collect();
-        let mut phrases = Vec::new();
-        let mut docs = Vec::with_capacity(kept.len());
-        for (doc, (entry, tokens)) in kept.iter().enumerate() {
-            let entry = *entry;
-            let doc = doc as u32;
-            for &(term, weight) in &tokens.terms {
-                let list = &mut postings[term as usize];
-                // A term is once in an entry's terms; a kept memo is checked, not trusted.
-                if list.last().is_none_or(|&(last, _)| last != doc) {
-                    list.push((doc, weight));
+        let (postings, (phrases, docs)) = rayon::join(
+            || self.postings(kept),
+            || {
+                let mut phrases = Vec::new();
+                let mut docs = Vec::with_capacity(kept.len());
+                for (doc, (entry, tokens)) in kept.iter().enumerate() {
+                    let doc = doc as u32;
+                    phrases.extend(tokens.phrases.iter().map(|text| Phrase { text: text.clone(), doc }));
+                    docs.push(Doc { entry: *entry, ..tokens.doc.clone() });
                 }
-            }
-            phrases.extend(tokens.phrases.iter().map(|text| Phrase { text: text.clone(), doc }));
-            docs.push(Doc { entry, ..tokens.doc.clone() });
-        }
-        phrases.sort();
+                phrases.sort();
+                (phrases, docs)
+            },
+        );
         let by_term = postings
             .into_iter()
             .enumerate()
@@ -191,6 +185,38 @@ impl Memo {
             .map(|(term, list)| (self.vocabulary[term].clone(), list))
             .collect();
         Index::weighed(docs, by_term, phrases)
+    }
+
+    /// Each term's postings (by term number) from `kept`, in doc order. Millions of pairs
+    /// land in scattered lists: each list is allocated once at its size, and each thread
+    /// fills the lists of one range of terms.
+    fn postings(&self, kept: &[(usize, Arc<Tokens>)]) -> Vec<Vec<(u32, u32)>> {
+        let mut sizes = vec![0usize; self.vocabulary.len()];
+        kept.iter().flat_map(|(_, tokens)| &tokens.terms).for_each(|&(term, _)| sizes[term as usize] += 1);
+        let ranges = rayon::current_num_threads().max(1);
+        let per = self.vocabulary.len().div_ceil(ranges).max(1);
+        let parts: Vec<Vec<Vec<(u32, u32)>>> = sizes
+            .par_chunks(per)
+            .enumerate()
+            .map(|(part, sizes)| {
+                let first = (part * per) as u32;
+                let mut lists: Vec<Vec<(u32, u32)>> = sizes.iter().map(|&n| Vec::with_capacity(n)).collect();
+                for (doc, (_, tokens)) in kept.iter().enumerate() {
+                    let doc = doc as u32;
+                    for &(term, weight) in &tokens.terms {
+                        let Some(list) = term.checked_sub(first).and_then(|t| lists.get_mut(t as usize)) else {
+                            continue;
+                        };
+                        // A term is once in an entry's terms; a kept memo is checked, not trusted.
+                        if list.last().is_none_or(|&(last, _)| last != doc) {
+                            list.push((doc, weight));
+                        }
+                    }
+                }
+                lists
+            })
+            .collect();
+        parts.into_iter().flatten().collect()
     }
 }
 
