@@ -48,6 +48,9 @@ pub(crate) fn read_record(target: &Path) -> Option<String> {
 pub(crate) struct Staging {
     target: PathBuf,
     staging: PathBuf,
+    /// The staging folder started as the tree the last build replaced ([`Staging::over_spare`]):
+    /// its files may be links to the output's, so none is written in place.
+    spare: bool,
     committed: bool,
     _lock: BuildLock,
 }
@@ -101,6 +104,12 @@ pub(crate) fn check_target(root: &Path, target: &Path) -> Result<()> {
     Ok(())
 }
 
+/// The tree the last warm build replaced, kept beside the output for the next one.
+fn spare(target: &Path) -> PathBuf {
+    let name = target.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "public".into());
+    target.with_file_name(format!(".{name}.faultline-spare"))
+}
+
 fn sibling(target: &Path, tag: &str) -> PathBuf {
     let name = target.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "public".into());
     target.with_file_name(format!(".{name}.faultline-{tag}-{}", std::process::id()))
@@ -117,8 +126,11 @@ pub(crate) fn clean_leftovers(target: &Path, _held: &BuildLock) {
     let Ok(entries) = std::fs::read_dir(parent) else {
         return;
     };
+    let spare = spare(target);
     for entry in entries.flatten() {
-        if entry.file_name().to_string_lossy().starts_with(&prefix) {
+        if entry.file_name().to_string_lossy().starts_with(&prefix)
+            && Some(entry.file_name().as_os_str()) != spare.file_name()
+        {
             let _ = std::fs::remove_dir_all(entry.path());
         }
     }
@@ -130,9 +142,39 @@ impl Staging {
     pub(crate) fn begin(root: &Path, target: &Path, lock: BuildLock) -> Result<Staging> {
         check_target(root, target)?;
         clean_leftovers(target, &lock);
+        remove_tree(&spare(target));
         let staging = sibling(target, "staging");
         std::fs::create_dir(&staging).with_context(|| format!("cannot create {}", staging.display()))?;
-        let staging = Staging { target: target.to_path_buf(), staging, committed: false, _lock: lock };
+        let staging = Staging { target: target.to_path_buf(), staging, spare: false, committed: false, _lock: lock };
+        staging.write(MARKER, MARKER_TEXT.as_bytes())?;
+        Ok(staging)
+    }
+
+    /// Like [`Staging::begin`], but starts from the tree the last warm build replaced, when
+    /// there is one, pruned to the files of `planned` (every path this build writes):
+    /// most of its files are links to the output's, so taking them costs nothing, and only
+    /// the files that changed are replaced.
+    pub(crate) fn over_spare(
+        root: &Path,
+        target: &Path,
+        lock: BuildLock,
+        planned: &std::collections::BTreeSet<String>,
+    ) -> Result<Staging> {
+        let spare = spare(target);
+        let is_dir = std::fs::symlink_metadata(&spare).is_ok_and(|m| m.is_dir());
+        if !is_dir || !target.is_dir() {
+            return Staging::begin(root, target, lock);
+        }
+        check_target(root, target)?;
+        clean_leftovers(target, &lock);
+        let staging = sibling(target, "staging");
+        std::fs::rename(&spare, &staging).with_context(|| format!("cannot move {}", spare.display()))?;
+        let staging = Staging { target: target.to_path_buf(), staging, spare: true, committed: false, _lock: lock };
+        let mut ancestors = std::collections::HashSet::new();
+        for path in planned {
+            ancestors.extend(path.match_indices('/').map(|(at, _)| &path[..at]));
+        }
+        prune(&staging.staging, "", planned, &ancestors);
         staging.write(MARKER, MARKER_TEXT.as_bytes())?;
         Ok(staging)
     }
@@ -145,6 +187,11 @@ impl Staging {
         if let Some(parent) = full.parent() {
             std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
         }
+        if self.spare {
+            // A file of the spare tree may be the output's own (a link): replaced, never
+            // written through.
+            remove_file(&full)?;
+        }
         std::fs::write(&full, bytes).with_context(|| format!("cannot write {}", full.display()))
     }
 
@@ -156,6 +203,13 @@ impl Staging {
         let (from, to) = (self.target.join(path), self.staging.join(path));
         if let Some(parent) = to.parent() {
             std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+        }
+        if self.spare {
+            // Already there: the spare tree holds this very file (same inode and time).
+            if self.stamp(path) == Some(stamp) {
+                return Ok(stamp);
+            }
+            remove_file(&to)?;
         }
         if std::fs::hard_link(&from, &to).is_ok() {
             return Ok(stamp);
@@ -174,8 +228,9 @@ impl Staging {
     }
 
     /// Swaps the finished build in place of the old output, atomically where the OS can,
-    /// then removes the old tree.
-    pub(crate) fn commit(mut self) -> Result<()> {
+    /// then removes the old tree, or keeps it beside the output for the next build when
+    /// `keep` (a warm build, whose old tree shares most of its files with the new one).
+    pub(crate) fn commit(mut self, keep: bool) -> Result<()> {
         if !self.target.exists() {
             std::fs::rename(&self.staging, &self.target)
                 .with_context(|| format!("cannot move the new build to {}", self.target.display()))?;
@@ -187,8 +242,43 @@ impl Staging {
         self.committed = true;
         // A kill from here on leaves the old tree beside the output, for the next build to
         // remove; the output itself is the new tree.
-        remove_tree(&old);
+        if !keep || std::fs::rename(&old, spare(&self.target)).is_err() {
+            remove_tree(&old);
+        }
         Ok(())
+    }
+}
+
+/// Removes the file at `path`, if there is one.
+fn remove_file(path: &Path) -> Result<()> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            Err(e).with_context(|| format!("cannot replace {}", path.display()))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Removes from the folder `dir` (at `rel` in the tree) everything that is not a file of
+/// `planned` or a folder on the way to one. Links are removed, never followed.
+fn prune(
+    dir: &Path,
+    rel: &str,
+    planned: &std::collections::BTreeSet<String>,
+    ancestors: &std::collections::HashSet<&str>,
+) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().to_string();
+        let path = if rel.is_empty() { name } else { format!("{rel}/{name}") };
+        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+        if is_dir && ancestors.contains(path.as_str()) {
+            prune(&entry.path(), &path, planned, ancestors);
+        } else if is_dir {
+            remove_tree(&entry.path());
+        } else if !planned.contains(&path) {
+            let _ = std::fs::remove_file(entry.path());
+        }
     }
 }
 
@@ -236,7 +326,7 @@ mod tests {
         for text in ["first", "second"] {
             let staging = Staging::begin(&root, &out, BuildLock::acquire(&out).unwrap()).unwrap();
             staging.write("a/index.html", text.as_bytes()).unwrap();
-            staging.commit().unwrap();
+            staging.commit(false).unwrap();
             assert_eq!(std::fs::read_to_string(out.join("a/index.html")).unwrap(), text);
         }
         assert_eq!(names(dir.path()), [".public.faultline.lock", "public", "site"]);
@@ -250,7 +340,7 @@ mod tests {
         std::fs::create_dir(&root).unwrap();
         let staging = Staging::begin(&root, &out, BuildLock::acquire(&out).unwrap()).unwrap();
         staging.write("x", b"1").unwrap();
-        staging.commit().unwrap();
+        staging.commit(false).unwrap();
         let staging = Staging::begin(&root, &out, BuildLock::acquire(&out).unwrap()).unwrap();
         staging.write("x", b"2").unwrap();
         let error = staging.write("x/y", b"3").unwrap_err();
@@ -267,7 +357,48 @@ mod tests {
         std::fs::create_dir(&root).unwrap();
         std::fs::create_dir_all(dir.path().join(".public.faultline-staging-1/a")).unwrap();
         let staging = Staging::begin(&root, &out, BuildLock::acquire(&out).unwrap()).unwrap();
-        staging.commit().unwrap();
+        staging.commit(false).unwrap();
+        assert_eq!(names(dir.path()), [".public.faultline.lock", "public", "site"]);
+    }
+
+    /// The tree a warm build replaced is kept and the next warm build starts from it: a
+    /// file it shares with the output (a link) is replaced, never written through, so the
+    /// output stays as it was until the swap; what the build does not plan is pruned.
+    #[test]
+    fn a_build_over_the_spare_tree_never_writes_into_the_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let (root, out) = (dir.path().join("site"), dir.path().join("public"));
+        std::fs::create_dir(&root).unwrap();
+        let staging = Staging::begin(&root, &out, BuildLock::acquire(&out).unwrap()).unwrap();
+        for (path, text) in [("a/index.html", "a1"), ("b/index.html", "b1"), ("gone/index.html", "g1"), ("c", "c1")] {
+            staging.write(path, text.as_bytes()).unwrap();
+        }
+        staging.commit(false).unwrap();
+        // A warm build: takes a and b, writes c anew; the old tree is kept.
+        let stamp = |path: &str| super::stamp(&out.join(path)).unwrap();
+        let staging = Staging::begin(&root, &out, BuildLock::acquire(&out).unwrap()).unwrap();
+        staging.reuse("a/index.html", stamp("a/index.html")).unwrap();
+        staging.reuse("b/index.html", stamp("b/index.html")).unwrap();
+        staging.write("c", b"c2").unwrap();
+        staging.commit(true).unwrap();
+        assert_eq!(names(dir.path()), [".public.faultline-spare", ".public.faultline.lock", "public", "site"]);
+        // The next one starts from the spare, whose a and b are the output's own files.
+        let planned: std::collections::BTreeSet<String> =
+            ["a/index.html", "b/index.html", "c/index.html", MARKER].map(String::from).into();
+        let (a, b) = (stamp("a/index.html"), stamp("b/index.html"));
+        let staging = Staging::over_spare(&root, &out, BuildLock::acquire(&out).unwrap(), &planned).unwrap();
+        assert_eq!(staging.reuse("a/index.html", a).unwrap(), a);
+        staging.write("b/index.html", b"b2").unwrap();
+        staging.write("c/index.html", b"c3").unwrap();
+        assert_eq!(std::fs::read_to_string(out.join("b/index.html")).unwrap(), "b1", "written through a link");
+        assert_eq!(stamp("b/index.html"), b);
+        staging.commit(true).unwrap();
+        assert_eq!(std::fs::read_to_string(out.join("b/index.html")).unwrap(), "b2");
+        assert_eq!(std::fs::read_to_string(out.join("c/index.html")).unwrap(), "c3", "a file where a folder goes");
+        assert_eq!(names(&out), [MARKER, "a", "b", "c"], "what was not planned is pruned");
+        // A build that does not start warm removes the spare.
+        let staging = Staging::begin(&root, &out, BuildLock::acquire(&out).unwrap()).unwrap();
+        staging.commit(false).unwrap();
         assert_eq!(names(dir.path()), [".public.faultline.lock", "public", "site"]);
     }
 }

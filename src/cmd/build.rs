@@ -214,7 +214,14 @@ fn render(
         return Ok(Outcome { summary: None, diagnostics });
     }
 
-    let staging = Staging::begin(root, &options.out, lock)?;
+    // A warm build starts from the tree the last one replaced, if it kept it.
+    let staging = match &read.earlier {
+        Some(_) => {
+            let planned: BTreeSet<String> = generated.iter().cloned().chain(read.statics.keys().cloned()).collect();
+            Staging::over_spare(root, &options.out, lock, &planned)?
+        }
+        None => Staging::begin(root, &options.out, lock)?,
+    };
     let tally = Tally::new(generated.len() as u64);
     for (path, data) in assets.iter().chain(read.statics.iter()) {
         staging.write(path, data)?;
@@ -235,7 +242,9 @@ fn render(
     let seals = kept.map(Kept::seals).unwrap_or_default();
     let whole = unchanged::Whole::new(read.inputs.map(|d| d.inputs), &summary, &diagnostics, seals);
     staging.write(RECORD, warm::text(key, &whole.line(), &jobs).as_bytes())?;
-    staging.commit()?;
+    // The old tree shares most files with the new one when most were taken: kept, it is
+    // the next warm build's start.
+    staging.commit(summary.taken * 2 >= summary.files)?;
     Ok(Outcome { summary: Some(Summary { elapsed: start.elapsed(), ..summary }), diagnostics })
 }
 

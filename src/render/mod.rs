@@ -172,7 +172,8 @@ impl<'a> Renderer<'a> {
         options: &'a Options,
         index: crate::search::Index,
     ) -> Self {
-        let (cards, rows) = site.entries.par_iter().map(|e| card_and_row(e, options.style)).unzip::<_, _, Vec<_>, Vec<_>>();
+        let (cards, rows) =
+            site.entries.par_iter().map(|e| card_and_row(e, options.style)).unzip::<_, _, Vec<_>, Vec<_>>();
         let mut renderer = Self::with_parts(site, graph, templates, options, Cow::Owned(cards), Cow::Owned(rows));
         let shards = search::Shards::plan(&index);
         renderer.search = Some(std::sync::Arc::new((index, shards)));

@@ -296,3 +296,23 @@ fn a_site_that_cannot_keep_work_still_builds() {
     edit(&site, "content/http/502.md", "Compare with", "Also compare with");
     assert_warm_equals_cold(&site, &out, &[], "no cache folder");
 }
+
+/// A warm build keeps the tree it replaced beside the output (`.public.faultline-spare`)
+/// and the next warm build starts from it, whether the output is named by a relative or an
+/// absolute path; a cold build removes it.
+#[test]
+fn warm_builds_start_from_the_tree_the_last_one_replaced() {
+    let site = site();
+    let spare = ".public.faultline-spare";
+    for round in 0..3 {
+        let text = String::from_utf8(site.read("content/http/502.md")).unwrap();
+        site.write("content/http/502.md", format!("{text}\nRound {round}.\n"));
+        site.run_here(&["build", "--out", "public"]).assert_exit(0);
+    }
+    assert!(site.exists(spare), "no spare tree kept");
+    let cold = tempfile::tempdir().unwrap();
+    build(&site, &cold.path().join("public"), &["--cold"]);
+    assert!(tree(&site.path().join("public")) == tree(&cold.path().join("public")), "warm output differs from cold");
+    site.run_here(&["build", "--out", "public", "--cold"]).assert_exit(0);
+    assert!(!site.exists(spare), "a cold build left the spare tree");
+}

@@ -169,7 +169,7 @@ pub(super) fn take(staging: Staging, whole: &Whole, record: Record) -> Result<()
         })
         .collect::<Result<Vec<Job>>>()?;
     staging.write(crate::output::RECORD, warm::text(record.key, &whole.line(), &jobs).as_bytes())?;
-    staging.commit()
+    staging.commit(false)
 }
 
 /// The diagnostics and the summary of a build that took the `taken` files of its record.
