@@ -170,11 +170,12 @@ impl Staging {
         let staging = sibling(target, "staging");
         std::fs::rename(&spare, &staging).with_context(|| format!("cannot move {}", spare.display()))?;
         let staging = Staging { target: target.to_path_buf(), staging, spare: true, committed: false, _lock: lock };
+        let planned: std::collections::HashSet<&str> = planned.iter().map(String::as_str).collect();
         let mut ancestors = std::collections::HashSet::new();
-        for path in planned {
+        for path in &planned {
             ancestors.extend(path.match_indices('/').map(|(at, _)| &path[..at]));
         }
-        prune(&staging.staging, "", planned, &ancestors);
+        prune(&staging.staging, "", &planned, &ancestors);
         staging.write(MARKER, MARKER_TEXT.as_bytes())?;
         Ok(staging)
     }
@@ -218,8 +219,18 @@ impl Staging {
         self.stamp(path).ok_or_else(|| anyhow::anyhow!("{path} is missing after it was copied"))
     }
 
+    /// Where the file `path` with `stamp` is to be taken from: `Some(true)` when the staging
+    /// folder holds it already (the spare tree's file is that very file), `Some(false)` from
+    /// the earlier output, `None` when neither has it (it must be made again).
+    pub(crate) fn holds(&self, path: &str, stamp: Stamp) -> Option<bool> {
+        if self.spare && self.stamp(path) == Some(stamp) {
+            return Some(true);
+        }
+        (self.earlier_stamp(path) == Some(stamp)).then_some(false)
+    }
+
     /// The stamp of a file of the earlier output, and of one written into this build.
-    pub(crate) fn earlier_stamp(&self, path: &str) -> Option<Stamp> {
+    fn earlier_stamp(&self, path: &str) -> Option<Stamp> {
         stamp(&self.target.join(path))
     }
 
@@ -264,7 +275,7 @@ fn remove_file(path: &Path) -> Result<()> {
 fn prune(
     dir: &Path,
     rel: &str,
-    planned: &std::collections::BTreeSet<String>,
+    planned: &std::collections::HashSet<&str>,
     ancestors: &std::collections::HashSet<&str>,
 ) {
     let Ok(entries) = std::fs::read_dir(dir) else { return };
@@ -276,7 +287,7 @@ fn prune(
             prune(&entry.path(), &path, planned, ancestors);
         } else if is_dir {
             remove_tree(&entry.path());
-        } else if !planned.contains(&path) {
+        } else if !planned.contains(path.as_str()) {
             let _ = std::fs::remove_file(entry.path());
         }
     }

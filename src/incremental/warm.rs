@@ -69,11 +69,14 @@ pub(crate) fn render(
         }
         None => (fingerprint::plan(renderer, templates, renderer.jobs())?, None),
     };
-    let reused = |planned: &Planned| -> Option<Vec<(String, Stamp)>> {
+    // Each file with whether the staging folder holds it already (see `Staging::holds`).
+    let reused = |planned: &Planned| -> Option<Vec<(String, Stamp, bool)>> {
         let (fingerprint, files) = earlier.get(&planned.paths[0])?;
         let same_files = files.iter().map(|(path, _)| path).eq(planned.paths.iter());
-        let unchanged = files.iter().all(|(path, stamp)| staging.earlier_stamp(path) == Some(*stamp));
-        (*fingerprint == planned.fingerprint && same_files && unchanged).then(|| files.clone())
+        if *fingerprint != planned.fingerprint || !same_files {
+            return None;
+        }
+        files.iter().map(|(path, stamp)| Some((path.clone(), *stamp, staging.holds(path, *stamp)?))).collect()
     };
     let done: Vec<Vec<(String, Stamp)>> = plan
         .par_iter()
@@ -81,9 +84,10 @@ pub(crate) fn render(
             let kind = |n: usize| if n == 0 { Renderer::kind_of(&planned.job) } else { FileKind::Other };
             if let Some(files) = reused(planned) {
                 let mut taken = Vec::with_capacity(files.len());
-                for (n, (path, stamp)) in files.into_iter().enumerate() {
+                for (n, (path, stamp, here)) in files.into_iter().enumerate() {
                     tally(kind(n), stamp.len, true);
-                    taken.push((path.clone(), staging.reuse(&path, stamp)?));
+                    let stamp = if here { stamp } else { staging.reuse(&path, stamp)? };
+                    taken.push((path, stamp));
                 }
                 return Ok(taken);
             }
