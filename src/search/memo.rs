@@ -220,7 +220,7 @@ impl Memo {
     }
 }
 
-/// Reads a memo that [`Memo::write`] wrote, checking every term number.
+/// Reads a memo that [`Memo::encode`] wrote, checking every term number.
 fn decode(body: &[u8]) -> Option<Memo> {
     let mut input = Reader::new(body);
     let vocabulary = (0..input.count(1)?).map(|_| input.text()).collect::<Option<Vec<String>>>()?;
