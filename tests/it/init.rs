@@ -47,7 +47,7 @@ fn init_writes_a_site_that_checks_and_says_what_to_run_next() {
     );
     assert_eq!(
         std::fs::read_to_string(dir.join(".gitignore")).unwrap(),
-        "public/\n.public.faultline.lock\n.faultline-cache/\n"
+        "public/\n.public.faultline.lock\n.public.faultline-spare/\n.faultline-cache/\n"
     );
 }
 
