@@ -322,6 +322,14 @@ impl Drop for Staging {
 mod tests {
     use super::*;
 
+    /// A temporary folder holding a site folder `site` and the place of its output `public`.
+    fn folders() -> (tempfile::TempDir, PathBuf, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let (root, out) = (dir.path().join("site"), dir.path().join("public"));
+        std::fs::create_dir(&root).unwrap();
+        (dir, root, out)
+    }
+
     fn names(dir: &Path) -> Vec<String> {
         let mut names: Vec<String> =
             std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().to_string()).collect();
@@ -331,9 +339,7 @@ mod tests {
 
     #[test]
     fn commit_exchanges_the_trees_and_removes_the_old_one() {
-        let dir = tempfile::tempdir().unwrap();
-        let (root, out) = (dir.path().join("site"), dir.path().join("public"));
-        std::fs::create_dir(&root).unwrap();
+        let (dir, root, out) = folders();
         for text in ["first", "second"] {
             let staging = Staging::begin(&root, &out, BuildLock::acquire(&out).unwrap()).unwrap();
             staging.write("a/index.html", text.as_bytes()).unwrap();
@@ -346,9 +352,7 @@ mod tests {
 
     #[test]
     fn a_failed_build_removes_its_staging_folder_and_leaves_the_output() {
-        let dir = tempfile::tempdir().unwrap();
-        let (root, out) = (dir.path().join("site"), dir.path().join("public"));
-        std::fs::create_dir(&root).unwrap();
+        let (dir, root, out) = folders();
         let staging = Staging::begin(&root, &out, BuildLock::acquire(&out).unwrap()).unwrap();
         staging.write("x", b"1").unwrap();
         staging.commit(false).unwrap();
@@ -363,9 +367,7 @@ mod tests {
 
     #[test]
     fn leftovers_of_killed_builds_are_removed_under_the_lock() {
-        let dir = tempfile::tempdir().unwrap();
-        let (root, out) = (dir.path().join("site"), dir.path().join("public"));
-        std::fs::create_dir(&root).unwrap();
+        let (dir, root, out) = folders();
         std::fs::create_dir_all(dir.path().join(".public.faultline-staging-1/a")).unwrap();
         let staging = Staging::begin(&root, &out, BuildLock::acquire(&out).unwrap()).unwrap();
         staging.commit(false).unwrap();
@@ -377,9 +379,7 @@ mod tests {
     /// output stays as it was until the swap; what the build does not plan is pruned.
     #[test]
     fn a_build_over_the_spare_tree_never_writes_into_the_output() {
-        let dir = tempfile::tempdir().unwrap();
-        let (root, out) = (dir.path().join("site"), dir.path().join("public"));
-        std::fs::create_dir(&root).unwrap();
+        let (dir, root, out) = folders();
         let staging = Staging::begin(&root, &out, BuildLock::acquire(&out).unwrap()).unwrap();
         for (path, text) in [("a/index.html", "a1"), ("b/index.html", "b1"), ("gone/index.html", "g1"), ("c", "c1")] {
             staging.write(path, text.as_bytes()).unwrap();

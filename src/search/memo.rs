@@ -157,9 +157,35 @@ impl Memo {
         out.into_bytes()
     }
 
-    /// Reads a body that [`Memo::encode`] wrote.
+    /// Reads a body that [`Memo::encode`] wrote, checking every term number.
     pub(crate) fn decode(body: &[u8]) -> Option<Memo> {
-        decode(body)
+        let mut input = Reader::new(body);
+        let vocabulary = (0..input.count(1)?).map(|_| input.text()).collect::<Option<Vec<String>>>()?;
+        let numbers: HashMap<String, u32> = vocabulary.iter().enumerate().map(|(i, t)| (t.clone(), i as u32)).collect();
+        if numbers.len() != vocabulary.len() {
+            return None;
+        }
+        let n = u32::try_from(vocabulary.len()).ok()?;
+        let mut entries = HashMap::default();
+        for _ in 0..input.count(8)? {
+            let key = (input.text()?, input.number()?);
+            let terms = (0..input.count(2)?)
+                .map(|_| {
+                    Some((input.below(n)?, u32::try_from(input.number().filter(|&w| w <= MAX_FIELD_WEIGHT)?).ok()?))
+                })
+                .collect::<Option<Vec<(u32, u32)>>>()?;
+            let phrases = (0..input.count(1)?).map(|_| input.text()).collect::<Option<Vec<String>>>()?;
+            let doc = Doc {
+                entry: 0,
+                id: input.text()?,
+                title: input.text()?,
+                summary: input.text()?,
+                code_key: input.text()?,
+                fix: input.text()?,
+            };
+            entries.insert(key, Arc::new(Tokens { terms, phrases, doc }));
+        }
+        input.is_empty().then_some(Memo { vocabulary, numbers, entries, changed: false })
     }
 
     /// The index of `kept`, the parts of the entries at these positions, in doc order.
@@ -218,35 +244,6 @@ impl Memo {
             .collect();
         parts.into_iter().flatten().collect()
     }
-}
-
-/// Reads a memo that [`Memo::encode`] wrote, checking every term number.
-fn decode(body: &[u8]) -> Option<Memo> {
-    let mut input = Reader::new(body);
-    let vocabulary = (0..input.count(1)?).map(|_| input.text()).collect::<Option<Vec<String>>>()?;
-    let numbers: HashMap<String, u32> = vocabulary.iter().enumerate().map(|(i, t)| (t.clone(), i as u32)).collect();
-    if numbers.len() != vocabulary.len() {
-        return None;
-    }
-    let n = u32::try_from(vocabulary.len()).ok()?;
-    let mut entries = HashMap::default();
-    for _ in 0..input.count(8)? {
-        let key = (input.text()?, input.number()?);
-        let terms = (0..input.count(2)?)
-            .map(|_| Some((input.below(n)?, u32::try_from(input.number().filter(|&w| w <= MAX_FIELD_WEIGHT)?).ok()?)))
-            .collect::<Option<Vec<(u32, u32)>>>()?;
-        let phrases = (0..input.count(1)?).map(|_| input.text()).collect::<Option<Vec<String>>>()?;
-        let doc = Doc {
-            entry: 0,
-            id: input.text()?,
-            title: input.text()?,
-            summary: input.text()?,
-            code_key: input.text()?,
-            fix: input.text()?,
-        };
-        entries.insert(key, Arc::new(Tokens { terms, phrases, doc }));
-    }
-    input.is_empty().then_some(Memo { vocabulary, numbers, entries, changed: false })
 }
 
 #[cfg(test)]
