@@ -262,8 +262,8 @@ impl Renderer<'_> {
     }
 
     /// The site navigation: the sources, then Comparisons and Tags, with root-relative URLs,
-    /// so one list serves every page. A source shows the first word of its title ("nginx"
-    /// for "nginx upstream errors"), so the row fits a wide screen; `detail` holds the title.
+    /// so one list serves every page. A source shows the short name [`nav_label`] takes from
+    /// its title, so the row fits a wide screen; `detail` holds the title.
     pub(super) fn navigation(&self) -> Vec<Link> {
         let link = |text: String, dir: &str, count: usize| Link {
             text,
@@ -277,8 +277,7 @@ impl Renderer<'_> {
             .iter()
             .map(|(source, list)| {
                 let title = self.source_title(source);
-                let short = title.split_whitespace().next().unwrap_or(source).to_string();
-                Link { detail: title, ..link(short, source, list.len()) }
+                Link { detail: title.clone(), ..link(nav_label(&title, source), source, list.len()) }
             })
             .collect();
         nav.push(link("Comparisons".into(), "compare", self.model.pairs().len()));
@@ -681,5 +680,42 @@ impl Renderer<'_> {
             Some(base) => format!("User-agent: *\nAllow: /\nSitemap: {base}sitemap.xml\n"),
             None => "User-agent: *\nAllow: /\n".to_string(),
         }
+    }
+}
+
+/// The words a source's title opens with that spell its folder name, letters and digits
+/// only ("Let's Encrypt" for `letsencrypt` from "Let's Encrypt errors", "PHP-FPM" for
+/// `php-fpm`); the first word when no run of words does ("nginx" from "nginx upstream
+/// errors" is both).
+fn nav_label(title: &str, source: &str) -> String {
+    let key = |text: &str| {
+        text.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect::<String>()
+    };
+    let folder = key(source);
+    let words: Vec<&str> = title.split_whitespace().collect();
+    let mut spelled = String::new();
+    for (n, word) in words.iter().enumerate() {
+        spelled.push_str(&key(word));
+        if spelled.len() >= folder.len() || !folder.starts_with(&spelled) {
+            let n = if spelled.starts_with(&folder) { n + 1 } else { 1 };
+            return words[..n].join(" ");
+        }
+    }
+    words.first().map_or_else(|| source.to_string(), |w| (*w).to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::nav_label;
+
+    #[test]
+    fn a_source_is_named_by_the_words_that_spell_its_folder() {
+        assert_eq!(nav_label("Let's Encrypt errors", "letsencrypt"), "Let's Encrypt");
+        assert_eq!(nav_label("PHP-FPM errors", "php-fpm"), "PHP-FPM");
+        assert_eq!(nav_label("Node.js errors", "node"), "Node.js");
+        assert_eq!(nav_label("nginx upstream errors", "nginx"), "nginx");
+        assert_eq!(nav_label("Errors of the Foo proxy", "foo"), "Errors");
+        assert_eq!(nav_label("Let's", "letsencrypt"), "Let's");
+        assert_eq!(nav_label("", "aws"), "aws");
     }
 }

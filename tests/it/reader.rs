@@ -309,3 +309,13 @@ fn the_search_index_carries_the_first_step_of_each_fastest_fix() {
     let e10 = docs.as_array().unwrap().iter().find(|d| d[0] == "acme/e10").unwrap();
     assert_eq!(e10[4], "");
 }
+
+#[test]
+fn the_navigation_names_a_source_by_the_words_that_spell_its_folder() {
+    let site = fixture()
+        .with("content/letsencrypt/_index.md", "---\ntitle: Let's Encrypt errors\n---\n")
+        .with("content/letsencrypt/rate.md", "---\ntitle: Rate limited\ncode: rate\nsummary: s.\n---\n");
+    let out = build(&site, &[]);
+    let nav = between(&page(&out, "http/502/index.html"), "<nav class=\"site-nav\"", "</nav>").to_string();
+    assert!(nav.contains(">Let&#39;s Encrypt</a>"), "{nav}");
+}
