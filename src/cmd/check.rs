@@ -27,16 +27,18 @@ pub fn run(root: &Path, drafts: bool) -> Result<Checked> {
 
 /// The stages after loading, on what [`load::load`] read from `root`.
 pub(crate) fn run_loaded(root: &Path, loaded: load::Loaded, drafts: bool) -> Checked {
-    run_parsed(root, model::build(loaded), drafts)
+    run_parsed(root, model::build(loaded), drafts, None)
 }
 
-/// Checks a parsed site (see [`model::build`]): links it and puts the diagnostics in order.
+/// Checks a parsed site (see [`model::build`]): links it, taking the related lists an
+/// earlier build `kept` if they still hold, and puts the diagnostics in order.
 pub(crate) fn run_parsed(
     root: &Path,
     (site, mut diagnostics): (model::Site, Vec<Diagnostic>),
     drafts: bool,
+    kept: Option<&link::related::Kept>,
 ) -> Checked {
-    let (graph, link_diagnostics) = link::build(&site, drafts);
+    let (graph, link_diagnostics) = link::build_kept(&site, drafts, kept);
     diagnostics.extend(link_diagnostics);
     diag::attach_source_lines(&mut diagnostics, root);
     diag::sort(&mut diagnostics);

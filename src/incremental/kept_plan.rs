@@ -11,9 +11,13 @@
 //! the lists whose members changed tell which jobs to plan again, and every other job keeps
 //! its earlier fingerprint; any other difference plans every job. The search index's jobs
 //! read the whole index without a note: they are always planned.
+//!
+//! It keeps the related lists too, which the next build takes when its entries give the
+//! same inputs to them (an edit to a title or prose leaves them as they were).
 
 use super::scope;
 use crate::link::LinkGraph;
+use crate::link::related::{self, Kept as KeptRelated};
 use crate::model::Site;
 use crate::render::reads::{NAV_COUNTS, Reads};
 use crate::render::{Job, Renderer};
@@ -35,6 +39,8 @@ pub(crate) struct KeptPlan {
     lists: HashMap<u64, u64>,
     /// Each job's notes, by the job's first path.
     reads: HashMap<String, Reads>,
+    /// The related lists, by position.
+    related: KeptRelated,
 }
 
 /// What to plan again: the entries (flags by position) and the lists an edit changed.
@@ -66,7 +72,13 @@ impl KeptPlan {
         let (nav, uncounted) = scope::nav_hashes(renderer);
         let context = hash_of((surroundings, ids, included, pairs, partners, redirects, jobs, uncounted));
         let entries = site.entries.iter().zip(related).map(|(e, list)| (digest_of(&e.file), hash_of(list))).collect();
-        KeptPlan { context, nav, entries, lists: renderer.list_hashes(), reads: HashMap::new() }
+        let related = KeptRelated { inputs: related::inputs(site, included), lists: related.clone() };
+        KeptPlan { context, nav, entries, lists: renderer.list_hashes(), reads: HashMap::new(), related }
+    }
+
+    /// The related lists kept, for [`crate::link::build_kept`].
+    pub(crate) fn related(&self) -> &KeptRelated {
+        &self.related
     }
 
     /// What changed from this kept plan to the context `now`; `None` when every job must
@@ -119,6 +131,12 @@ impl KeptPlan {
             out.text(path);
             reads.encode(&mut out);
         }
+        out.number(self.related.inputs);
+        out.number(self.related.lists.len() as u64);
+        for list in &self.related.lists {
+            out.number(list.len() as u64);
+            list.iter().for_each(|&j| out.number(j as u64));
+        }
         out.into_bytes()
     }
 
@@ -132,7 +150,12 @@ impl KeptPlan {
         let lists = (0..input.count(2)?).map(|_| Some((input.number()?, input.number()?))).collect::<Option<_>>()?;
         let reads =
             (0..input.count(4)?).map(|_| Some((input.text()?, Reads::decode(&mut input)?))).collect::<Option<_>>()?;
-        input.is_empty().then_some(KeptPlan { context, nav, entries, lists, reads })
+        let inputs = input.number()?;
+        let related_lists = (0..input.count(1)?)
+            .map(|_| (0..input.count(1)?).map(|_| input.number().map(|j| j as usize)).collect())
+            .collect::<Option<_>>()?;
+        let related = KeptRelated { inputs, lists: related_lists };
+        input.is_empty().then_some(KeptPlan { context, nav, entries, lists, reads, related })
     }
 }
 
@@ -149,6 +172,7 @@ mod tests {
             entries: vec![(u128::MAX, 1), (3, 4)],
             lists: [(NAV_COUNTS, 5), (u64::MAX, 6)].into(),
             reads: [("http/502/index.html".to_string(), reads), ("index.html".to_string(), Reads::default())].into(),
+            related: KeptRelated { inputs: u64::MAX, lists: vec![vec![1], vec![]] },
         }
     }
 
@@ -156,6 +180,7 @@ mod tests {
     fn a_kept_plan_reads_back_and_reaches_what_changed() {
         let plan = KeptPlan::decode(&sample().encode()).expect("decodes");
         assert_eq!(format!("{:?}", plan.entries), format!("{:?}", sample().entries));
+        assert_eq!(format!("{:?}", plan.related), format!("{:?}", sample().related));
         let mut now = sample();
         now.entries[1].1 = 40;
         now.lists.insert(NAV_COUNTS, 50);

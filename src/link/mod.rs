@@ -40,8 +40,14 @@ impl LinkGraph {
 /// Resolves every reference and computes the graph. With `drafts` false, drafts take no
 /// part and a published entry or page that links to one is an error.
 pub fn build(site: &Site, drafts: bool) -> (LinkGraph, Vec<Diagnostic>) {
+    build_kept(site, drafts, None)
+}
+
+/// [`build`], taking the related lists `kept` by an earlier build when they were computed
+/// from the same inputs (a warm build after an edit that leaves them as they were).
+pub(crate) fn build_kept(site: &Site, drafts: bool, kept: Option<&related::Kept>) -> (LinkGraph, Vec<Diagnostic>) {
     let (mut graph, diagnostics) = references(site, drafts);
-    graph.related = related::compute(site, &site.index_by_id(), &graph.included);
+    graph.related = related::compute_or_take(site, &site.index_by_id(), &graph.included, kept);
     (graph, diagnostics)
 }
 

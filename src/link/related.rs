@@ -11,6 +11,7 @@ use crate::model::Site;
 use crate::model::entry::Class;
 use rayon::prelude::*;
 use std::collections::{BTreeSet, HashMap};
+use std::hash::{Hash, Hasher};
 
 struct Postings<'a> {
     /// Each entry's source as a small number, so scoring compares integers, not strings.
@@ -121,6 +122,48 @@ impl<'a> Lists<'a> {
             scored(self.site, &self.postings, i, self.limit, counts, &mut out);
         }
         out
+    }
+}
+
+/// Related lists an earlier build computed, with a hash of what they were computed from
+/// ([`inputs`]), so that a warm build takes them when its entries give the same hash.
+#[derive(Debug, Default)]
+pub(crate) struct Kept {
+    pub inputs: u64,
+    pub lists: Vec<Vec<usize>>,
+}
+
+/// A hash of everything the related lists are computed from: the limit, and each entry's
+/// id, inclusion, source, class, tags and own `related`, in order.
+pub(crate) fn inputs(site: &Site, included: &[bool]) -> u64 {
+    let mut h = xxhash_rust::xxh3::Xxh3Default::new();
+    site.config.related_limit.hash(&mut h);
+    for (i, e) in site.entries.iter().enumerate() {
+        (&e.id, included[i], &e.source, e.class, tags_of(site, i)).hash(&mut h);
+        e.related.len().hash(&mut h);
+        e.related.iter().for_each(|r| r.id.hash(&mut h));
+    }
+    h.finish()
+}
+
+/// The related list of every entry, taken from `kept` when it was computed from the same
+/// inputs, else computed.
+pub(crate) fn compute_or_take(
+    site: &Site,
+    index: &HashMap<&str, usize>,
+    included: &[bool],
+    kept: Option<&Kept>,
+) -> Vec<Vec<usize>> {
+    let n = site.entries.len();
+    match kept {
+        Some(kept)
+            if kept.lists.len() == n
+                && kept.lists.iter().flatten().all(|&j| j < n)
+                && kept.inputs == inputs(site, included) =>
+        {
+            kept.lists.clone()
+        }
+        _ => compute(site, index, included),
     }
 }
 

@@ -87,7 +87,8 @@ impl Kept {
             self.keep(|seals| &mut seals.parses, PARSES, move || parses.encode());
         }
         self.parses = Parses::default();
-        (check::run_parsed(&self.root, (site, diagnostics), drafts), self)
+        let related = self.plan.as_ref().map(KeptPlan::related);
+        (check::run_parsed(&self.root, (site, diagnostics), drafts, related), self)
     }
 
     /// The search index of a checked site, through the kept terms; keeps this build's.
