@@ -59,23 +59,22 @@ pub(crate) fn write(path: &Path, magic: &[u8; 8], key: u128, body: &[u8]) -> std
     let ignore = dir.join(".gitignore");
     if std::fs::symlink_metadata(&ignore).is_err() {
         // Sites made before the cache existed do not list it in their .gitignore.
-        match create_new(&ignore, b"# faultline's caches: safe to delete, never to commit.\n*\n") {
+        match create_new(&ignore, &[b"# faultline's caches: safe to delete, never to commit.\n*\n"]) {
             // Another run at the same time wrote it first.
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
             other => other?,
         }
     }
-    let mut bytes = Vec::with_capacity(HEADER + body.len());
-    bytes.extend_from_slice(magic);
-    bytes.extend_from_slice(&key.to_le_bytes());
-    bytes.extend_from_slice(&xxh3_128(body).to_le_bytes());
-    bytes.extend_from_slice(&(body.len() as u64).to_le_bytes());
-    bytes.extend_from_slice(body);
+    let mut header = Vec::with_capacity(HEADER);
+    header.extend_from_slice(magic);
+    header.extend_from_slice(&key.to_le_bytes());
+    header.extend_from_slice(&xxh3_128(body).to_le_bytes());
+    header.extend_from_slice(&(body.len() as u64).to_le_bytes());
     let name = path.file_name().unwrap_or_default().to_string_lossy();
     let temporary = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     // Left over by a run that was killed, with the same process id.
     let _ = std::fs::remove_file(&temporary);
-    let written = create_new(&temporary, &bytes).and_then(|()| std::fs::rename(&temporary, path));
+    let written = create_new(&temporary, &[&header, body]).and_then(|()| std::fs::rename(&temporary, path));
     if written.is_err() {
         let _ = std::fs::remove_file(&temporary);
     }
@@ -102,9 +101,11 @@ pub(crate) fn binary_key() -> Option<u128> {
     Some(xxh3_128(format!("{} {size} {built}", env!("CARGO_PKG_VERSION")).as_bytes()))
 }
 
-/// Writes a file that must not exist yet: a link in its place is an error, never followed.
-fn create_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    std::fs::OpenOptions::new().write(true).create_new(true).open(path)?.write_all(bytes)
+/// Writes a file that must not exist yet, from `parts` in turn: a link in its place is an
+/// error, never followed.
+fn create_new(path: &Path, parts: &[&[u8]]) -> std::io::Result<()> {
+    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(path)?;
+    parts.iter().try_for_each(|part| file.write_all(part))
 }
 
 /// A body being written: LEB128 numbers and length-prefixed texts.
@@ -114,6 +115,10 @@ pub(crate) struct Writer {
 }
 
 impl Writer {
+    pub(crate) fn with_capacity(bytes: usize) -> Writer {
+        Writer { bytes: Vec::with_capacity(bytes) }
+    }
+
     pub(crate) fn number(&mut self, mut n: u64) {
         while n >= 0x80 {
             self.bytes.push((n as u8) | 0x80);
@@ -148,6 +153,11 @@ impl<'a> Reader<'a> {
 
     pub(crate) fn is_empty(&self) -> bool {
         self.bytes.is_empty()
+    }
+
+    /// How many bytes are left to read.
+    pub(crate) fn remaining(&self) -> usize {
+        self.bytes.len()
     }
 
     pub(crate) fn take(&mut self, n: usize) -> Option<&'a [u8]> {

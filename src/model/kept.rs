@@ -14,6 +14,7 @@ use crate::model::entry::Entry;
 use crate::store::{Reader, Writer};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+use std::ops::Range;
 
 /// One entry file's parse, as kept.
 #[derive(Serialize, Deserialize)]
@@ -32,17 +33,42 @@ enum Body {
     Text(String),
 }
 
-/// The parses of the last build, and those of this one as it parses.
+/// One entry file's parse to keep, as [`Parses::parse`] gives it.
+pub(crate) enum Keep {
+    /// The kept parse of the file at this path, taken again.
+    Taken(String),
+    /// A new parse: the file's path, its digest and the record's JSON.
+    New(String, u128, Vec<u8>),
+}
+
+/// Where a record's JSON is.
+enum Json {
+    /// In the body the parses were read from.
+    In(Range<usize>),
+    Own(Vec<u8>),
+}
+
+/// The parses of the last build, and those of this one as it parses. The records read
+/// from the kept file stay in its body, so taking one again copies nothing.
 #[derive(Default)]
 pub(crate) struct Parses {
+    body: Vec<u8>,
     /// By the file's path: its digest and its record's JSON.
-    by_path: HashMap<String, (u128, Vec<u8>)>,
+    by_path: HashMap<String, (u128, Json)>,
 }
 
 impl Parses {
+    fn json<'a>(&'a self, json: &'a Json) -> &'a [u8] {
+        match json {
+            Json::In(range) => &self.body[range.clone()],
+            Json::Own(json) => json,
+        }
+    }
+
     /// The body of the parses file (see [`crate::store`]).
     pub(crate) fn encode(&self) -> Vec<u8> {
-        let mut out = Writer::default();
+        let size = self.by_path.iter().map(|(path, (_, json))| path.len() + self.json(json).len() + 40).sum();
+        let mut out = Writer::with_capacity(size);
         out.number(self.by_path.len() as u64);
         let mut paths: Vec<&String> = self.by_path.keys().collect();
         paths.sort();
@@ -50,33 +76,35 @@ impl Parses {
             let (digest, json) = &self.by_path[path];
             out.text(path);
             out.bytes(&digest.to_le_bytes());
-            out.bytes(json);
+            out.bytes(self.json(json));
         }
         out.into_bytes()
     }
 
     /// Reads a body that [`Parses::encode`] wrote.
-    pub(crate) fn decode(body: &[u8]) -> Option<Parses> {
-        let mut input = Reader::new(body);
+    pub(crate) fn decode(body: Vec<u8>) -> Option<Parses> {
+        let mut input = Reader::new(&body);
         let mut by_path = HashMap::new();
         for _ in 0..input.count(3)? {
             let path = input.text()?;
             let digest = u128::from_le_bytes(input.bytes()?.try_into().ok()?);
-            by_path.insert(path, (digest, input.bytes()?.to_vec()));
+            let len = input.bytes()?.len();
+            let end = body.len() - input.remaining();
+            by_path.insert(path, (digest, Json::In(end - len..end)));
         }
-        input.is_empty().then_some(Parses { by_path })
+        input.is_empty().then_some(Parses { body, by_path })
     }
 
     /// Parses `file`, whose digest is `digest`, or takes its kept parse; returns the parse
     /// with what to keep of it (for an entry file).
-    pub(crate) fn parse(&self, file: SourceFile, digest: u128) -> (ParsedFile, Option<(String, u128, Vec<u8>)>) {
+    pub(crate) fn parse(&self, file: SourceFile, digest: u128) -> (ParsedFile, Option<Keep>) {
         let (Kind::Entry { id, .. }, Some(text)) = (&file.kind, &file.text) else {
             return (parse_file(file), None);
         };
         if let Some((_, json)) = self.by_path.get(&file.path).filter(|(kept, _)| *kept == digest)
-            && let Some(parsed) = restore(json, id, &file.path, text)
+            && let Some(parsed) = restore(self.json(json), id, &file.path, text)
         {
-            return (parsed, Some((file.path.clone(), digest, json.clone())));
+            return (parsed, Some(Keep::Taken(file.path.clone())));
         }
         let (text, path) = (text.clone(), file.path.clone());
         let parsed = parse_file(file);
@@ -84,18 +112,29 @@ impl Parses {
             (Some(Parsed::Entry(entry, ..)), diagnostics) => keep(entry.as_deref(), diagnostics, &text),
             _ => return (parsed, None),
         };
-        (parsed, Some((path, digest, json)))
+        (parsed, Some(Keep::New(path, digest, json)))
     }
 
-    /// The parses of a build, for the next one.
-    pub(crate) fn from_records(records: impl IntoIterator<Item = (String, u128, Vec<u8>)>) -> Parses {
-        Parses { by_path: records.into_iter().map(|(path, digest, json)| (path, (digest, json))).collect() }
-    }
-
-    /// Whether these are exactly `other`'s parses.
-    pub(crate) fn same_as(&self, other: &Parses) -> bool {
-        self.by_path.len() == other.by_path.len()
-            && self.by_path.iter().all(|(path, (digest, _))| other.by_path.get(path).is_some_and(|(d, _)| d == digest))
+    /// The parses of a build, for the next one: the kept ones it took again and its new
+    /// ones. The flag tells whether they differ from these.
+    pub(crate) fn next(self, keeps: impl IntoIterator<Item = Keep>) -> (Parses, bool) {
+        let Parses { body, by_path: mut earlier } = self;
+        let mut by_path = HashMap::with_capacity(earlier.len());
+        let mut changed = false;
+        for keep in keeps {
+            match keep {
+                Keep::Taken(path) => {
+                    if let Some(kept) = earlier.remove(&path) {
+                        by_path.insert(path, kept);
+                    }
+                }
+                Keep::New(path, digest, json) => {
+                    changed = true;
+                    by_path.insert(path, (digest, Json::Own(json)));
+                }
+            }
+        }
+        (Parses { body, by_path }, changed || !earlier.is_empty())
     }
 }
 
@@ -161,7 +200,7 @@ mod tests {
         let none = Parses::default();
         let (fresh, records): (Vec<_>, Vec<_>) =
             files.iter().zip(&digests).map(|(file, &digest)| none.parse(file.clone(), digest)).unzip();
-        let kept = Parses::decode(&Parses::from_records(records.into_iter().flatten()).encode()).expect("decodes");
+        let kept = Parses::decode(Parses::default().next(records.into_iter().flatten()).0.encode()).expect("decodes");
         for ((file, &digest), fresh) in files.iter().zip(&digests).zip(fresh) {
             let (again, record) = kept.parse(file.clone(), digest);
             assert_eq!(format!("{again:?}"), format!("{fresh:?}"), "{}", file.path);
@@ -179,7 +218,7 @@ mod tests {
         let before = file("---\ntitle: Old\ncode: \"599\"\nsummary: S\n---\n");
         let after = file("---\ntitle: New\ncode: \"599\"\nsummary: S\n---\n");
         let (_, record) = Parses::default().parse(before, 1);
-        let kept = Parses::from_records(record);
+        let kept = Parses::default().next(record).0;
         let (parsed, _) = kept.parse(after, 2);
         let Some(Parsed::Entry(Some(entry), ..)) = parsed.0 else { panic!("an entry") };
         assert_eq!(entry.fm.title, "New");
@@ -193,16 +232,16 @@ mod tests {
             text: Some("---\ntitle: T\ncode: \"599\"\nsummary: S\n---\nBody\n".into()),
         };
         let (_, record) = Parses::default().parse(file.clone(), 7);
-        let body = Parses::from_records(record).encode();
+        let body = Parses::default().next(record).0.encode();
         for len in 0..body.len() {
-            if let Some(kept) = Parses::decode(&body[..len]) {
+            if let Some(kept) = Parses::decode(body[..len].to_vec()) {
                 kept.parse(file.clone(), 7);
             }
         }
         for i in 0..body.len() {
             let mut forged = body.clone();
             forged[i] ^= 0x20;
-            if let Some(kept) = Parses::decode(&forged) {
+            if let Some(kept) = Parses::decode(forged) {
                 kept.parse(file.clone(), 7);
             }
         }

@@ -79,17 +79,17 @@ pub fn build(loaded: Loaded) -> (Site, Vec<Diagnostic>) {
 
 /// Parses every loaded file like [`build`], taking the parse `kept` holds for each entry
 /// file of the same digest (`digests`, by file), and returns with the site the parses to
-/// keep for the next build.
+/// keep for the next build, and whether they differ from `kept`.
 pub(crate) fn build_kept(
     loaded: Loaded,
     digests: &[u128],
-    kept: &kept::Parses,
-) -> (Site, Vec<Diagnostic>, kept::Parses) {
+    kept: kept::Parses,
+) -> (Site, Vec<Diagnostic>, (kept::Parses, bool)) {
     let Loaded { config, files, diagnostics } = loaded;
     let (parsed, records): (Vec<ParsedFile>, Vec<_>) =
         files.into_par_iter().zip(digests).map(|(file, &digest)| kept.parse(file, digest)).unzip();
     let (site, diagnostics) = assemble(config, parsed, diagnostics);
-    (site, diagnostics, kept::Parses::from_records(records.into_iter().flatten()))
+    (site, diagnostics, kept.next(records.into_iter().flatten()))
 }
 
 /// Parses one loaded file, checking every rule that concerns the file alone. `None` for a

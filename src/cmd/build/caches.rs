@@ -63,7 +63,7 @@ impl Kept {
         let ((parses, terms), plan) = rayon::join(
             || {
                 rayon::join(
-                    || sealed(root, PARSES, &seals.parses).and_then(|body| Parses::decode(&body)),
+                    || sealed(root, PARSES, &seals.parses).and_then(Parses::decode),
                     || sealed(root, TERMS, &seals.terms).and_then(|body| Memo::decode(&body)),
                 )
             },
@@ -82,11 +82,11 @@ impl Kept {
 
     /// Parses and checks the site, taking the kept parses; keeps this build's.
     pub(super) fn check(mut self, loaded: Loaded, digests: &[u128], drafts: bool) -> (check::Checked, Kept) {
-        let (site, diagnostics, parses) = crate::model::build_kept(loaded, digests, &self.parses);
-        if !parses.same_as(&self.parses) || self.seals.parses.is_empty() {
+        let kept = std::mem::take(&mut self.parses);
+        let (site, diagnostics, (parses, changed)) = crate::model::build_kept(loaded, digests, kept);
+        if changed || self.seals.parses.is_empty() {
             self.keep(|seals| &mut seals.parses, PARSES, move || parses.encode());
         }
-        self.parses = Parses::default();
         let related = self.plan.as_ref().map(KeptPlan::related);
         (check::run_parsed(&self.root, (site, diagnostics), drafts, related), self)
     }
