@@ -154,6 +154,24 @@ test("on a phone every entry page shows the first step of its fastest fix withou
   assertNoProblems();
 });
 
+test("on a desktop screen every section of the navigation is in sight, none cut off", async () => {
+  const page = await newPage({ viewport: { width: 1280, height: 800 } });
+  await page.goto(sites.served.url("http/502/"));
+  const hidden = await page.evaluate(() => {
+    const row = document.querySelector(".site-nav ul").getBoundingClientRect();
+    return [...document.querySelectorAll(".site-nav a")]
+      .filter((a) => {
+        const box = a.getBoundingClientRect();
+        return box.width === 0 || box.left < row.left || box.right > row.right + 0.5;
+      })
+      .map((a) => a.textContent);
+  });
+  assert.deepEqual(hidden, [], `navigation links out of sight at 1280 px: ${hidden.join(", ")}`);
+  assert.ok(await page.locator(".site-nav a", { hasText: "Let's Encrypt" }).count(), "Let's Encrypt is named whole");
+  await page.context().close();
+  assertNoProblems();
+});
+
 test("no literal backtick in any table cell of the hub", async () => {
   const page = await newPage();
   const found = [];
