@@ -9,23 +9,24 @@ use serde::Serialize;
 use serde_json::{Value, json};
 use std::sync::Arc;
 
-/// An entry's item in `api/index.json`, which its `api/<id>.json` starts from. Printed
-/// through a JSON object, so its keys come out sorted.
+/// An entry's item in `api/index.json`, which its `api/<id>.json` starts from. Its fields
+/// are in the order of their names, as a JSON object prints its keys, so that the index
+/// prints each item directly (a test holds the order).
 #[derive(Serialize, Hash)]
 pub(crate) struct ApiItem<'a> {
-    id: &'a str,
-    code: &'a str,
-    title: &'a str,
-    source: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     class: Option<&'a str>,
-    summary: &'a str,
-    url: String,
-    tags: &'a [String],
-    related: Vec<&'a str>,
+    code: &'a str,
     compare: Vec<&'a str>,
+    id: &'a str,
+    related: Vec<&'a str>,
+    source: &'a str,
+    summary: &'a str,
+    tags: &'a [String],
+    title: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     updated: Option<&'a str>,
+    url: String,
 }
 
 /// What `api/<id>.json` holds: the item, the front matter's other fields, the body's HTML.
@@ -93,10 +94,8 @@ impl Renderer<'_> {
 
 impl ApiIndex<'_> {
     pub(super) fn render(&self) -> Result<Vec<u8>> {
-        let items: Vec<Arc<String>> =
-            self.entries.par_iter().map(|item| item_text(&serde_json::to_value(item)?)).collect::<Result<_>>()?;
-        let comparisons: Vec<Arc<String>> =
-            self.comparisons.par_iter().map(|pair| item_text(&serde_json::to_value(pair)?)).collect::<Result<_>>()?;
+        let items: Vec<Arc<String>> = self.entries.par_iter().map(item_text).collect::<Result<_>>()?;
+        let comparisons: Vec<Arc<String>> = self.comparisons.par_iter().map(item_text).collect::<Result<_>>()?;
         let doc = json!({
             "generator": concat!("faultline ", env!("CARGO_PKG_VERSION")),
             "entries": [],
@@ -124,7 +123,7 @@ impl ApiEntry<'_> {
 
 /// A value pretty-printed as an item of an array in a top-level object: indented by four
 /// spaces.
-fn item_text(value: &Value) -> Result<Arc<String>> {
+fn item_text(value: &impl Serialize) -> Result<Arc<String>> {
     Ok(Arc::new(format!("    {}", serde_json::to_string_pretty(value)?.replace('\n', "\n    "))))
 }
 
@@ -167,5 +166,30 @@ mod tests {
         assert_eq!(splice(&empty, "entries", &texts).unwrap(), serde_json::to_string_pretty(&document(items)).unwrap());
         assert_eq!(splice(&empty, "entries", &[]).unwrap(), empty);
         assert!(splice(&empty, "missing", &texts).is_err());
+    }
+
+    /// The index prints items directly, so their fields must come in the order a JSON
+    /// object would print them.
+    #[test]
+    fn an_item_prints_its_keys_in_order() {
+        let tags = vec!["t".to_string()];
+        let item = ApiItem {
+            class: Some("5xx"),
+            code: "502",
+            compare: vec!["http/504"],
+            id: "http/502",
+            related: vec!["http/503"],
+            source: "http",
+            summary: "s",
+            tags: &tags,
+            title: "502 Bad Gateway",
+            updated: Some("2026-01-01"),
+            url: "http/502/".into(),
+        };
+        let through_object = serde_json::to_string_pretty(&serde_json::to_value(&item).unwrap()).unwrap();
+        assert_eq!(serde_json::to_string_pretty(&item).unwrap(), through_object);
+        let pair = ApiPair { ids: ["a", "b"], url: "compare/a-vs-b/".into() };
+        let through_object = serde_json::to_string_pretty(&serde_json::to_value(&pair).unwrap()).unwrap();
+        assert_eq!(serde_json::to_string_pretty(&pair).unwrap(), through_object);
     }
 }
