@@ -33,8 +33,8 @@ pub(crate) struct KeptPlan {
     context: u64,
     /// The navigation's hash, counts included.
     nav: u64,
-    /// By position: the digest of the entry's file and a hash of its related list.
-    entries: Vec<(u128, u64)>,
+    /// By position: the digest of the entry's file (its related list is in `related`).
+    entries: Vec<u128>,
     /// Each list's hash, by its key ([`Renderer::list_hashes`]).
     lists: HashMap<u64, u64>,
     /// Each job's notes, by the job's first path.
@@ -71,7 +71,7 @@ impl KeptPlan {
         let ids: Vec<&str> = site.entries.iter().map(|e| e.id.as_str()).collect();
         let (nav, uncounted) = scope::nav_hashes(renderer);
         let context = hash_of((surroundings, ids, included, pairs, partners, redirects, jobs, uncounted));
-        let entries = site.entries.iter().zip(related).map(|(e, list)| (digest_of(&e.file), hash_of(list))).collect();
+        let entries = site.entries.iter().map(|e| digest_of(&e.file)).collect();
         let related = KeptRelated { inputs: related::inputs(site, included), lists: related.clone() };
         KeptPlan { context, nav, entries, lists: renderer.list_hashes(), reads: HashMap::new(), related }
     }
@@ -87,7 +87,10 @@ impl KeptPlan {
         if self.context != now.context || self.entries.len() != now.entries.len() {
             return None;
         }
-        let entries = self.entries.iter().zip(&now.entries).map(|(before, after)| before != after).collect();
+        let (before, after) = (&self.related.lists, &now.related.lists);
+        let entries = (0..now.entries.len())
+            .map(|i| self.entries[i] != now.entries[i] || before.get(i) != after.get(i))
+            .collect();
         let mut lists: HashSet<u64> =
             now.lists.iter().filter(|(key, hash)| self.lists.get(key) != Some(hash)).map(|(key, _)| *key).collect();
         lists.extend(self.lists.keys().filter(|key| !now.lists.contains_key(key)));
@@ -117,9 +120,8 @@ impl KeptPlan {
         out.number(self.context);
         out.number(self.nav);
         out.number(self.entries.len() as u64);
-        for (digest, related) in &self.entries {
+        for digest in &self.entries {
             out.bytes(&digest.to_le_bytes());
-            out.number(*related);
         }
         out.number(self.lists.len() as u64);
         for (key, hash) in &self.lists {
@@ -144,8 +146,8 @@ impl KeptPlan {
     pub(crate) fn decode(body: &[u8]) -> Option<KeptPlan> {
         let mut input = Reader::new(body);
         let (context, nav) = (input.number()?, input.number()?);
-        let entries = (0..input.count(18)?)
-            .map(|_| Some((u128::from_le_bytes(input.bytes()?.try_into().ok()?), input.number()?)))
+        let entries = (0..input.count(17)?)
+            .map(|_| Some(u128::from_le_bytes(input.bytes()?.try_into().ok()?)))
             .collect::<Option<_>>()?;
         let lists = (0..input.count(2)?).map(|_| Some((input.number()?, input.number()?))).collect::<Option<_>>()?;
         let reads =
@@ -169,7 +171,7 @@ mod tests {
         KeptPlan {
             context: 7,
             nav: 9,
-            entries: vec![(u128::MAX, 1), (3, 4)],
+            entries: vec![u128::MAX, 3],
             lists: [(NAV_COUNTS, 5), (u64::MAX, 6)].into(),
             reads: [("http/502/index.html".to_string(), reads), ("index.html".to_string(), Reads::default())].into(),
             related: KeptRelated { inputs: u64::MAX, lists: vec![vec![1], vec![]] },
@@ -182,7 +184,7 @@ mod tests {
         assert_eq!(format!("{:?}", plan.entries), format!("{:?}", sample().entries));
         assert_eq!(format!("{:?}", plan.related), format!("{:?}", sample().related));
         let mut now = sample();
-        now.entries[1].1 = 40;
+        now.related.lists[1] = vec![0];
         now.lists.insert(NAV_COUNTS, 50);
         let reach = plan.reach(&now).expect("the same context");
         assert_eq!(reach.entries, [false, true]);
