@@ -81,13 +81,30 @@ pub(crate) fn template_inputs(templates: &BTreeMap<String, String>) -> HashMap<S
         .collect()
 }
 
+/// Whether a template's tags (`{{ }}`, `{% %}`; not its text, so `class="count"` in the HTML
+/// does not count) may read a navigation link's `count`: by naming it, by printing a whole
+/// object, or by walking one's keys.
 fn may_read_counts(source: &str) -> bool {
-    let walks_an_object = source.match_indices("{%").any(|(at, _)| {
-        let tag = source[at + 2..].trim_start_matches(['-', ' ']);
-        let tag = &tag[..tag.find("%}").unwrap_or(tag.len())];
-        tag.starts_with("for ") && tag.split(" in ").next().is_some_and(|vars| vars.contains(','))
-    });
-    walks_an_object || ["count", "json_encode", "__tera_context"].iter().any(|word| source.contains(word))
+    tera_tags(source).any(|tag| {
+        let tag = tag.trim_start_matches(['-', ' ']);
+        let walks_an_object =
+            tag.starts_with("for ") && tag.split(" in ").next().is_some_and(|vars| vars.contains(','));
+        walks_an_object || ["count", "json_encode", "__tera_context"].iter().any(|word| tag.contains(word))
+    })
+}
+
+/// The inside of each `{{ }}` and `{% %}` tag of a template source, in order; an unclosed
+/// tag runs to the end (Tera refuses the template anyway).
+fn tera_tags(source: &str) -> impl Iterator<Item = &str> {
+    let mut rest = source;
+    std::iter::from_fn(move || {
+        let at = rest.find("{{").into_iter().chain(rest.find("{%")).min()?;
+        let close = if rest[at..].starts_with("{{") { "}}" } else { "%}" };
+        let inside = &rest[at + 2..];
+        let end = inside.find(close).unwrap_or(inside.len());
+        rest = &inside[(end + close.len()).min(inside.len())..];
+        Some(&inside[..end])
+    })
 }
 
 #[cfg(test)]
@@ -126,5 +143,15 @@ mod tests {
         assert!(may_read_counts("{% for key, value in link %}{{ value }}{% endfor %}"));
         assert!(may_read_counts("{%- for k,v in link -%}{% endfor %}"));
         assert!(!may_read_counts("{% for link in meta.nav %}{{ link.text }}{% endfor %}"));
+        assert!(may_read_counts("<p>{%- for link in meta.nav %}{{link.count}}{% endfor %}</p>"));
+    }
+
+    #[test]
+    fn only_tags_are_read_for_counts() {
+        assert!(!may_read_counts("<span class=\"count\">{{ group.entries | length }}</span> json_encode"));
+        assert!(may_read_counts("<span>{{ link.text }} {{ link . count }}</span>"));
+        assert!(may_read_counts("{% set n = link.count %}"));
+        assert!(may_read_counts("text {{ unclosed count"));
+        assert_eq!(tera_tags("a {{ b }} c {% d %} e {{ f").collect::<Vec<_>>(), [" b ", " d ", " f"]);
     }
 }
