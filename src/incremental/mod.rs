@@ -601,9 +601,9 @@ impl Engine {
             let planned = self.jobs.values().map(|job| (&job.job, &job.reads));
             self.seen.reached(&renderer, &all, &reach, planned)
         });
-        let (jobs, seen) = match reached {
-            Some(jobs) => (jobs, None),
-            None => (all.clone(), Some(scope::Seen::of(&renderer, all))),
+        let (jobs, gone, seen) = match reached {
+            Some(reached) => (reached.jobs, reached.gone, None),
+            None => (all.clone(), Vec::new(), Some(scope::Seen::of(&renderer, all))),
         };
         let plan = fingerprint::plan(&renderer, &theme.template_inputs, jobs)?;
         // The jobs left out of a narrowed plan were checked when they were planned.
@@ -641,7 +641,8 @@ impl Engine {
             }
             None => {
                 self.keep_planned(plan);
-                Vec::new()
+                let still_made = |p: &str| theme.assets.contains_key(p) || statics.contains_key(p);
+                self.drop_jobs(&gone, still_made)
             }
         };
         self.model_is_good = true;
@@ -678,6 +679,25 @@ impl Engine {
         for planned in plan {
             self.jobs.insert(planned.paths[0].clone(), PlannedJob::new(planned, self.generation));
         }
+    }
+
+    /// Takes the `gone` jobs out of the job table and removes their files but those
+    /// `still_made` otherwise; returns their paths.
+    fn drop_jobs(&mut self, gone: &[Job], still_made: impl Fn(&str) -> bool) -> Vec<String> {
+        if gone.is_empty() {
+            return Vec::new();
+        }
+        let gone: HashSet<&Job> = gone.iter().collect();
+        let mut removed = Vec::new();
+        self.jobs.retain(|_, job| {
+            let keep = !gone.contains(&job.job);
+            if !keep {
+                removed.append(&mut job.paths);
+            }
+            keep
+        });
+        removed.retain(|path| !still_made(path) && self.files.remove(path).is_some());
+        removed
     }
 
     /// Puts the jobs of the site just rendered in the job table, and removes the files of

@@ -4,9 +4,9 @@
 //!
 //! A view's notes cover the entries and lists it read; what it reads without a note is
 //! either left alone by an edit that keeps every link (the engine asks for a full plan
-//! otherwise) or checked here: the job list (new jobs are planned; a job gone asks for a
-//! full plan) and the navigation (its counts are noted by the views that show them; any
-//! other change asks for a full plan).
+//! otherwise) or checked here: the job list (new jobs are planned; a list page gone is
+//! dropped, any other job gone asks for a full plan) and the navigation (its counts are
+//! noted by the views that show them; any other change asks for a full plan).
 
 use super::fingerprint::uncounted;
 use crate::render::reads::{NAV_COUNTS, Reads};
@@ -32,34 +32,49 @@ impl Seen {
         Seen { jobs: jobs.into_iter().collect(), nav: nav_hashes(renderer), lists: renderer.list_hashes() }
     }
 
-    /// The jobs to plan again with `renderer`, whose jobs are `jobs`, after an edit that changed the entries
-    /// flagged in `entries` and kept every link; `planned` holds each job's notes from the
-    /// last plan. `None` when every job must be planned. Updates what was seen.
+    /// The jobs to plan again with `renderer`, whose jobs are `jobs`, after an edit that
+    /// changed the entries flagged in `entries` and kept every link, and the jobs that are
+    /// gone; `planned` holds each job's notes from the last plan. `None` when every job must
+    /// be planned. Updates what was seen.
     pub(super) fn reached<'p>(
         &mut self,
         renderer: &Renderer<'_>,
         jobs: &[Job],
         entries: &[bool],
         planned: impl Iterator<Item = (&'p Job, &'p Reads)>,
-    ) -> Option<Vec<Job>> {
+    ) -> Option<Reached> {
         let nav = nav_hashes(renderer);
-        let kept = jobs.iter().filter(|job| self.jobs.contains(job)).count();
-        if kept != self.jobs.len() || nav.1 != self.nav.1 {
+        let current: HashSet<&Job> = jobs.iter().collect();
+        let gone: Vec<Job> = self.jobs.iter().filter(|job| !current.contains(job)).cloned().collect();
+        // List pages are named by their list and page number; any other job is numbered by
+        // a position, which may now stand for something else.
+        let named = |job: &Job| matches!(job, Job::Source(..) | Job::Class(..) | Job::Tag(..));
+        if !gone.iter().all(named) || nav.1 != self.nav.1 {
             return None;
         }
         let lists = renderer.list_hashes();
         let mut changed: HashSet<u64> =
             lists.iter().filter(|(key, hash)| self.lists.get(key) != Some(hash)).map(|(key, _)| *key).collect();
+        changed.extend(self.lists.keys().filter(|key| !lists.contains_key(key)));
         if nav.0 != self.nav.0 {
             changed.insert(NAV_COUNTS);
         }
         let new: Vec<Job> = jobs.iter().filter(|job| !self.jobs.contains(job)).cloned().collect();
         self.jobs.extend(new.iter().cloned());
+        gone.iter().for_each(|job| _ = self.jobs.remove(job));
         self.nav = nav;
         self.lists = lists;
-        let touched = planned.filter(|(_, reads)| reads.touch(entries, &changed)).map(|(job, _)| job.clone());
-        Some(touched.chain(new).collect())
+        let touched = planned
+            .filter(|(job, reads)| current.contains(job) && reads.touch(entries, &changed))
+            .map(|(job, _)| job.clone());
+        Some(Reached { jobs: touched.chain(new).collect(), gone })
     }
+}
+
+/// What [`Seen::reached`] found: the jobs to plan again, and the jobs that are gone.
+pub(super) struct Reached {
+    pub jobs: Vec<Job>,
+    pub gone: Vec<Job>,
 }
 
 pub(super) fn nav_hashes(renderer: &Renderer<'_>) -> (u64, u64) {
