@@ -18,7 +18,6 @@ use crate::diag::{self, Diagnostic};
 use crate::incremental::{Changes, Engine, Outcome};
 use crate::serve::{Served, http, live, watch};
 use anyhow::{Context, Result, anyhow};
-use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
@@ -59,7 +58,7 @@ pub(crate) fn run(root: &Path, options: &Options) -> Result<()> {
     let started = Instant::now();
     let outcome = engine.rebuild(&Changes::everything());
     let first_version = live::first_version();
-    let served = Arc::new(RwLock::new(Served { files: HashMap::new(), version: first_version }));
+    let served = Arc::new(RwLock::new(Served::new(first_version)));
     let live = live::Live::new(first_version);
     publish(&served, &live, &engine, &outcome, started, "built", true);
 
@@ -155,9 +154,14 @@ fn rebuild_loop(engine: &mut Engine, watcher: &mut watch::Watcher, served: &RwLo
         match watcher.next(idle) {
             watch::Next::Changes(changes) => {
                 let started = Instant::now();
-                let outcome = engine.update(&changes);
+                let mut outcome = engine.update(&changes);
+                let what = changes.describe();
+                if engine.has_rest() {
+                    publish(served, live, engine, &outcome, started, &format!("{what}: edited pages first"), true);
+                    outcome = engine.rest().unwrap_or(outcome);
+                }
                 search_pending |= matches!(outcome, Outcome::Built { .. });
-                publish(served, live, engine, &outcome, started, &changes.describe(), true);
+                publish(served, live, engine, &outcome, started, &what, true);
             }
             watch::Next::Idle if !search_running => {
                 search_pending = false;
@@ -221,6 +225,7 @@ fn publish(
                 }
                 if reload {
                     site.version += 1;
+                    site.note_changed(changed.iter().chain(removed));
                 }
                 site.version
             };

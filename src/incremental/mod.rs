@@ -27,6 +27,7 @@
 //! <served URL>` writes from the same inputs; the tests check this file by file.
 
 mod fingerprint;
+mod first;
 pub(crate) mod kept_plan;
 pub mod related;
 mod scope;
@@ -111,6 +112,29 @@ pub enum Outcome {
     /// Something other than content stopped the build (a theme or template error, a folder
     /// that cannot be read); the site stays as it was.
     Failed(String),
+}
+
+impl Outcome {
+    /// This outcome followed by `next`: the files of both when both built, else the one
+    /// that did not (the site is then as the failure left it).
+    fn then(self, next: Outcome) -> Outcome {
+        match (self, next) {
+            (
+                Outcome::Built { mut changed, mut removed, rendered, mut warnings },
+                Outcome::Built { changed: more, removed: gone, rendered: count, warnings: more_warnings },
+            ) => {
+                // What the later outcome says of a path is what holds.
+                let later: HashSet<String> = more.iter().chain(&gone).cloned().collect();
+                changed.retain(|path| !later.contains(path));
+                removed.retain(|path| !later.contains(path));
+                changed.extend(more);
+                removed.extend(gone);
+                warnings.extend(more_warnings);
+                Outcome::Built { changed, removed, rendered: rendered + count, warnings }
+            }
+            (Outcome::Built { .. }, failed) | (failed, _) => failed,
+        }
+    }
 }
 
 /// A job of the last good site: what it was rendered from, and the files it wrote.
@@ -204,6 +228,8 @@ pub struct Engine {
     /// Each entry's search terms, for the next index.
     /// Lent to the search job while it runs (an empty one stands in meanwhile).
     search_memo: Memo,
+    /// What the last update left to render after the edited pages ([`Engine::rest`]).
+    rest: Option<first::Rest>,
 }
 
 impl Engine {
@@ -231,6 +257,7 @@ impl Engine {
             search_paths: BTreeSet::new(),
             search_source: None,
             search_memo: Memo::default(),
+            rest: None,
         }
     }
 
@@ -246,31 +273,26 @@ impl Engine {
     }
 
     /// Brings the whole site, search index included, up to date with the files on disk
-    /// after `changes`: [`Engine::update`], then [`Engine::finish`].
+    /// after `changes`: [`Engine::update`], [`Engine::rest`], then [`Engine::finish`].
     pub fn rebuild(&mut self, changes: &Changes) -> Outcome {
-        match self.update(changes) {
-            Outcome::Built { mut changed, mut removed, mut rendered, warnings } => match self.finish() {
-                Some(Outcome::Built { changed: more, removed: gone, rendered: count, .. }) => {
-                    changed.extend(more);
-                    removed.extend(gone);
-                    rendered += count;
-                    Outcome::Built { changed, removed, rendered, warnings }
-                }
-                Some(other) => other,
-                None => Outcome::Built { changed, removed, rendered, warnings },
-            },
-            other => other,
-        }
+        let outcome = self.update(changes);
+        let outcome = self.rest().into_iter().fold(outcome, Outcome::then);
+        self.finish().into_iter().fold(outcome, Outcome::then)
     }
 
-    /// Brings every file but the search index up to date after `changes`.
-    pub(crate) fn update(&mut self, changes: &Changes) -> Outcome {
-        self.try_update(changes).unwrap_or_else(|e| Outcome::Failed(format!("{e:#}")))
+    /// Brings the pages of the edited entries up to date after `changes`, and everything
+    /// else but the search index unless it leaves that to [`Engine::rest`], which must
+    /// follow (see `first.rs`).
+    pub fn update(&mut self, changes: &Changes) -> Outcome {
+        // Normally nothing: serve calls `rest` after every update.
+        let pending = self.rest();
+        let outcome = self.try_update(changes).unwrap_or_else(|e| Outcome::Failed(format!("{e:#}")));
+        pending.into_iter().fold(outcome, |pending, outcome| pending.then(outcome))
     }
 
     /// Brings the search index files up to date with the last [`Engine::update`], if it
     /// succeeded and changed what the index reads; `None` when there was nothing to do.
-    pub(crate) fn finish(&mut self) -> Option<Outcome> {
+    pub fn finish(&mut self) -> Option<Outcome> {
         let job = self.search_job()?;
         self.apply_search(job.run())
     }
@@ -407,9 +429,9 @@ impl Engine {
             return Ok(Outcome::Errors(diagnostics));
         }
         let derived = std::mem::take(&mut self.derived);
-        let outcome = self.render(&site, &graph, (diagnostics, reach), derived);
         self.model = Some((site, graph));
-        outcome
+        let edited = places.iter().map(|(i, _)| *i).collect();
+        self.first_pages(edited, first::Rest { warnings: diagnostics, reach, derived })
     }
 
     /// Edits that change nothing but the entries' own pages, API files and comparison pages
@@ -520,8 +542,8 @@ impl Engine {
         // Read while the last site still holds its entries, so that the related lists can
         // start from what the changed entries were.
         let changed = self.sources.refresh(&self.root, changes);
+        let only_content = !changes.everything && changes.paths.iter().all(|p| p.starts_with("content/"));
         if let Ok(changed) = &changed {
-            let only_content = !changes.everything && changes.paths.iter().all(|p| p.starts_with("content/"));
             if was_good && only_content && !changed.is_empty() {
                 if let Some(places) = self.places_of(changed) {
                     return self.in_place(places);
@@ -533,7 +555,7 @@ impl Engine {
             self.sources.give_back(site);
             before
         });
-        changed?;
+        let changed = changed?;
         let (config, mut diagnostics) = self.config.clone().unwrap_or_default();
         let (parsed, walk_diagnostics) = self.sources.lend();
         diagnostics.extend(walk_diagnostics);
@@ -550,9 +572,15 @@ impl Engine {
             return Ok(Outcome::Errors(diagnostics));
         }
         let derived = self.derive(&site);
-        let outcome = self.render(&site, &graph, (diagnostics, None), derived);
+        // Pages of the files that changed come first, when only content changed.
+        let edited = match only_content {
+            true => {
+                site.entries.iter().enumerate().filter(|(_, e)| changed.contains(&e.file)).map(|(i, _)| i).collect()
+            }
+            false => Vec::new(),
+        };
         self.model = Some((site, graph));
-        outcome
+        self.first_pages(edited, first::Rest { warnings: diagnostics, reach: None, derived })
     }
 
     /// Renders what changed of a site without errors, with its entries' cards and rows;

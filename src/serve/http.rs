@@ -83,12 +83,17 @@ async fn stop_signal() {
 
 /// One `state` event on connecting, then one per change, until the server stops or the
 /// stream is closed to make room (see [`Streams`]). The connection closes with the stream,
-/// so a closed stream gives its descriptor back.
-async fn events(State(app): State<App>) -> Response {
+/// so a closed stream gives its descriptor back. A page that names its path
+/// (`?path=/http/502/`) is told the version of that page ([`Served::version_of`]), so it
+/// reloads only when it or what it loads changed.
+async fn events(State(app): State<App>, uri: Uri) -> Response {
     let receiver = app.live.subscribe();
     let ticket = app.streams.open();
-    let stream =
-        futures_util::stream::unfold((receiver, true, ticket), |(mut receiver, first, mut ticket)| async move {
+    let key = uri.query().and_then(page_of_query);
+    let served = app.served.clone();
+    let stream = futures_util::stream::unfold((receiver, true, ticket), move |(mut receiver, first, mut ticket)| {
+        let (served, key) = (served.clone(), key.clone());
+        async move {
             if !first {
                 let changed = std::pin::pin!(receiver.changed());
                 let next = futures_util::future::select(changed, &mut ticket.closed).await;
@@ -96,13 +101,15 @@ async fn events(State(app): State<App>) -> Response {
                     return None;
                 }
             }
-            let state = receiver.borrow_and_update().clone();
+            let mut state = receiver.borrow_and_update().clone();
             if state.stopping {
                 return None;
             }
+            state.version = served.read().unwrap_or_else(|poisoned| poisoned.into_inner()).version_of(key.as_deref());
             let data = serde_json::to_string(&state).unwrap_or_default();
             Some((Ok::<_, Infallible>(Event::default().event("state").data(data)), (receiver, false, ticket)))
-        });
+        }
+    });
     let mut response = Sse::new(stream).keep_alive(KeepAlive::default()).into_response();
     response.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
     response
@@ -182,6 +189,12 @@ fn content_type(path: &str) -> String {
     let text = mime.type_() == mime_guess::mime::TEXT
         || matches!(mime.essence_str(), "application/javascript" | "application/json" | "image/svg+xml");
     if text { format!("{}; charset=utf-8", mime.essence_str()) } else { mime.essence_str().to_string() }
+}
+
+/// The key of the page named by an event stream's query (`path=%2Fhttp%2F502%2F`).
+fn page_of_query(query: &str) -> Option<String> {
+    let value = query.split('&').find_map(|pair| pair.strip_prefix("path="))?;
+    site_path(&percent_encoding::percent_decode_str(value).decode_utf8().ok()?)
 }
 
 /// The key of a request path in the site's map (`http/502/index.html` for `/http/502/`),

@@ -50,7 +50,8 @@
     overlay = null;
   }
 
-  const events = new EventSource("/__faultline/events");
+  // Named by its path, the page hears of the versions that changed it or what it loads.
+  const events = new EventSource("/__faultline/events?path=" + encodeURIComponent(location.pathname));
   events.addEventListener("state", (message) => {
     const state = JSON.parse(message.data);
     if (state.version > version) {

@@ -174,9 +174,15 @@ struct LiveState {
 
 impl Events {
     fn open(server: &Server) -> Events {
+        Events::open_for(server, "")
+    }
+
+    /// The stream of the page at `page` (`/http/502/`), as live.js opens it.
+    fn open_for(server: &Server, page: &str) -> Events {
         let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
         stream.set_read_timeout(Some(PATIENCE)).unwrap();
-        write!(stream, "GET /__faultline/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").unwrap();
+        let query = if page.is_empty() { String::new() } else { format!("?path={}", page.replace('/', "%2F")) };
+        write!(stream, "GET /__faultline/events{query} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").unwrap();
         let mut reader = BufReader::new(stream);
         let mut line = String::new();
         let mut head = String::new();
@@ -266,7 +272,7 @@ fn serves_the_built_site_with_content_types_and_says_where() {
     assert_eq!(request(server.port, "POST", "/").status, 405);
     let script = server.get("/__faultline/live.js");
     assert_eq!((script.status, script.header("content-type")), (200, Some("text/javascript; charset=utf-8")));
-    assert!(script.text().contains("new EventSource(\"/__faultline/events\")"));
+    assert!(script.text().contains("new EventSource(\"/__faultline/events?path=\" + encodeURIComponent(location.pathname))"));
     assert!(script.text().contains(".textContent = text"), "diagnostics are inserted as text");
     assert!(!script.text().contains("innerHTML"), "diagnostics are never inserted as HTML");
 }
@@ -290,6 +296,32 @@ fn an_edit_is_served_and_open_pages_are_told_to_reload() {
     assert!(server.get("/http/").text().contains("502 Bad Gateway, edited"));
     assert!(server.get("/compare/http-502-vs-http-504/").text().contains("502 Bad Gateway, edited"));
     server.wait_for_stderr("content/http/502.md changed: ");
+}
+
+/// An open page is told of a new version only when it changed, or a file pages load did: an
+/// edit of one entry does not reload every page open, and the edited page, handed over
+/// before the lists, reloads once.
+#[test]
+fn open_pages_reload_only_when_they_or_what_they_load_changed() {
+    let site = site();
+    let server = Server::start(&site, &[]);
+    let mut edited = Events::open_for(&server, "/http/502/");
+    let mut other = Events::open_for(&server, "/heroku/h10/");
+    let (before, other_before) = (edited.next().version, other.next().version);
+    let text = String::from_utf8(site.read("content/http/502.md")).unwrap();
+    site.write("content/http/502.md", text.replace("title: 502 Bad Gateway", "title: 502 Bad Gateway, edited"));
+    server.wait_for("/http/", "the new title in the list", |r| r.text().contains("502 Bad Gateway, edited"));
+    let after = edited.next().version;
+    assert!(after > before, "the edited page reloads");
+    assert_eq!(other.next().version, other_before, "a page the edit did not change stays");
+    // Served again, the page carries a version it will not reload for until it changes.
+    let page = server.get("/http/502/").text();
+    let carried: u64 = page.split(SCRIPT_TAG).nth(1).and_then(|rest| rest.split('"').next()?.parse().ok()).unwrap();
+    assert!(carried >= after, "{carried} < {after}");
+    // A file of static/, which any page may load, reloads every page.
+    site.write("static/pic.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>");
+    server.wait_for("/pic.svg", "the static file", |r| r.status == 200);
+    assert!(other.next().version > other_before, "a new static file reloads every page");
 }
 
 #[test]
@@ -553,6 +585,64 @@ fn assert_same_files(what: &str, actual: &BTreeMap<String, Vec<u8>>, expected: &
     assert!(missing.is_empty() && extra.is_empty(), "{what}: missing {missing:?}, extra {extra:?}");
     for (path, bytes) in expected {
         assert!(actual[path] == *bytes, "{what}: {path} differs from a full build");
+    }
+}
+
+/// An edit that other pages show (a title, tags, a new entry) hands over the edited entry's
+/// own page first, already as the full build makes it; the lists follow with `rest`.
+#[test]
+fn the_edited_page_comes_first_then_the_rest() {
+    let site = site();
+    let url = "http://127.0.0.1:1111/";
+    let mut engine = Engine::new(site.path(), false, url);
+    assert!(matches!(engine.rebuild(&Changes::everything()), Outcome::Built { .. }));
+    // The edited file, its page, a list that shows the edit, and the edit.
+    type Edit = (&'static str, &'static str, &'static str, Box<dyn Fn(&Site)>);
+    let edits: [Edit; 3] = [
+        (
+            "content/http/502.md",
+            "http/502/index.html",
+            "http/index.html",
+            Box::new(|site: &Site| {
+                let text = String::from_utf8(site.read("content/http/502.md")).unwrap();
+                site.write("content/http/502.md", text.replace("title: 502 Bad Gateway", "title: 502 Bad, first"));
+            }),
+        ),
+        (
+            "content/http/504.md",
+            "http/504/index.html",
+            "tags/index.html",
+            Box::new(|site: &Site| {
+                let text = String::from_utf8(site.read("content/http/504.md")).unwrap();
+                site.write("content/http/504.md", text.replacen("tags: [", "tags: [first-tag, ", 1));
+            }),
+        ),
+        (
+            "content/http/429.md",
+            "http/429/index.html",
+            "http/index.html",
+            Box::new(|site: &Site| {
+                site.write(
+                    "content/http/429.md",
+                    "---\ntitle: 429 First\ncode: \"429\"\nsummary: Slow.\ntags: [proxy]\n---\n",
+                );
+            }),
+        ),
+    ];
+    for (file, page, list, edit) in edits {
+        edit(&site);
+        let first = engine.update(&Changes::of([file]));
+        assert!(engine.has_rest(), "{file}: the rest is left for later");
+        let Outcome::Built { changed, .. } = first else { panic!("{file}: {first:?}") };
+        let api = format!("api/{}.json", page.trim_end_matches("/index.html"));
+        assert_eq!(changed, [page.to_string(), api], "{file}: only its page and API file come first");
+        let expected = built(&site, url);
+        assert!(files_of(&engine)[page] == expected[page], "{file}: {page} is not the full build's");
+        assert!(files_of(&engine)[list] != expected[list], "{file}: {list} waits for the rest");
+        let Some(Outcome::Built { changed, .. }) = engine.rest() else { panic!("{file}: the rest did not build") };
+        assert!(!changed.contains(&page.to_string()), "{file}: {page} rendered twice");
+        assert!(engine.finish().is_some(), "{file}: the search index follows");
+        assert_same_files(file, &files_of(&engine), &expected);
     }
 }
 

@@ -1,0 +1,80 @@
+//! The edited pages first: after an edit that reaches other pages too (a title shown in
+//! lists, tags, a new entry), [`Engine::update`] renders and hands over the edited entries'
+//! own pages as soon as the model and the link graph are up to date, and
+//! [`Engine::rest`] then renders the rest of what the edit reaches. The author looking at
+//! the page they edit sees it at once; lists, hubs and the JSON index follow.
+//!
+//! A page rendered first is the page the full rebuild makes (the same site, graph and
+//! renderer), and is kept in the job table with its fingerprint, so the rest does not
+//! render it again.
+
+use super::fingerprint::{self, Planned};
+use super::{Derived, Engine, Outcome, render_jobs};
+use crate::diag::Diagnostic;
+use crate::render::Job;
+use anyhow::Result;
+use axum::body::Bytes;
+
+/// More edited entries than this (a checkout, a search and replace) are not worth a step
+/// of their own: everything is rendered in one go.
+const MOST: usize = 16;
+
+/// What the rest of a rebuild renders, once the edited pages are out.
+pub(super) struct Rest {
+    pub(super) warnings: Vec<Diagnostic>,
+    /// The entries the edit reached, or `None` to plan every job ([`Engine::render`]).
+    pub(super) reach: Option<Vec<bool>>,
+    pub(super) derived: Derived,
+}
+
+impl Engine {
+    /// Renders the pages of `entries` (positions in the model's site) and keeps `rest` for
+    /// [`Engine::rest`]; renders everything at once when there are too many of them, or
+    /// when the theme or `static/` must be read again first.
+    pub(super) fn first_pages(&mut self, entries: Vec<usize>, rest: Rest) -> Result<Outcome> {
+        let ready = self.theme.as_ref().zip(self.model.as_ref()).zip(self.statics.as_ref());
+        let Some(((theme, (site, graph)), statics)) = ready.filter(|((theme, (site, _)), _)| {
+            theme.name == site.config.theme && !entries.is_empty() && entries.len() <= MOST
+        }) else {
+            self.rest = Some(rest);
+            return Ok(self.rest().unwrap_or_else(|| Outcome::Failed("internal: no rebuild to finish".into())));
+        };
+        let options = self.options(theme);
+        let renderer = Self::renderer(site, graph, theme, &rest.derived, &options);
+        let plan = fingerprint::plan(&renderer, &theme.template_inputs, entries.into_iter().map(Job::Entry).collect())?;
+        // A page a static file would replace waits for the rest, which reports the clash.
+        let plan: Vec<Planned> =
+            plan.into_iter().filter(|p| !p.paths.iter().any(|path| statics.contains_key(path))).collect();
+        let rendered = render_jobs(&renderer, &plan.iter().collect::<Vec<_>>())?;
+        drop(renderer);
+        let count = rendered.len();
+        let mut changed = Vec::new();
+        for file in rendered {
+            let bytes = Bytes::from(file.bytes);
+            if self.files.get(&file.path) != Some(&bytes) {
+                changed.push(file.path.clone());
+                self.files.insert(file.path, bytes);
+            }
+        }
+        self.keep_planned(plan);
+        self.rest = Some(rest);
+        Ok(Outcome::Built { changed, removed: Vec::new(), rendered: count, warnings: Vec::new() })
+    }
+
+    /// Renders what the last [`Engine::update`] left after the edited pages; `None` when it
+    /// left nothing.
+    pub fn rest(&mut self) -> Option<Outcome> {
+        let Rest { warnings, reach, derived } = self.rest.take()?;
+        let Some((site, graph)) = self.model.take() else {
+            return Some(Outcome::Failed("internal: no site to finish rendering".into()));
+        };
+        let outcome = self.render(&site, &graph, (warnings, reach), derived);
+        self.model = Some((site, graph));
+        Some(outcome.unwrap_or_else(|e| Outcome::Failed(format!("{e:#}"))))
+    }
+
+    /// Whether the last [`Engine::update`] left the rest of its rebuild to [`Engine::rest`].
+    pub fn has_rest(&self) -> bool {
+        self.rest.is_some()
+    }
+}
