@@ -46,49 +46,18 @@ impl Sources {
         if !changes.everything && touched.is_empty() && self.walk.is_some() {
             return Ok(HashSet::new());
         }
-        // A walk is needed only when the set of files may have changed: a new path, a
-        // folder, or a known file that is gone. Saving an existing file needs none.
-        let known_files_only = touched.iter().all(|p| self.files.contains_key(*p) && load::is_regular_file(root, p));
         let mut changed = HashSet::new();
-        let mut to_read: Vec<(String, Kind)> = Vec::new();
-        match self.walk.take() {
-            // Only files already known were touched: read just those.
-            Some(walk) if !changes.everything && known_files_only => {
-                for path in touched {
-                    if let (Some(rel), Some(cached)) = (path.strip_prefix("content/"), self.files.get(path)) {
-                        to_read.push((rel.to_string(), cached.kind.clone()));
-                    }
+        let to_read = match self.walk.take() {
+            Some(walk) if !changes.everything => match self.without_walk(root, &touched, walk) {
+                Ok((walk, to_read, removed)) => {
+                    self.walk = Some(walk);
+                    changed.extend(removed);
+                    to_read
                 }
-                self.walk = Some(walk);
-            }
-            _ => {
-                let walk = load::scan(root)?;
-                let listed: HashSet<String> = walk.0.iter().map(|(rel, _)| format!("content/{rel}")).collect();
-                self.files.retain(|path, _| {
-                    let keep = listed.contains(path);
-                    if !keep {
-                        changed.insert(path.clone());
-                    }
-                    keep
-                });
-                let is_touched = |path: &str| {
-                    changes.everything
-                        || touched.iter().any(|t| {
-                            path == t.as_str() || path.strip_prefix(t.as_str()).is_some_and(|r| r.starts_with('/'))
-                        })
-                };
-                to_read = walk
-                    .0
-                    .iter()
-                    .filter(|(rel, _)| {
-                        let path = format!("content/{rel}");
-                        !self.files.contains_key(&path) || is_touched(&path)
-                    })
-                    .cloned()
-                    .collect();
-                self.walk = Some(walk);
-            }
-        }
+                Err(_) => self.walk_again(root, changes, &touched, &mut changed)?,
+            },
+            _ => self.walk_again(root, changes, &touched, &mut changed)?,
+        };
         let read: Vec<(u64, SourceFile, Option<Diagnostic>)> = to_read
             .into_par_iter()
             .map(|(rel, kind)| {
@@ -115,6 +84,101 @@ impl Sources {
             .collect();
         self.files.extend(parsed);
         Ok(changed)
+    }
+
+    /// The files to read after changes to `touched` alone, and the last walk brought up to
+    /// date without walking again, when every touched path is a known file saved, a known
+    /// file gone, or a new file the walk would read in a source folder it entered; with
+    /// the paths of the files gone. Otherwise `Err` hands the walk back, for a new one.
+    /// A walk that found layout errors is done again when a file comes or goes, so that
+    /// fixing them counts.
+    #[allow(clippy::type_complexity)]
+    fn without_walk(
+        &mut self,
+        root: &Path,
+        touched: &[&String],
+        walk: (load::Found, Vec<Diagnostic>),
+    ) -> Result<((load::Found, Vec<Diagnostic>), Vec<(String, Kind)>, Vec<String>), (load::Found, Vec<Diagnostic>)>
+    {
+        let (mut to_read, mut gone, mut added) = (Vec::new(), Vec::new(), false);
+        for path in touched {
+            let rel = path.strip_prefix("content/").unwrap_or(path);
+            let known = self.files.get(*path).map(|cached| cached.kind.clone());
+            let is_file = load::is_regular_file(root, path);
+            match known {
+                Some(kind) if is_file => to_read.push((rel.to_string(), kind)),
+                Some(_) if load::is_gone(root, path) => gone.push(path.to_string()),
+                None if is_file && self.in_walked_folder(rel) => match load::kind_of_new_file(rel) {
+                    Some(kind) => {
+                        added = true;
+                        to_read.push((rel.to_string(), kind));
+                    }
+                    None => return Err(walk),
+                },
+                _ => return Err(walk),
+            }
+        }
+        if (added || !gone.is_empty()) && !walk.1.is_empty() {
+            return Err(walk);
+        }
+        let (mut found, diagnostics) = walk;
+        found.retain(|(rel, _)| !gone.iter().any(|path| path.strip_prefix("content/") == Some(rel)));
+        for (rel, kind) in &to_read {
+            if let Err(at) = found.binary_search_by(|(other, _)| load::walk_order(other, rel)) {
+                found.insert(at, (rel.clone(), kind.clone()));
+            }
+        }
+        self.files.retain(|path, _| !gone.contains(path));
+        Ok(((found, diagnostics), to_read, gone))
+    }
+
+    /// Whether the walk went into the folder of `rel` (relative to `content/`): the
+    /// content folder itself, or a source folder it read a file of.
+    fn in_walked_folder(&self, rel: &str) -> bool {
+        match rel.rsplit_once('/') {
+            None => true,
+            Some((folder, _)) => {
+                let prefix = format!("content/{folder}/");
+                self.files.keys().any(|path| path.starts_with(&prefix))
+            }
+        }
+    }
+
+    /// Walks `content/` again: forgets the files that are gone (adding them to `changed`),
+    /// and returns the files to read, the new ones and the touched ones.
+    fn walk_again(
+        &mut self,
+        root: &Path,
+        changes: &Changes,
+        touched: &[&String],
+        changed: &mut HashSet<String>,
+    ) -> Result<Vec<(String, Kind)>> {
+        let walk = load::scan(root)?;
+        let listed: HashSet<String> = walk.0.iter().map(|(rel, _)| format!("content/{rel}")).collect();
+        self.files.retain(|path, _| {
+            let keep = listed.contains(path);
+            if !keep {
+                changed.insert(path.clone());
+            }
+            keep
+        });
+        let is_touched = |path: &str| {
+            changes.everything
+                || touched
+                    .iter()
+                    .any(|t| path == t.as_str() || path.strip_prefix(t.as_str()).is_some_and(|r| r.starts_with('/')))
+        };
+        let to_read = walk
+            .0
+            .iter()
+            .filter(|(rel, _)| {
+                let path = format!("content/{rel}");
+                !self.files.contains_key(&path) || is_touched(&path)
+            })
+            .cloned()
+            .collect();
+        self.walk = Some(walk);
+        Ok(to_read)
     }
 
     /// The hash of the file at `path` (from the root), which stands for everything parsed

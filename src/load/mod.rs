@@ -14,7 +14,7 @@ use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
 use std::path::Path;
 
-pub(crate) use walk::{Kind, RESERVED, ignored_name};
+pub(crate) use walk::{Kind, RESERVED, ignored_name, kind_of_new_file, walk_order};
 
 /// Files larger than this are refused without being read.
 pub(crate) const MAX_FILE_BYTES: u64 = 1024 * 1024;
@@ -77,13 +77,19 @@ pub(crate) fn scan(root: &Path) -> Result<(Found, Vec<Diagnostic>)> {
     Ok(walk::walk(&content))
 }
 
-/// Reads one file that [`scan`] found (`path` relative to `content/`), with the problem
+/// Whether nothing is at `path` (from the root) any more; a path that cannot be looked at
+/// for another reason is not gone.
+pub(crate) fn is_gone(root: &Path, path: &str) -> bool {
+    std::fs::symlink_metadata(root.join(path)).is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound)
+}
+
 /// Whether `path` (from the root) is a regular file now, not a link to one: what the walk
 /// would read.
 pub(crate) fn is_regular_file(root: &Path, path: &str) -> bool {
     std::fs::symlink_metadata(root.join(path)).is_ok_and(|m| m.is_file())
 }
 
+/// Reads one file that [`scan`] found (`path` relative to `content/`), with the problem
 /// that kept it from being read, if any.
 pub(crate) fn read_source(root: &Path, path: &str, kind: Kind) -> (SourceFile, Option<Diagnostic>) {
     let shown = format!("content/{path}");

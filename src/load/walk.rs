@@ -95,6 +95,27 @@ pub(crate) fn walk(content: &std::path::Path) -> (Vec<(String, Kind)>, Vec<Diagn
     (files, diagnostics)
 }
 
+/// The kind of the file at `rel` (relative to `content/`) that appeared since the walk, in
+/// a folder the walk entered, if the walk would read it; `None` when it would skip it or
+/// report it, which only a walk can tell for sure.
+pub(crate) fn kind_of_new_file(rel: &str) -> Option<Kind> {
+    let name = rel.rsplit('/').next()?;
+    if rel.split('/').any(ignored_name) {
+        return None;
+    }
+    match classify(rel.to_string(), name, rel.split('/').count(), false) {
+        Step::Read(_, kind) => Some(kind),
+        Step::Refuse(_) | Step::RefuseFolder(_) | Step::Enter => None,
+    }
+}
+
+/// Whether `a` comes before `b` in walk order (relative paths): the walk sorts each
+/// folder by name and goes into a folder where it meets it, which is comparing the paths
+/// segment by segment.
+pub(crate) fn walk_order(a: &str, b: &str) -> std::cmp::Ordering {
+    a.split('/').cmp(b.split('/'))
+}
+
 /// What the walk does with one path under `content/`.
 enum Step {
     /// Read it: an entry, a prose page or an index page.

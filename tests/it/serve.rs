@@ -272,7 +272,11 @@ fn serves_the_built_site_with_content_types_and_says_where() {
     assert_eq!(request(server.port, "POST", "/").status, 405);
     let script = server.get("/__faultline/live.js");
     assert_eq!((script.status, script.header("content-type")), (200, Some("text/javascript; charset=utf-8")));
-    assert!(script.text().contains("new EventSource(\"/__faultline/events?path=\" + encodeURIComponent(location.pathname))"));
+    assert!(
+        script
+            .text()
+            .contains("new EventSource(\"/__faultline/events?path=\" + encodeURIComponent(location.pathname))")
+    );
     assert!(script.text().contains(".textContent = text"), "diagnostics are inserted as text");
     assert!(!script.text().contains("innerHTML"), "diagnostics are never inserted as HTML");
 }
@@ -826,9 +830,12 @@ fn add_entry(site: &Site, random: &mut Random, round: usize, added: &mut Vec<Str
         random.pick(TARGETS),
         1 + random.below(28),
     );
+    // As the watcher reports it: the new folder too, when there was none.
+    let folder = format!("content/{source}");
+    let new_folder = !site.path().join(&folder).is_dir();
     site.write(&rel, text);
     added.push(rel.clone());
-    ("add an entry", vec![format!("content/{source}"), rel])
+    ("add an entry", if new_folder { vec![folder, rel] } else { vec![rel] })
 }
 
 /// One random change to the site, as the watcher would report it: what it was and the
