@@ -4,7 +4,7 @@ until the server answers with the new page.
 
     python3 bench/serve.py SITE [--runs 7] [--port 1199] [--binary target/release/faultline]
 
-For each kind of edit (a sentence added to an entry's body, its title changed, its tags
+For each kind of edit (a sentence added to an entry's body, its title, tags or related list
 changed, a new entry added and then deleted), it runs the edit RUNS times on entries picked
 in a fixed order, and for each run:
 
@@ -77,14 +77,15 @@ def fetch(port, path):
     return response.status, response.read().decode("utf-8", "replace")
 
 
-def published(events, version, port, page, marker, tries=5):
+def published(events, version, port, page, marker, tries=5, ready=None):
     """Waits for a version newer than `version` and fetches `page`; when the page does not
-    show `marker` yet, the version was an earlier change's late search index update, so it
-    waits for the next one (a few times at most)."""
+    show `marker` yet (or `ready(status, html)` does not hold), the version was an earlier
+    change's late search index update, so it waits for the next one (a few times at most)."""
+    ready = ready or (lambda status, html: status == 200 and marker in html)
     for _ in range(tries):
         version = events.wait_newer(version)
         status, html = fetch(port, page)
-        if status == 200 and marker in html:
+        if ready(status, html):
             break
     return status, html
 
@@ -120,7 +121,7 @@ def settled_after(lines, t0):
 def print_settled(settled):
     at = [a for a, _ in settled]
     printed = " ".join(str(p) for _, p in settled)
-    print(f"{'':>6}  save to every file rebuilt, ms: median {statistics.median(at):.0f}, runs {' '.join(f'{t:.0f}' for t in at)}; rebuild as printed, ms: {printed}")
+    print(f"{'':>7}  save to every file rebuilt, ms: median {statistics.median(at):.0f}, runs {' '.join(f'{t:.0f}' for t in at)}; rebuild as printed, ms: {printed}")
 
 
 def main():
@@ -171,8 +172,14 @@ def main():
             new = re.sub(r"^tags: \[(.*)\]$", lambda m: f"tags: [{m.group(1)}, bench-{n}]", text, count=1, flags=re.M)
             return new, f"bench-{n}"
 
-        results = {}
-        for kind, edit in [("body", body), ("title", title), ("tags", tags)]:
+        def related(text, n):
+            other = entries[(n * 31 + 5) % len(entries)]
+            with open(os.path.join(content, other), encoding="utf-8") as f:
+                other_title = re.search(r"^title: (.*)$", f.read(), flags=re.M).group(1).strip('"')
+            new = re.sub(r"^related: \[.*\]$", f"related: [{other[: -len('.md')]}]", text, count=1, flags=re.M)
+            return new, other_title
+
+        for kind, edit in [("body", body), ("title", title), ("tags", tags), ("related", related)]:
             times, settled, indexed = [], [], []
             for n, rel in enumerate(picks):
                 path = os.path.join(content, rel)
@@ -197,13 +204,13 @@ def main():
                 indexed.append(next(((at - t0) * 1000 for at, l in log[mark:] if l.startswith("search index:")), -1))
                 with open(path, "w", encoding="utf-8") as f:
                     f.write(original)
-            print(f"{kind:>6}: save to served, ms: median {statistics.median(times):.0f}, runs {' '.join(f'{t:.0f}' for t in times)}")
+            print(f"{kind:>7}: save to served, ms: median {statistics.median(times):.0f}, runs {' '.join(f'{t:.0f}' for t in times)}")
             print_settled(settled)
-            print(f"{'':>6}  save to search index updated, ms: median {statistics.median(indexed):.0f}, runs {' '.join(f'{t:.0f}' for t in indexed)}")
+            print(f"{'':>7}  save to search index updated, ms: median {statistics.median(indexed):.0f}, runs {' '.join(f'{t:.0f}' for t in indexed)}")
 
         # A new entry in an existing source, then deleting it: its pages and every list
         # that names it.
-        times, settled = [], []
+        times, settled, deleted, deleted_settled = [], [], [], []
         source = sorted(s for s in os.listdir(content) if os.path.isdir(os.path.join(content, s)) and s not in ("compare", "http"))[0]
         for n in range(args.runs):
             rel = f"{source}/bench-new-{n}.md"
@@ -221,14 +228,23 @@ def main():
             times.append((t1 - t0) * 1000)
             wait_idle(log)
             settled.append(settled_after(log[mark:], t0))
+            version = events.current()
             mark = len(log)
+            t0 = time.monotonic()
             os.remove(path)
+            status, _ = published(events, version, args.port, f"/{source}/bench-new-{n}/", "", ready=lambda s, _: s == 404)
+            if status != 404:
+                sys.exit(f"the deleted entry is still served (status {status})")
+            deleted.append((time.monotonic() - t0) * 1000)
             # The deletion's rebuild may take longer than wait_idle's quiet spell.
             while not any(" changed: rendered " in l or "not rebuilt" in l for _, l in log[mark:]):
                 time.sleep(0.05)
+            deleted_settled.append(settled_after(log[mark:], t0))
         wait_idle(log)
-        print(f"   add: save to served, ms: median {statistics.median(times):.0f}, runs {' '.join(f'{t:.0f}' for t in times)}")
+        print(f"    add: save to served, ms: median {statistics.median(times):.0f}, runs {' '.join(f'{t:.0f}' for t in times)}")
         print_settled(settled)
+        print(f" delete: deletion to 404 served, ms: median {statistics.median(deleted):.0f}, runs {' '.join(f'{t:.0f}' for t in deleted)}")
+        print_settled(deleted_settled)
         search = [int(m.group(1)) for _, l in log if l.startswith("search index:") for m in [re.search(r"in (\d+) ms", l)] if m]
         if search:
             print(f"search index updates after a change, ms: median {statistics.median(search):.0f} ({len(search)} updates)")

@@ -14,6 +14,7 @@ use crate::diag::Diagnostic;
 use crate::render::Job;
 use anyhow::Result;
 use axum::body::Bytes;
+use std::collections::HashSet;
 
 /// More edited entries than this (a checkout, a search and replace) are not worth a step
 /// of their own: everything is rendered in one go.
@@ -28,13 +29,15 @@ pub(super) struct Rest {
 }
 
 impl Engine {
-    /// Renders the pages of `entries` (positions in the model's site) and keeps `rest` for
-    /// [`Engine::rest`]; renders everything at once when there are too many of them, or
-    /// when the theme or `static/` must be read again first.
-    pub(super) fn first_pages(&mut self, entries: Vec<usize>, rest: Rest) -> Result<Outcome> {
+    /// Renders the pages of `entries` (positions in the model's site), takes away the files
+    /// of the pages in `gone` (of deleted entries) that are not made again, and keeps
+    /// `rest` for [`Engine::rest`]; renders everything at once when there are too many
+    /// entries, or when the theme or `static/` must be read again first.
+    pub(super) fn first_pages(&mut self, (entries, gone): (Vec<usize>, Vec<String>), rest: Rest) -> Result<Outcome> {
         let ready = self.theme.as_ref().zip(self.model.as_ref()).zip(self.statics.as_ref());
         let Some(((theme, (site, graph)), statics)) = ready.filter(|((theme, (site, _)), _)| {
-            theme.name == site.config.theme && !entries.is_empty() && entries.len() <= MOST
+            let some = !entries.is_empty() || !gone.is_empty();
+            theme.name == site.config.theme && some && entries.len() <= MOST
         }) else {
             self.rest = Some(rest);
             return Ok(self.rest().unwrap_or_else(|| Outcome::Failed("internal: no rebuild to finish".into())));
@@ -56,9 +59,32 @@ impl Engine {
                 self.files.insert(file.path, bytes);
             }
         }
+        // A deleted entry whose id lives on in another file (`.md` to `.yaml`) was made
+        // again above.
+        let made: HashSet<&String> = plan.iter().flat_map(|p| &p.paths).collect();
+        let removed: Vec<String> =
+            gone.into_iter().filter(|path| !made.contains(path) && self.files.remove(path).is_some()).collect();
         self.keep_planned(plan);
         self.rest = Some(rest);
-        Ok(Outcome::Built { changed, removed: Vec::new(), rendered: count, warnings: Vec::new() })
+        Ok(Outcome::Built { changed, removed, rendered: count, warnings: Vec::new() })
+    }
+
+    /// The files of the pages of the entries of the last rendered site whose file is among
+    /// `changed` and gone from `content/`.
+    pub(super) fn pages_gone(&self, changed: &HashSet<String>) -> Vec<String> {
+        let Some((site, _)) = self.model.as_ref() else { return Vec::new() };
+        let gone: HashSet<usize> = site
+            .entries
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| changed.contains(&e.file) && !self.sources.holds(&e.file))
+            .map(|(i, _)| i)
+            .collect();
+        if gone.is_empty() {
+            return Vec::new();
+        }
+        let pages = self.jobs.values().filter(|job| matches!(job.job, Job::Entry(i) if gone.contains(&i)));
+        pages.flat_map(|job| job.paths.iter().cloned()).collect()
     }
 
     /// Renders what the last [`Engine::update`] left after the edited pages; `None` when it

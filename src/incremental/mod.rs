@@ -419,7 +419,26 @@ impl Engine {
                 }
                 (graph, Vec::new())
             }
-            (false, _) => related::relink(&site, self.drafts, before_with(graph.related)),
+            (false, _) => {
+                let old = std::mem::take(&mut graph.related);
+                let (new, diagnostics) = related::relink(&site, self.drafts, before_with(old.clone()));
+                // Links, anchors or `related` changed, but if drafts, pairs and redirects
+                // stayed, what views read without notes stayed too: only the entries whose
+                // related list changed are reached, beside the edited ones.
+                let same_shape = (&new.included, &new.pairs, &new.partners, &new.redirects)
+                    == (&graph.included, &graph.pairs, &graph.partners, &graph.redirects);
+                if same_shape {
+                    let mut flags = vec![false; site.entries.len()];
+                    places.iter().for_each(|(i, _)| flags[*i] = true);
+                    old.iter()
+                        .zip(&new.related)
+                        .enumerate()
+                        .filter(|(_, (a, b))| a != b)
+                        .for_each(|(i, _)| flags[i] = true);
+                    reach = Some(flags);
+                }
+                (new, diagnostics)
+            }
         };
         if diagnostics.iter().any(|d| d.severity == Severity::Error) {
             let mut diagnostics = diagnostics;
@@ -431,7 +450,7 @@ impl Engine {
         let derived = std::mem::take(&mut self.derived);
         self.model = Some((site, graph));
         let edited = places.iter().map(|(i, _)| *i).collect();
-        self.first_pages(edited, first::Rest { warnings: diagnostics, reach, derived })
+        self.first_pages((edited, Vec::new()), first::Rest { warnings: diagnostics, reach, derived })
     }
 
     /// Edits that change nothing but the entries' own pages, API files and comparison pages
@@ -550,6 +569,11 @@ impl Engine {
                 }
             }
         }
+        // The pages of the last rendered site, whose positions the job table holds.
+        let gone = match (&changed, was_good && only_content) {
+            (Ok(changed), true) => self.pages_gone(changed),
+            _ => Vec::new(),
+        };
         let before = self.model.take().and_then(|(site, graph)| {
             let before = changed.as_ref().ok().and_then(|changed| self.before(&site, graph, changed));
             self.sources.give_back(site);
@@ -580,7 +604,7 @@ impl Engine {
             false => Vec::new(),
         };
         self.model = Some((site, graph));
-        self.first_pages(edited, first::Rest { warnings: diagnostics, reach: None, derived })
+        self.first_pages((edited, gone), first::Rest { warnings: diagnostics, reach: None, derived })
     }
 
     /// Renders what changed of a site without errors, with its entries' cards and rows;

@@ -181,6 +181,11 @@ impl Sources {
         Ok(to_read)
     }
 
+    /// Whether the file at `path` (from the root) was there at the last refresh.
+    pub(super) fn holds(&self, path: &str) -> bool {
+        self.files.contains_key(path)
+    }
+
     /// The hash of the file at `path` (from the root), which stands for everything parsed
     /// from it.
     pub(super) fn hash_of(&self, path: &str) -> u64 {

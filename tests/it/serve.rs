@@ -648,6 +648,17 @@ fn the_edited_page_comes_first_then_the_rest() {
         assert!(engine.finish().is_some(), "{file}: the search index follows");
         assert_same_files(file, &files_of(&engine), &expected);
     }
+    // A deleted entry's page and API file go at once.
+    std::fs::remove_file(site.path().join("content/http/429.md")).unwrap();
+    let first = engine.update(&Changes::of(["content/http/429.md"]));
+    let Outcome::Built { changed, removed, .. } = first else { panic!("deleting: {first:?}") };
+    assert!(changed.is_empty(), "{changed:?}");
+    assert_eq!(removed, ["http/429/index.html", "api/http/429.json"]);
+    assert!(!engine.files().contains_key("http/429/index.html"));
+    assert!(String::from_utf8_lossy(&engine.files()["http/index.html"]).contains("429 First"), "the list waits");
+    assert!(matches!(engine.rest(), Some(Outcome::Built { .. })));
+    assert!(engine.finish().is_some());
+    assert_same_files("deleting", &files_of(&engine), &built(&site, url));
 }
 
 #[test]
@@ -724,6 +735,18 @@ fn add_and_remove_entries(steps: &mut Steps<'_>) {
         site.write(p408, "---\ntitle: 408 Request Timeout\ncode: \"408\"\nsummary: Slow.\ndraft: true\n---\n");
     });
     steps.remove(p408, "delete the draft");
+    // Drafting an entry of a comparison pair changes what the pair's page shows, though
+    // no page comes or goes.
+    let p464 = "content/http/464.md";
+    steps.step(&[p464], "add an entry in a pair", |site| {
+        site.write(
+            p464,
+            "---\ntitle: 464 Paired\ncode: \"464\"\nsummary: Paired.\ncompare: [http/404]\ndraft: true\n---\n",
+        );
+    });
+    steps.edit(p464, "publish it", "draft: true", "draft: false");
+    steps.edit(p464, "draft it again", "draft: false", "draft: true");
+    steps.remove(p464, "delete it");
     steps.remove("content/compare/http-502-vs-http-504.md", "delete comparison prose");
 }
 
