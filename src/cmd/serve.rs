@@ -127,15 +127,16 @@ fn open_browser(url: &str) {
     }
 }
 
-/// How long the inputs must be quiet after a rebuild before the search index is updated:
-/// long enough to let the events of one save (an editor writing, then renaming) come in as
-/// one batch, short enough that the index follows the page at once. A save that comes
-/// while the index is being built is not held up (the index is built on its own thread and
-/// thrown away if the site changed since).
-const SEARCH_AFTER: Duration = Duration::from_millis(30);
+/// How long the inputs must be quiet after a rebuild before the search index is updated.
+/// The watcher already gathered the save's events into one batch before the rebuild, so
+/// this only lets a save that came during the rebuild start the next one first. A save
+/// that comes while the index is being built is not held up (the index is built on its
+/// own thread and thrown away if the site changed since).
+const SEARCH_AFTER: Duration = Duration::from_millis(10);
 
-/// How often the rebuild thread looks whether the search index it asked for is ready.
-const SEARCH_POLL: Duration = Duration::from_millis(20);
+/// How often the rebuild thread looks whether the search index it asked for is ready: a
+/// wait of this much at most between the index being built and being served.
+const SEARCH_POLL: Duration = Duration::from_millis(5);
 
 /// Rebuilds after each batch of changes until the watcher stops. The search index, which
 /// takes long on a big site, is built on its own thread from a copy of the entries, once the
