@@ -15,7 +15,7 @@
 //! the live-reload script is added to HTML responses only, never to the site itself.
 
 use crate::diag::{self, Diagnostic};
-use crate::incremental::{Changes, Engine, Outcome};
+use crate::incremental::{Changes, Engine, Outcome, SearchDone};
 use crate::serve::{Served, http, live, watch};
 use anyhow::{Context, Result, anyhow};
 use std::net::{IpAddr, SocketAddr};
@@ -159,6 +159,10 @@ fn rebuild_loop(engine: &mut Engine, watcher: &mut watch::Watcher, served: &RwLo
                 let what = changes.describe();
                 if engine.has_rest() {
                     publish(served, live, engine, &outcome, started, &format!("{what}: edited pages first"), true);
+                    // The model is whole: the index can be built beside the rest.
+                    if !search_running {
+                        search_running = start_search(engine, &done_tx, served, live);
+                    }
                     outcome = engine.rest().unwrap_or(outcome);
                 }
                 search_pending |= matches!(outcome, Outcome::Built { .. });
@@ -166,21 +170,7 @@ fn rebuild_loop(engine: &mut Engine, watcher: &mut watch::Watcher, served: &RwLo
             }
             watch::Next::Idle if !search_running => {
                 search_pending = false;
-                if let Some(job) = engine.search_job() {
-                    let done_tx = done_tx.clone();
-                    let spawned = std::thread::Builder::new().name("faultline-search".into()).spawn(move || {
-                        let started = Instant::now();
-                        let _ = done_tx.send((started, job.run()));
-                    });
-                    search_running = spawned.is_ok();
-                    if !search_running {
-                        // No thread to spare: build it here, holding up the next rebuild.
-                        let started = Instant::now();
-                        if let Some(outcome) = engine.finish() {
-                            publish(served, live, engine, &outcome, started, "search index", false);
-                        }
-                    }
-                }
+                search_running = start_search(engine, &done_tx, served, live);
             }
             watch::Next::Idle => {}
             watch::Next::Stopped => break,
@@ -192,6 +182,29 @@ fn rebuild_loop(engine: &mut Engine, watcher: &mut watch::Watcher, served: &RwLo
             }
         }
     }
+}
+
+/// Starts building the search index on its own thread if it is out of date; whether it
+/// runs there. Without a thread to spare, it is built here and published at once.
+fn start_search(
+    engine: &mut Engine,
+    done_tx: &std::sync::mpsc::Sender<(Instant, SearchDone)>,
+    served: &RwLock<Served>,
+    live: &live::Live,
+) -> bool {
+    let Some(job) = engine.search_job() else { return false };
+    let done_tx = done_tx.clone();
+    let spawned = std::thread::Builder::new().name("faultline-search".into()).spawn(move || {
+        let started = Instant::now();
+        let _ = done_tx.send((started, job.run()));
+    });
+    if spawned.is_err() {
+        let started = Instant::now();
+        if let Some(outcome) = engine.finish() {
+            publish(served, live, engine, &outcome, started, "search index", false);
+        }
+    }
+    spawned.is_ok()
 }
 
 /// Prints what a rebuild did, like `check` prints diagnostics, and hands the result to the

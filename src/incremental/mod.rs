@@ -301,7 +301,8 @@ impl Engine {
     /// and changed what the index reads, so that the index can be built on another thread
     /// while the engine goes on (see [`Engine::apply_search`]).
     pub(crate) fn search_job(&mut self) -> Option<SearchJob> {
-        let (site, graph) = self.model.as_ref().filter(|_| self.model_is_good)?;
+        // A model whose edited pages are out and whose rest is pending has no errors.
+        let (site, graph) = self.model.as_ref().filter(|_| self.model_is_good || self.rest.is_some())?;
         let source = self.search_source_of(site, graph);
         if self.search_source == Some(source) {
             return None;
