@@ -362,7 +362,7 @@ impl Engine {
     /// entries take the old ones' places in the last site, instead of the site being put
     /// together again, and what follows starts from the old ones.
     fn in_place(&mut self, places: Vec<(usize, String)>) -> Result<Outcome> {
-        let Some((mut site, mut graph)) = self.model.take() else {
+        let Some((mut site, graph)) = self.model.take() else {
             return Ok(Outcome::Failed("internal: in-place rebuild without a site".into()));
         };
         let same = |signature: fn(&Entry) -> u64| {
@@ -371,6 +371,7 @@ impl Engine {
                 .all(|(i, path)| self.sources.parsed_entry(path).map(signature) == Some(signature(&site.entries[*i])))
         };
         let (page_local, same_links) = (same(signature::shared_signature), same(signature::link_signature));
+        let same_shape = same(signature::shape_signature);
         let changed: Vec<(String, Option<Profile>)> = places
             .iter()
             .map(|(i, _)| (site.entries[*i].id.clone(), Some(Profile::of(&site, *i, graph.included[*i]))))
@@ -387,60 +388,8 @@ impl Engine {
         if page_local {
             return self.page_local(site, graph, &places);
         }
-        let old_profiles: Vec<&Option<Profile>> = changed.iter().map(|(_, p)| p).collect();
-        let same_profiles = places
-            .iter()
-            .zip(old_profiles)
-            .all(|((i, _), old)| old.as_ref() == Some(&Profile::of(&site, *i, graph.included[*i])));
-        let before_with = |lists| Before {
-            ids: site.entries.iter().map(|e| e.id.clone()).collect(),
-            lists,
-            limit: site.config.related_limit,
-            changed,
-        };
-        // References, anchors and drafts as they were: the graph stays, but for the
-        // related lists when tags, source or class changed, and only the jobs that read
-        // the edited entries or the changed lists are planned again.
-        let mut reach: Option<Vec<bool>> = same_links.then(|| vec![false; site.entries.len()]);
-        if let Some(reach) = &mut reach {
-            places.iter().for_each(|(i, _)| reach[*i] = true);
-        }
-        let (graph, diagnostics) = match (same_links, same_profiles) {
-            (true, true) => (graph, Vec::new()),
-            (true, false) => {
-                let related = std::mem::take(&mut graph.related);
-                let old = related.clone();
-                let graph = related::relink_related(&site, graph, before_with(related));
-                if let Some(reach) = &mut reach {
-                    old.iter()
-                        .zip(&graph.related)
-                        .enumerate()
-                        .filter(|(_, (a, b))| a != b)
-                        .for_each(|(i, _)| reach[i] = true);
-                }
-                (graph, Vec::new())
-            }
-            (false, _) => {
-                let old = std::mem::take(&mut graph.related);
-                let (new, diagnostics) = related::relink(&site, self.drafts, before_with(old.clone()));
-                // Links, anchors or `related` changed, but if drafts, pairs and redirects
-                // stayed, what views read without notes stayed too: only the entries whose
-                // related list changed are reached, beside the edited ones.
-                let same_shape = (&new.included, &new.pairs, &new.partners, &new.redirects)
-                    == (&graph.included, &graph.pairs, &graph.partners, &graph.redirects);
-                if same_shape {
-                    let mut flags = vec![false; site.entries.len()];
-                    places.iter().for_each(|(i, _)| flags[*i] = true);
-                    old.iter()
-                        .zip(&new.related)
-                        .enumerate()
-                        .filter(|(_, (a, b))| a != b)
-                        .for_each(|(i, _)| flags[i] = true);
-                    reach = Some(flags);
-                }
-                (new, diagnostics)
-            }
-        };
+        let (graph, diagnostics, reach) =
+            self.relink_in_place(&site, graph, &places, changed, (same_links, same_shape));
         if diagnostics.iter().any(|d| d.severity == Severity::Error) {
             let mut diagnostics = diagnostics;
             diag::attach_source_lines(&mut diagnostics, &self.root);
@@ -452,6 +401,57 @@ impl Engine {
         self.model = Some((site, graph));
         let edited = places.iter().map(|(i, _)| *i).collect();
         self.first_pages((edited, Vec::new()), first::Rest { warnings: diagnostics, reach, derived })
+    }
+
+    /// The link graph after edits to the entries at `places` (whose profiles were
+    /// `changed`), with its diagnostics and the entries the edits reach: the edited ones
+    /// and those whose related list changed, or `None` when drafts, pairs or redirects
+    /// changed and every job must be planned again. `same` tells whether the edits kept
+    /// each entry's link signature and shape signature ([`signature`]).
+    fn relink_in_place(
+        &self,
+        site: &Site,
+        mut graph: LinkGraph,
+        places: &[(usize, String)],
+        changed: Vec<(String, Option<Profile>)>,
+        (same_links, same_shape): (bool, bool),
+    ) -> (LinkGraph, Vec<Diagnostic>, Option<Vec<bool>>) {
+        let same_profiles = places
+            .iter()
+            .zip(&changed)
+            .all(|((i, _), (_, old))| old.as_ref() == Some(&Profile::of(site, *i, graph.included[*i])));
+        let mut reach = vec![false; site.entries.len()];
+        places.iter().for_each(|(i, _)| reach[*i] = true);
+        if same_links && same_profiles {
+            return (graph, Vec::new(), Some(reach));
+        }
+        let old = std::mem::take(&mut graph.related);
+        let before = Before {
+            ids: site.entries.iter().map(|e| e.id.clone()).collect(),
+            lists: old.clone(),
+            limit: site.config.related_limit,
+            changed,
+        };
+        let (new, diagnostics) = match (same_links, same_profiles, same_shape) {
+            (true, _, _) => (related::relink_related(site, graph, before), Vec::new()),
+            // Only the edited entries' `related` or links changed: nothing another entry's
+            // references, the pairs or the redirects depend on, so only theirs are checked.
+            (false, _, true) => {
+                let diagnostics = link::check_references_of(site, self.drafts, places.iter().map(|(i, _)| *i));
+                (related::relink_related(site, graph, before), diagnostics)
+            }
+            (false, _, false) => {
+                let (new, diagnostics) = related::relink(site, self.drafts, before);
+                let kept = (&new.included, &new.pairs, &new.partners, &new.redirects)
+                    == (&graph.included, &graph.pairs, &graph.partners, &graph.redirects);
+                if !kept {
+                    return (new, diagnostics, None);
+                }
+                (new, diagnostics)
+            }
+        };
+        old.iter().zip(&new.related).enumerate().filter(|(_, (a, b))| a != b).for_each(|(i, _)| reach[i] = true);
+        (new, diagnostics, Some(reach))
     }
 
     /// Edits that change nothing but the entries' own pages, API files and comparison pages

@@ -40,6 +40,21 @@ pub(super) fn link_signature(e: &Entry) -> u64 {
     h.finish()
 }
 
+/// A hash of what other entries' references, the comparison pairs and the redirects
+/// depend on: the entry's id and file, whether it is a draft, its anchors, and what it
+/// names in `compare` and `redirect_from`. An edit that keeps it, and changes only what
+/// the entry names in `related` or links to, needs only the entry's own references
+/// checked.
+pub(super) fn shape_signature(e: &Entry) -> u64 {
+    let mut h = DefaultHasher::new();
+    (&e.id, &e.file, e.fm.draft, &e.anchors).hash(&mut h);
+    for refs in [&e.compare, &e.redirect_from] {
+        refs.len().hash(&mut h);
+        refs.iter().for_each(|r: &Ref| (&r.id, &r.fragment).hash(&mut h));
+    }
+    h.finish()
+}
+
 /// Where a reference is written only matters to diagnostics, and a site that is rendered
 /// has none.
 fn hash_refs(e: &Entry, h: &mut DefaultHasher) {

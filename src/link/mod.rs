@@ -59,12 +59,7 @@ pub(crate) fn references(site: &Site, drafts: bool) -> (LinkGraph, Vec<Diagnosti
     let mut diagnostics = Vec::new();
     let checker = RefChecker { site, index: &index, drafts };
     for entry in &site.entries {
-        let published = !entry.fm.draft;
-        for (field, refs) in [("related", &entry.related), ("compare", &entry.compare), ("link", &entry.links)] {
-            for r in refs {
-                diagnostics.extend(checker.check(&entry.file, field, r, published));
-            }
-        }
+        checker.check_entry(entry, &mut diagnostics);
     }
     let pages = site.home.iter().chain(site.source_pages.values()).chain(site.prose.values());
     for page in pages {
@@ -77,6 +72,17 @@ pub(crate) fn references(site: &Site, drafts: bool) -> (LinkGraph, Vec<Diagnosti
     (LinkGraph { included, related: Vec::new(), pairs, partners, redirects }, diagnostics)
 }
 
+/// The diagnostics of the references of the entries at `entries` alone, as [`references`]
+/// reports them: enough after an edit that changed nothing other entries' references
+/// depend on (`incremental::signature::shape_signature`).
+pub(crate) fn check_references_of(site: &Site, drafts: bool, entries: impl Iterator<Item = usize>) -> Vec<Diagnostic> {
+    let index = site.index_by_id();
+    let checker = RefChecker { site, index: &index, drafts };
+    let mut diagnostics = Vec::new();
+    entries.for_each(|i| checker.check_entry(&site.entries[i], &mut diagnostics));
+    diagnostics
+}
+
 struct RefChecker<'a> {
     site: &'a Site,
     index: &'a HashMap<&'a str, usize>,
@@ -84,6 +90,15 @@ struct RefChecker<'a> {
 }
 
 impl RefChecker<'_> {
+    fn check_entry(&self, entry: &crate::model::entry::Entry, diagnostics: &mut Vec<Diagnostic>) {
+        let published = !entry.fm.draft;
+        for (field, refs) in [("related", &entry.related), ("compare", &entry.compare), ("link", &entry.links)] {
+            for r in refs {
+                diagnostics.extend(self.check(&entry.file, field, r, published));
+            }
+        }
+    }
+
     fn check(&self, file: &str, field: &str, r: &Ref, from_published: bool) -> Option<Diagnostic> {
         // Named only when something is wrong: this runs for every reference of every entry.
         let what = || match field {

@@ -79,6 +79,21 @@ impl Server {
         request(self.port, "GET", path)
     }
 
+    /// How many rebuilds the server finished (not counting the edited pages it hands over
+    /// first, nor search index updates).
+    fn rebuilds(&self) -> usize {
+        self.stderr().lines().filter(|line| line.contains(" changed: rendered ")).count()
+    }
+
+    /// Waits until more than `done` rebuilds are finished.
+    fn wait_for_rebuild(&self, done: usize) {
+        let started = Instant::now();
+        while self.rebuilds() <= done {
+            assert!(started.elapsed() < PATIENCE, "no rebuild finished in time:\n{}", self.stderr());
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     /// Fetches `path` until `ready` holds, and returns that reply.
     fn wait_for(&self, path: &str, what: &str, ready: impl Fn(&Reply) -> bool) -> Reply {
         let started = Instant::now();
@@ -291,15 +306,18 @@ fn an_edit_is_served_and_open_pages_are_told_to_reload() {
     let page = server.get("/http/502/").text();
     assert!(page.contains(&format!("{SCRIPT_TAG}{}\"", first.version)), "the page carries the version it shows");
     let text = String::from_utf8(site.read("content/http/502.md")).unwrap();
+    let done = server.rebuilds();
     site.write("content/http/502.md", text.replace("title: 502 Bad Gateway", "title: 502 Bad Gateway, edited"));
     server.wait_for("/http/502/", "the new title", |r| r.text().contains("<h1>502 Bad Gateway, edited</h1>"));
     let next = events.next();
     assert!(next.version > first.version, "{next:?} after {first:?}");
     assert_eq!(next.errors, None);
-    // The page that lists it, and the comparison page it is on, show it too.
+    // The page that lists it, and the comparison page it is on, follow: the edited page is
+    // served first.
+    server.wait_for_stderr("content/http/502.md changed: edited pages first");
+    server.wait_for_rebuild(done);
     assert!(server.get("/http/").text().contains("502 Bad Gateway, edited"));
     assert!(server.get("/compare/http-502-vs-http-504/").text().contains("502 Bad Gateway, edited"));
-    server.wait_for_stderr("content/http/502.md changed: ");
 }
 
 /// An open page is told of a new version only when it changed, or a file pages load did: an
@@ -337,17 +355,22 @@ fn added_and_deleted_entries_come_and_go_from_every_list() {
         assert!(!server.get(list).text().contains("http/429"), "{list}");
     }
     assert_eq!(server.get("/http/429/").status, 404);
+    let done = server.rebuilds();
     site.write(
         "content/http/429.md",
         "---\ntitle: 429 Too Many Requests\ncode: \"429\"\nsummary: The client sent too many requests.\ntags: [proxy]\n---\nSlow down.\n",
     );
     server.wait_for("/http/429/", "the new entry", |r| r.status == 200);
+    // The lists follow the new entry's page.
+    server.wait_for_rebuild(done);
     for list in lists {
         assert!(server.get(list).text().contains("http/429"), "{list} does not name the new entry");
     }
     assert!(server.get("/http/").text().contains("429 Too Many Requests"));
+    let done = server.rebuilds();
     std::fs::remove_file(site.path().join("content/http/429.md")).unwrap();
     server.wait_for("/http/429/", "the entry gone", |r| r.status == 404);
+    server.wait_for_rebuild(done);
     for list in lists {
         assert!(!server.get(list).text().contains("http/429"), "{list} still names the deleted entry");
     }
