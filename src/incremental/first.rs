@@ -44,7 +44,9 @@ impl Engine {
         };
         let options = self.options(theme);
         let renderer = Self::renderer(site, graph, theme, &rest.derived, &options);
-        let plan = fingerprint::plan(&renderer, &theme.template_inputs, entries.into_iter().map(Job::Entry).collect())?;
+        // A draft left out of the build has no page.
+        let jobs = entries.into_iter().filter(|&i| graph.included[i]).map(Job::Entry).collect();
+        let plan = fingerprint::plan(&renderer, &theme.template_inputs, jobs)?;
         // A page a static file would replace waits for the rest, which reports the clash.
         let plan: Vec<Planned> =
             plan.into_iter().filter(|p| !p.paths.iter().any(|path| statics.contains_key(path))).collect();

@@ -466,7 +466,8 @@ impl Engine {
         let derived = &self.derived;
         let renderer = Self::renderer(&site, &graph, theme, derived, &options);
         let mut jobs: Vec<Job> = Vec::new();
-        for (i, _) in places {
+        // A draft left out of the build has no page, and is in no pair.
+        for (i, _) in places.iter().filter(|(i, _)| graph.included[*i]) {
             jobs.push(Job::Entry(*i));
             let pairs = graph.pairs.iter().enumerate().filter(|(_, p)| p.a == *i || p.b == *i);
             jobs.extend(pairs.map(|(p, _)| Job::Pair(p)));

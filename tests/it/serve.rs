@@ -743,7 +743,11 @@ fn add_and_remove_entries(steps: &mut Steps<'_>) {
         site.write("content/http/430.md", text.replace("code: \"429\"", "code: \"430\""));
     });
     steps.remove("content/http/430.md", "delete an entry");
-    steps.edit("content/heroku/h12.md", "publish a draft", "draft: true", "draft: false");
+    // A draft has no page, whatever of it is edited.
+    let h12 = "content/heroku/h12.md";
+    steps.edit(h12, "edit a draft's body", "draft: true\n---\n", "draft: true\n---\nA new first line.\n\n");
+    steps.edit(h12, "edit a draft's title", "title: \"H12: Request timeout\"", "title: \"H12: Timeout\"");
+    steps.edit(h12, "publish a draft", "draft: true", "draft: false");
     let prose = "content/http/_index.md";
     steps.edit(prose, "edit source prose", "title: HTTP status codes", "title: HTTP codes");
     steps.edit(prose, "edit source prose body", "Codes from", "Status codes from");
