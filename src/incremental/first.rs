@@ -13,7 +13,6 @@ use super::{Derived, Engine, Outcome, render_jobs};
 use crate::diag::Diagnostic;
 use crate::render::Job;
 use anyhow::Result;
-use axum::body::Bytes;
 use std::collections::HashSet;
 
 /// More edited entries than this (a checkout, a search and replace) are not worth a step
@@ -53,14 +52,7 @@ impl Engine {
         let rendered = render_jobs(&renderer, &plan.iter().collect::<Vec<_>>())?;
         drop(renderer);
         let count = rendered.len();
-        let mut changed = Vec::new();
-        for file in rendered {
-            let bytes = Bytes::from(file.bytes);
-            if self.files.get(&file.path) != Some(&bytes) {
-                changed.push(file.path.clone());
-                self.files.insert(file.path, bytes);
-            }
-        }
+        let changed = self.put_rendered(rendered);
         // A deleted entry whose id lives on in another file (`.md` to `.yaml`) was made
         // again above.
         let made: HashSet<&String> = plan.iter().flat_map(|p| &p.paths).collect();

@@ -480,14 +480,7 @@ impl Engine {
         self.model = Some((site, graph));
         let (rendered, plan) = result?;
         let count = rendered.len();
-        let mut changed_files = Vec::new();
-        for file in rendered {
-            let bytes = Bytes::from(file.bytes);
-            if self.files.get(&file.path) != Some(&bytes) {
-                changed_files.push(file.path.clone());
-                self.files.insert(file.path, bytes);
-            }
-        }
+        let changed_files = self.put_rendered(rendered);
         self.keep_planned(plan);
         self.model_is_good = true;
         Ok(Outcome::Built { changed: changed_files, removed: Vec::new(), rendered: count, warnings: Vec::new() })
@@ -726,6 +719,19 @@ impl Engine {
         diagnostics.extend(collisions);
         diag::sort(&mut diagnostics);
         Some(diagnostics)
+    }
+
+    /// Puts rendered files in the site; returns the paths of those whose bytes changed.
+    fn put_rendered(&mut self, rendered: Vec<render::OutFile>) -> Vec<String> {
+        let mut changed = Vec::new();
+        for file in rendered {
+            let bytes = Bytes::from(file.bytes);
+            if self.files.get(&file.path) != Some(&bytes) {
+                changed.push(file.path.clone());
+                self.files.insert(file.path, bytes);
+            }
+        }
+        changed
     }
 
     /// Puts planned jobs in the job table, in place of their earlier versions.
