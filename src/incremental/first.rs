@@ -38,8 +38,7 @@ impl Engine {
             let some = !entries.is_empty() || !gone.is_empty();
             theme.name == site.config.theme && some && entries.len() <= MOST
         }) else {
-            self.rest = Some(rest);
-            return Ok(self.rest().unwrap_or_else(|| Outcome::Failed("internal: no rebuild to finish".into())));
+            return Ok(self.render_rest(rest));
         };
         let options = self.options(theme);
         let renderer = Self::renderer(site, graph, theme, &rest.derived, &options);
@@ -84,13 +83,18 @@ impl Engine {
     /// Renders what the last [`Engine::update`] left after the edited pages; `None` when it
     /// left nothing.
     pub fn rest(&mut self) -> Option<Outcome> {
-        let Rest { warnings, reach, derived } = self.rest.take()?;
+        let rest = self.rest.take()?;
+        Some(self.render_rest(rest))
+    }
+
+    /// Renders `rest` in the model's site.
+    fn render_rest(&mut self, Rest { warnings, reach, derived }: Rest) -> Outcome {
         let Some((site, graph)) = self.model.take() else {
-            return Some(Outcome::Failed("internal: no site to finish rendering".into()));
+            return Outcome::Failed("internal: no site to finish rendering".into());
         };
         let outcome = self.render(&site, &graph, (warnings, reach), derived);
         self.model = Some((site, graph));
-        Some(outcome.unwrap_or_else(|e| Outcome::Failed(format!("{e:#}"))))
+        outcome.unwrap_or_else(|e| Outcome::Failed(format!("{e:#}")))
     }
 
     /// Whether the last [`Engine::update`] left the rest of its rebuild to [`Engine::rest`].

@@ -19,7 +19,7 @@ use super::scope;
 use crate::link::LinkGraph;
 use crate::link::related::{self, Kept as KeptRelated};
 use crate::model::Site;
-use crate::render::reads::{NAV_COUNTS, Reads};
+use crate::render::reads::Reads;
 use crate::render::{Job, Renderer};
 use crate::store::{Reader, Writer};
 use std::collections::{HashMap, HashSet};
@@ -91,12 +91,7 @@ impl KeptPlan {
         let entries = (0..now.entries.len())
             .map(|i| self.entries[i] != now.entries[i] || before.get(i) != after.get(i))
             .collect();
-        let mut lists: HashSet<u64> =
-            now.lists.iter().filter(|(key, hash)| self.lists.get(key) != Some(hash)).map(|(key, _)| *key).collect();
-        lists.extend(self.lists.keys().filter(|key| !now.lists.contains_key(key)));
-        if self.nav != now.nav {
-            lists.insert(NAV_COUNTS);
-        }
+        let lists = scope::changed_lists(&self.lists, &now.lists, self.nav != now.nav);
         Some(Reach { entries, lists })
     }
 
@@ -164,6 +159,7 @@ impl KeptPlan {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::render::reads::NAV_COUNTS;
 
     fn sample() -> KeptPlan {
         let mut reads = Reads::default();

@@ -287,7 +287,10 @@ impl Engine {
         // Normally nothing: serve calls `rest` after every update.
         let pending = self.rest();
         let outcome = self.try_update(changes).unwrap_or_else(|e| Outcome::Failed(format!("{e:#}")));
-        pending.into_iter().fold(outcome, |pending, outcome| pending.then(outcome))
+        match pending {
+            Some(pending) => pending.then(outcome),
+            None => outcome,
+        }
     }
 
     /// Brings the search index files up to date with the last [`Engine::update`], if it
@@ -407,7 +410,8 @@ impl Engine {
     /// `changed`), with its diagnostics and the entries the edits reach: the edited ones
     /// and those whose related list changed, or `None` when drafts, pairs or redirects
     /// changed and every job must be planned again. `same` tells whether the edits kept
-    /// each entry's link signature and shape signature ([`signature`]).
+    /// each entry's link signature and shape signature ([`signature`]); the first
+    /// implies the second.
     fn relink_in_place(
         &self,
         site: &Site,
@@ -432,23 +436,23 @@ impl Engine {
             limit: site.config.related_limit,
             changed,
         };
-        let (new, diagnostics) = match (same_links, same_profiles, same_shape) {
-            (true, _, _) => (related::relink_related(site, graph, before), Vec::new()),
-            // Only the edited entries' `related` or links changed: nothing another entry's
-            // references, the pairs or the redirects depend on, so only theirs are checked.
-            (false, _, true) => {
-                let diagnostics = link::check_references_of(site, self.drafts, places.iter().map(|(i, _)| *i));
-                (related::relink_related(site, graph, before), diagnostics)
+        // With its shape kept (which its links kept imply), nothing another entry's
+        // references, the pairs or the redirects depend on changed: only the edited
+        // entries' own references, if any changed, are checked again.
+        let (new, diagnostics) = if same_shape {
+            let diagnostics = match same_links {
+                true => Vec::new(),
+                false => link::check_references_of(site, self.drafts, places.iter().map(|(i, _)| *i)),
+            };
+            (related::relink_related(site, graph, before), diagnostics)
+        } else {
+            let (new, diagnostics) = related::relink(site, self.drafts, before);
+            let kept = (&new.included, &new.pairs, &new.partners, &new.redirects)
+                == (&graph.included, &graph.pairs, &graph.partners, &graph.redirects);
+            if !kept {
+                return (new, diagnostics, None);
             }
-            (false, _, false) => {
-                let (new, diagnostics) = related::relink(site, self.drafts, before);
-                let kept = (&new.included, &new.pairs, &new.partners, &new.redirects)
-                    == (&graph.included, &graph.pairs, &graph.partners, &graph.redirects);
-                if !kept {
-                    return (new, diagnostics, None);
-                }
-                (new, diagnostics)
-            }
+            (new, diagnostics)
         };
         old.iter().zip(&new.related).enumerate().filter(|(_, (a, b))| a != b).for_each(|(i, _)| reach[i] = true);
         (new, diagnostics, Some(reach))
@@ -592,11 +596,10 @@ impl Engine {
         }
         let derived = self.derive(&site);
         // Pages of the files that changed come first, when only content changed.
-        let edited = match only_content {
-            true => {
-                site.entries.iter().enumerate().filter(|(_, e)| changed.contains(&e.file)).map(|(i, _)| i).collect()
-            }
-            false => Vec::new(),
+        let edited = if only_content {
+            site.entries.iter().enumerate().filter(|(_, e)| changed.contains(&e.file)).map(|(i, _)| i).collect()
+        } else {
+            Vec::new()
         };
         self.model = Some((site, graph));
         self.first_pages((edited, gone), first::Rest { warnings: diagnostics, reach: None, derived })
@@ -688,8 +691,7 @@ impl Engine {
             }
             None => {
                 self.keep_planned(plan);
-                let still_made = |p: &str| theme.assets.contains_key(p) || statics.contains_key(p);
-                self.drop_jobs(&gone, still_made)
+                self.drop_jobs(&gone, (theme, statics))
             }
         };
         self.model_is_good = true;
@@ -742,8 +744,8 @@ impl Engine {
     }
 
     /// Takes the `gone` jobs out of the job table and removes their files but those
-    /// `still_made` otherwise; returns their paths.
-    fn drop_jobs(&mut self, gone: &[Job], still_made: impl Fn(&str) -> bool) -> Vec<String> {
+    /// [`Engine::still_made`] otherwise; returns their paths.
+    fn drop_jobs(&mut self, gone: &[Job], made: (&ThemeState, &BTreeMap<String, Vec<u8>>)) -> Vec<String> {
         if gone.is_empty() {
             return Vec::new();
         }
@@ -756,8 +758,17 @@ impl Engine {
             }
             keep
         });
-        removed.retain(|path| !still_made(path) && self.files.remove(path).is_some());
+        removed.retain(|path| !self.still_made(path, made) && self.files.remove(path).is_some());
         removed
+    }
+
+    /// Whether `path` is still made by a job, the theme's assets, `static/` or the search
+    /// index, so that a job or file gone does not take it away.
+    fn still_made(&self, path: &str, (theme, statics): (&ThemeState, &BTreeMap<String, Vec<u8>>)) -> bool {
+        self.jobs.contains_key(path)
+            || theme.assets.contains_key(path)
+            || statics.contains_key(path)
+            || self.search_paths.contains(path)
     }
 
     /// Puts the jobs of the site just rendered in the job table, and removes the files of
@@ -791,14 +802,10 @@ impl Engine {
             }
             current
         });
-        let still_made = |p: &str| {
-            self.jobs.contains_key(p)
-                || theme.assets.contains_key(p)
-                || statics.contains_key(p)
-                || self.search_paths.contains(p)
-        };
-        let removed: Vec<String> =
-            maybe_gone.into_iter().filter(|p| !still_made(p) && self.files.contains_key(p)).collect();
+        let removed: Vec<String> = maybe_gone
+            .into_iter()
+            .filter(|p| !self.still_made(p, (theme, statics)) && self.files.contains_key(p))
+            .collect();
         for path in &removed {
             self.files.remove(path);
         }

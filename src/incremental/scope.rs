@@ -53,12 +53,7 @@ impl Seen {
             return None;
         }
         let lists = renderer.list_hashes();
-        let mut changed: HashSet<u64> =
-            lists.iter().filter(|(key, hash)| self.lists.get(key) != Some(hash)).map(|(key, _)| *key).collect();
-        changed.extend(self.lists.keys().filter(|key| !lists.contains_key(key)));
-        if nav.0 != self.nav.0 {
-            changed.insert(NAV_COUNTS);
-        }
+        let changed = changed_lists(&self.lists, &lists, nav.0 != self.nav.0);
         let new: Vec<Job> = jobs.iter().filter(|job| !self.jobs.contains(job)).cloned().collect();
         self.jobs.extend(new.iter().cloned());
         gone.iter().for_each(|job| _ = self.jobs.remove(job));
@@ -75,6 +70,18 @@ impl Seen {
 pub(super) struct Reached {
     pub jobs: Vec<Job>,
     pub gone: Vec<Job>,
+}
+
+/// The keys of the lists whose hashes ([`Renderer::list_hashes`]) differ from `before` to
+/// `after`, lists gone included, and [`NAV_COUNTS`] when the navigation's counts changed.
+pub(super) fn changed_lists(before: &HashMap<u64, u64>, after: &HashMap<u64, u64>, counts: bool) -> HashSet<u64> {
+    let mut changed: HashSet<u64> =
+        after.iter().filter(|(key, hash)| before.get(key) != Some(hash)).map(|(key, _)| *key).collect();
+    changed.extend(before.keys().filter(|key| !after.contains_key(key)));
+    if counts {
+        changed.insert(NAV_COUNTS);
+    }
+    changed
 }
 
 pub(super) fn nav_hashes(renderer: &Renderer<'_>) -> (u64, u64) {
