@@ -17,7 +17,7 @@ use std::collections::HashSet;
 
 /// More edited entries than this (a checkout, a search and replace) are not worth a step
 /// of their own: everything is rendered in one go.
-const MOST: usize = 16;
+pub(super) const MOST: usize = 16;
 
 /// What the rest of a rebuild renders, once the edited pages are out.
 pub(super) struct Rest {

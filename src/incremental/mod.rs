@@ -21,11 +21,14 @@
 //! An edit that changes nothing other pages read ([`signature::shared_signature`]: the
 //! body, causes, steps, FAQ...) skips stages 1 to 3 for everything but the edited entries:
 //! they take their old versions' places in the last site, and only their own pages, API
-//! files and comparison pages are rendered again.
+//! files and comparison pages are rendered again. Entries that come or go (a new file, a
+//! file deleted) are put into the last site or taken out of it in the same way
+//! ([`arrivals`]), with only the references that can break checked again.
 //!
 //! Whatever the sequence of changes, the files equal what `faultline build --base-url
 //! <served URL>` writes from the same inputs; the tests check this file by file.
 
+mod arrivals;
 mod fingerprint;
 mod first;
 pub(crate) mod kept_plan;
@@ -565,6 +568,9 @@ impl Engine {
             if was_good && only_content && !changed.is_empty() {
                 if let Some(places) = self.places_of(changed) {
                     return self.in_place(places);
+                }
+                if let Some(arrivals) = self.arrivals(changed) {
+                    return self.arrive(arrivals, changed);
                 }
             }
         }

@@ -21,13 +21,18 @@ pub fn relink(site: &Site, drafts: bool, before: Before) -> (LinkGraph, Vec<Diag
 /// reaches, as [`relink`] does. `serve` calls it alone when only tags, source or class
 /// changed, since the rest of the graph stays.
 pub(super) fn relink_related(site: &Site, graph: LinkGraph, before: Before) -> LinkGraph {
+    LinkGraph { related: lists_after(site, &graph.included, before), ..graph }
+}
+
+/// The related lists after a change, as [`relink_related`] computes them, given which
+/// entries take part.
+pub(super) fn lists_after(site: &Site, included: &[bool], before: Before) -> Vec<Vec<usize>> {
     let index = site.index_by_id();
-    let related = if before.limit == site.config.related_limit {
-        update(site, &index, &graph.included, before)
+    if before.limit == site.config.related_limit {
+        update(site, &index, included, before)
     } else {
-        compute(site, &index, &graph.included)
-    };
-    LinkGraph { related, ..graph }
+        compute(site, &index, included)
+    }
 }
 
 /// What decides the place an entry takes in other entries' related lists, and its own.

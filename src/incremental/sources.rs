@@ -186,6 +186,11 @@ impl Sources {
         self.files.contains_key(path)
     }
 
+    /// Whether the last walk found no layout problem.
+    pub(super) fn walk_is_clean(&self) -> bool {
+        self.walk.as_ref().is_some_and(|(_, diagnostics)| diagnostics.is_empty())
+    }
+
     /// The hash of the file at `path` (from the root), which stands for everything parsed
     /// from it.
     pub(super) fn hash_of(&self, path: &str) -> u64 {

@@ -10,7 +10,7 @@ pub(crate) mod related;
 use crate::diag::Diagnostic;
 use crate::model::entry::Ref;
 use crate::model::{Site, hint};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 pub(crate) use compare::Pair;
 
@@ -54,16 +54,44 @@ pub(crate) fn build_kept(site: &Site, drafts: bool, kept: Option<&related::Kept>
 /// [`build`] but for the related lists, which are left empty: references resolved and
 /// checked, drafts, redirects and comparison pairs.
 pub(crate) fn references(site: &Site, drafts: bool) -> (LinkGraph, Vec<Diagnostic>) {
+    references_where(site, drafts, |_, _| true)
+}
+
+/// [`references`] after the entries at `came` were added to a site, and the entries with
+/// the ids in `went` taken out of it, when every reference of that site held: only the
+/// references of the entries that came and those naming an id that went can fail, so only
+/// those are checked. Drafts, redirects and pairs are computed whole.
+pub(crate) fn references_after(
+    site: &Site,
+    drafts: bool,
+    came: &HashSet<usize>,
+    went: &[&str],
+) -> (LinkGraph, Vec<Diagnostic>) {
+    references_where(site, drafts, |entry, r| entry.is_some_and(|i| came.contains(&i)) || went.contains(&r.id.as_str()))
+}
+
+/// Whether each entry takes part in the build: drafts only with `drafts`.
+pub(crate) fn included(site: &Site, drafts: bool) -> Vec<bool> {
+    site.entries.iter().map(|e| drafts || !e.fm.draft).collect()
+}
+
+/// [`references`], checking only the references `wanted` picks, given the position of the
+/// entry that holds each (`None` for pages).
+fn references_where(
+    site: &Site,
+    drafts: bool,
+    wanted: impl Fn(Option<usize>, &Ref) -> bool,
+) -> (LinkGraph, Vec<Diagnostic>) {
     let index = site.index_by_id();
-    let included: Vec<bool> = site.entries.iter().map(|e| drafts || !e.fm.draft).collect();
+    let included = included(site, drafts);
     let mut diagnostics = Vec::new();
     let checker = RefChecker { site, index: &index, drafts };
-    for entry in &site.entries {
-        checker.check_entry(entry, &mut diagnostics);
+    for (i, entry) in site.entries.iter().enumerate() {
+        checker.check_entry(entry, |r| wanted(Some(i), r), &mut diagnostics);
     }
     let pages = site.home.iter().chain(site.source_pages.values()).chain(site.prose.values());
     for page in pages {
-        for r in &page.links {
+        for r in page.links.iter().filter(|r| wanted(None, r)) {
             diagnostics.extend(checker.check(&page.file, "link", r, true));
         }
     }
@@ -79,7 +107,7 @@ pub(crate) fn check_references_of(site: &Site, drafts: bool, entries: impl Itera
     let index = site.index_by_id();
     let checker = RefChecker { site, index: &index, drafts };
     let mut diagnostics = Vec::new();
-    entries.for_each(|i| checker.check_entry(&site.entries[i], &mut diagnostics));
+    entries.for_each(|i| checker.check_entry(&site.entries[i], |_| true, &mut diagnostics));
     diagnostics
 }
 
@@ -90,10 +118,16 @@ struct RefChecker<'a> {
 }
 
 impl RefChecker<'_> {
-    fn check_entry(&self, entry: &crate::model::entry::Entry, diagnostics: &mut Vec<Diagnostic>) {
+    /// Checks the references of `entry` that `wanted` picks.
+    fn check_entry(
+        &self,
+        entry: &crate::model::entry::Entry,
+        wanted: impl Fn(&Ref) -> bool,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) {
         let published = !entry.fm.draft;
         for (field, refs) in [("related", &entry.related), ("compare", &entry.compare), ("link", &entry.links)] {
-            for r in refs {
+            for r in refs.iter().filter(|r| wanted(r)) {
                 diagnostics.extend(self.check(&entry.file, field, r, published));
             }
         }

@@ -743,6 +743,7 @@ fn add_and_remove_entries(steps: &mut Steps<'_>) {
         site.write("content/http/430.md", text.replace("code: \"429\"", "code: \"430\""));
     });
     steps.remove("content/http/430.md", "delete an entry");
+    came_and_went_with_errors(steps);
     // A draft has no page, whatever of it is edited.
     let h12 = "content/heroku/h12.md";
     steps.edit(h12, "edit a draft's body", "draft: true\n---\n", "draft: true\n---\nA new first line.\n\n");
@@ -775,6 +776,31 @@ fn add_and_remove_entries(steps: &mut Steps<'_>) {
     steps.edit(p464, "draft it again", "draft: false", "draft: true");
     steps.remove(p464, "delete it");
     steps.remove("content/compare/http-502-vs-http-504.md", "delete comparison prose");
+}
+
+/// Entries that come or go are put into the last site or taken out of it in place; the
+/// references that breaks are errors, as a full build finds them.
+fn came_and_went_with_errors(steps: &mut Steps<'_>) {
+    let p404 = "content/http/404.md";
+    let text = String::from_utf8(steps.site.read(p404)).unwrap();
+    // 502's `related` names 404.
+    let errors = steps.fails(&[p404], |site| std::fs::remove_file(site.path().join(p404)).unwrap());
+    let named = |errors: &[faultline::diag::Diagnostic], file: &str, message: &str| {
+        errors.iter().any(|d| d.file.as_deref() == Some(file) && d.message.contains(message))
+    };
+    assert!(named(&errors, "content/http/502.md", "`related` names `http/404`, which does not exist"), "{errors:?}");
+    steps.step(&[p404], "bring the named entry back", |site| site.write(p404, &text));
+    let p431 = "content/http/431.md";
+    let errors = steps.fails(&[p431], |site| {
+        site.write(p431, "---\ntitle: 431 Too Large\ncode: \"431\"\nsummary: Big.\nrelated: [http/599]\n---\n");
+    });
+    assert!(named(&errors, p431, "`related` names `http/599`, which does not exist"), "{errors:?}");
+    steps.remove(p431, "delete the new entry that named nothing");
+    let errors = steps.fails(&[p431], |site| {
+        site.write(p431, "---\ntitle: 431 Too Large\ncode: \"431\"\nsummary: Big.\nredirect_from: [http/502]\n---\n");
+    });
+    assert!(named(&errors, p431, "`redirect_from` lists `http/502`, which is an existing entry"), "{errors:?}");
+    steps.remove(p431, "delete the new entry that took an id");
 }
 
 fn edit_theme_settings_and_static_files(steps: &mut Steps<'_>) {
