@@ -2,14 +2,17 @@
 //! notify, and handing changes over in debounced batches.
 //!
 //! Debouncing is a quiet period: after the first event, events are gathered until none has
-//! come for [`QUIET`]. An editor's save (write a temporary file, rename it over the old
-//! one, fix its permissions) takes a few milliseconds, so it lands in one batch. A
-//! debouncer crate works on a timer tick instead, which would add up to a tick of delay to
-//! every save, and we need no more than the set of paths.
+//! come for [`SETTLED`] once every input file written in the batch was closed again, or
+//! for [`QUIET`] while one may still be open (or where the platform does not report
+//! closes). An editor's save (write a temporary file, close it, rename it over the old
+//! one, fix its permissions) then lands in one batch, and the page follows the close by
+//! little more than [`SETTLED`]. A debouncer crate works on a timer tick instead, which
+//! would add up to a tick of delay to every save, and we need no more than the set of
+//! paths.
 
 use crate::incremental::Changes;
 use anyhow::Result;
-use notify::event::{AccessKind, AccessMode, EventKind};
+use notify::event::{AccessKind, AccessMode, CreateKind, EventKind, ModifyKind};
 use notify::{RecommendedWatcher, RecursiveMode, Watcher as _};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -19,7 +22,13 @@ use std::time::Duration;
 /// The folders under the root whose files are inputs, each watched recursively.
 const FOLDERS: &[&str] = &["content", "themes", "templates", "static"];
 
-/// How long the inputs must be quiet before a batch is handed over.
+/// How long the inputs must be quiet before a batch is handed over, when every input file
+/// written in it was closed: what ends a save after the close (a rename, a chmod) follows
+/// it within a millisecond or so.
+const SETTLED: Duration = Duration::from_millis(10);
+
+/// How long the inputs must be quiet before a batch is handed over while a file written in
+/// it may still be open.
 const QUIET: Duration = Duration::from_millis(25);
 
 /// What [`Watcher::next`] saw.
@@ -73,37 +82,21 @@ impl Watcher {
     /// Waits for a change to the inputs, then for them to be quiet, and returns what
     /// changed. With `idle`, gives up after that long without a change.
     pub(crate) fn next(&mut self, idle: Option<Duration>) -> Next {
-        let mut changes = Changes::default();
+        let mut batch = Batch::default();
         loop {
-            let wait = if changes.is_empty() { idle } else { Some(QUIET) };
-            let received = match wait {
+            let received = match batch.wait(idle) {
                 Some(wait) => self.events.recv_timeout(wait),
                 None => self.events.recv().map_err(|_| RecvTimeoutError::Disconnected),
             };
-            let event = match received {
-                Ok(event) => event,
-                Err(RecvTimeoutError::Timeout) if changes.is_empty() => return Next::Idle,
+            match received {
+                Ok(event) => batch.take(event, |path| self.input(path)),
+                Err(RecvTimeoutError::Timeout) if batch.changes.is_empty() => return Next::Idle,
                 Err(RecvTimeoutError::Timeout) => break,
                 Err(RecvTimeoutError::Disconnected) => return Next::Stopped,
-            };
-            match event {
-                Ok(event) if event.need_rescan() => changes.everything = true,
-                // Files being opened or read change nothing, and the rebuild's own reads
-                // would otherwise start the next rebuild.
-                Ok(event) if is_read(&event.kind) => {}
-                Ok(event) => {
-                    for path in &event.paths {
-                        if let Some(rel) = self.input(path) {
-                            changes.paths.insert(rel);
-                        }
-                    }
-                }
-                // The kernel's queue overflowed or a watch broke: events were lost.
-                Err(_) => changes.everything = true,
             }
         }
-        self.watch_folders(&changes.paths);
-        Next::Changes(changes)
+        self.watch_folders(&batch.changes.paths);
+        Next::Changes(batch.changes)
     }
 
     /// The path relative to the root, `/`-separated, if it is an input. Files that the
@@ -121,7 +114,96 @@ impl Watcher {
     }
 }
 
+/// The changes gathered since the first event of a batch.
+#[derive(Default)]
+struct Batch {
+    changes: Changes,
+    /// The input files written in the batch and not closed since.
+    open: BTreeSet<String>,
+}
+
+impl Batch {
+    /// How long to wait for the next event: `idle` before the first change, then the quiet
+    /// spell that ends the batch.
+    fn wait(&self, idle: Option<Duration>) -> Option<Duration> {
+        match (self.changes.is_empty(), self.open.is_empty()) {
+            (true, _) => idle,
+            (false, true) => Some(SETTLED),
+            (false, false) => Some(QUIET),
+        }
+    }
+
+    /// Adds an event; `input` gives an input's path from the root (see [`Watcher::input`]).
+    fn take(&mut self, event: notify::Result<notify::Event>, input: impl Fn(&Path) -> Option<String>) {
+        let event = match event {
+            // Files being opened or read change nothing, and the rebuild's own reads
+            // would otherwise start the next rebuild.
+            Ok(event) if !event.need_rescan() && is_read(&event.kind) => return,
+            Ok(event) if !event.need_rescan() => event,
+            // The kernel's queue overflowed or a watch broke: events were lost.
+            _ => {
+                self.changes.everything = true;
+                return;
+            }
+        };
+        let written =
+            matches!(event.kind, EventKind::Create(CreateKind::File) | EventKind::Modify(ModifyKind::Data(_)));
+        let closed =
+            matches!(event.kind, EventKind::Access(AccessKind::Close(AccessMode::Write)) | EventKind::Remove(_));
+        for rel in event.paths.iter().filter_map(|path| input(path)) {
+            if written {
+                self.open.insert(rel.clone());
+            } else if closed {
+                self.open.remove(&rel);
+            }
+            self.changes.paths.insert(rel);
+        }
+    }
+}
+
 /// Whether an event only says that a file was opened or read.
 fn is_read(kind: &EventKind) -> bool {
     matches!(kind, EventKind::Access(access) if *access != AccessKind::Close(AccessMode::Write))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use notify::event::{DataChange, RemoveKind};
+
+    fn event(kind: EventKind, path: &str) -> notify::Result<notify::Event> {
+        Ok(notify::Event::new(kind).add_path(PathBuf::from(path)))
+    }
+
+    /// Inputs are the files under content/ but editors' swap files.
+    fn input(path: &Path) -> Option<String> {
+        let path = path.to_str()?;
+        (path.starts_with("content/") && !path.contains("/.")).then(|| path.to_string())
+    }
+
+    #[test]
+    fn a_batch_settles_sooner_once_every_file_written_is_closed() {
+        let mut batch = Batch::default();
+        let idle = Some(Duration::from_secs(1));
+        assert_eq!(batch.wait(idle), idle, "nothing changed yet");
+        batch.take(event(EventKind::Create(CreateKind::File), "content/http/502.md"), input);
+        batch.take(event(EventKind::Modify(ModifyKind::Data(DataChange::Any)), "content/http/502.md"), input);
+        assert_eq!(batch.wait(idle), Some(QUIET), "the file may still be written");
+        // An editor's swap file stays open while the editor runs, and is no input.
+        batch.take(event(EventKind::Modify(ModifyKind::Data(DataChange::Any)), "content/http/.502.md.swp"), input);
+        batch.take(event(EventKind::Access(AccessKind::Close(AccessMode::Write)), "content/http/502.md"), input);
+        assert_eq!(batch.wait(idle), Some(SETTLED));
+        batch.take(event(EventKind::Create(CreateKind::File), "content/http/504.md"), input);
+        assert_eq!(batch.wait(idle), Some(QUIET));
+        batch.take(event(EventKind::Remove(RemoveKind::File), "content/http/504.md"), input);
+        assert_eq!(batch.wait(idle), Some(SETTLED), "a file deleted is not being written");
+        let paths: Vec<&str> = batch.changes.paths.iter().map(String::as_str).collect();
+        assert_eq!(paths, ["content/http/502.md", "content/http/504.md"]);
+        // Reads change nothing.
+        batch.take(event(EventKind::Access(AccessKind::Close(AccessMode::Read)), "content/http/503.md"), input);
+        assert_eq!(batch.changes.paths.len(), 2);
+        assert!(!batch.changes.everything);
+        batch.take(Err(notify::Error::generic("queue overflow")), input);
+        assert!(batch.changes.everything, "lost events read everything again");
+    }
 }
