@@ -2,7 +2,7 @@
 //! errors: the new entries are put into the last site at their places, the deleted ones
 //! taken out of it, instead of the site being put together again from every file; only
 //! the references those moves can break are checked again (`link::references_after`), and
-//! the edited pages come first as after any edit ([`first`](super::first)).
+//! the edited pages come first as after any edit ([`first`]).
 //!
 //! Every later entry moves one place, so the rest of the rebuild plans every job.
 
