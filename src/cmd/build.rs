@@ -234,7 +234,7 @@ fn render(
         let context = KeptPlan::context(&renderer, (&site, &graph), &jobs, inputs.surroundings, |f| kept.digest(f));
         (kept.take_plan(), context)
     });
-    let (jobs, plan) = warm::render(&renderer, &template_inputs, key, read.earlier, plans, &staging, &add)?;
+    let (jobs, plan) = warm::render(renderer, &template_inputs, key, read.earlier, plans, &staging, &add)?;
     if let (Some(kept), Some(plan)) = (&mut kept, plan) {
         kept.keep_plan(plan);
     }

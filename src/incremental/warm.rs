@@ -26,7 +26,10 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 const HEADER: &str = "faultline record 2";
 
 /// A job of a build: its fingerprint and its files with their stamps.
-pub(crate) type Job = (u64, Vec<(String, Stamp)>);
+pub(crate) type Job = (u64, Files);
+
+/// A job's files, each with its stamp.
+pub(crate) type Files = Vec<(String, Stamp)>;
 
 /// What decides every file besides the jobs' views: faultline (its version and its binary)
 /// and the build's options. Views hold most of the options too; the key makes a change of
@@ -48,7 +51,7 @@ pub(crate) fn key(options: &Options, drafts: bool) -> u64 {
 /// an edit reaches are planned (see [`KeptPlan`]), and the plan of this build is returned
 /// to be kept.
 pub(crate) fn render(
-    renderer: &Renderer<'_>,
+    renderer: Renderer<'_>,
     templates: &HashMap<String, TemplateInputs>,
     key: u64,
     earlier: Option<Record>,
@@ -62,46 +65,82 @@ pub(crate) fn render(
         .unwrap_or_default();
     let (plan, kept) = match plans {
         Some((before, now)) => {
-            let plan =
-                narrowed(renderer, templates, &earlier, before.as_ref().and_then(|b| Some((b, b.reach(&now)?))))?;
-            let reads = plan.iter().map(|p| (p.paths[0].clone(), p.reads.clone())).collect();
+            let mut plan =
+                narrowed(&renderer, templates, &earlier, before.as_ref().and_then(|b| Some((b, b.reach(&now)?))))?;
+            let reads = plan.iter_mut().map(|p| (p.paths[0].clone(), std::mem::take(&mut p.reads))).collect();
             (plan, Some(now.with_reads(reads)))
         }
-        None => (fingerprint::plan(renderer, templates, renderer.jobs())?, None),
+        None => {
+            let mut plan = fingerprint::plan(&renderer, templates, renderer.jobs())?;
+            // Nothing keeps a cold build's notes, and rendering needs none.
+            plan.iter_mut().for_each(|p| p.reads = Default::default());
+            (plan, None)
+        }
     };
-    // Each file with whether the staging folder holds it already (see `Staging::holds`).
-    let reused = |planned: &Planned| -> Option<Vec<(String, Stamp, bool)>> {
-        let (fingerprint, files) = earlier.get(&planned.paths[0])?;
+    // The search index files first: the index is then dropped before the pages.
+    let (search, pages): (Vec<usize>, Vec<usize>) = (0..plan.len()).partition(|&n| plan[n].job.is_search());
+    let mut done: Vec<Files> = vec![Vec::new(); plan.len()];
+    let write = Writer { earlier: &earlier, staging, tally };
+    for (n, files) in write.all(&renderer, &plan, &search)? {
+        done[n] = files;
+    }
+    let renderer = renderer.without_search();
+    for (n, files) in write.all(&renderer, &plan, &pages)? {
+        done[n] = files;
+    }
+    Ok((plan.iter().map(|p| p.fingerprint).zip(done).collect(), kept))
+}
+
+/// Writes planned jobs into the staging folder, taking a file from the earlier output
+/// where its job's fingerprint is the same.
+struct Writer<'w> {
+    earlier: &'w HashMap<String, Job>,
+    staging: &'w Staging,
+    tally: &'w (dyn Fn(FileKind, u64, bool) + Sync),
+}
+
+impl Writer<'_> {
+    /// The files of the jobs at positions `which` of `plan`, in parallel, by position.
+    fn all(
+        &self,
+        renderer: &Renderer<'_>,
+        plan: &[Planned],
+        which: &[usize],
+    ) -> Result<Vec<(usize, Files)>> {
+        which.par_iter().map(|&n| Ok((n, self.one(renderer, &plan[n])?))).collect()
+    }
+
+    fn one(&self, renderer: &Renderer<'_>, planned: &Planned) -> Result<Files> {
+        let kind = |n: usize| if n == 0 { Renderer::kind_of(&planned.job) } else { FileKind::Other };
+        if let Some(files) = self.reused(planned) {
+            let mut taken = Vec::with_capacity(files.len());
+            for (n, (path, stamp, here)) in files.into_iter().enumerate() {
+                (self.tally)(kind(n), stamp.len, true);
+                let stamp = if here { stamp } else { self.staging.reuse(&path, stamp)? };
+                taken.push((path, stamp));
+            }
+            return Ok(taken);
+        }
+        let mut written = Vec::with_capacity(planned.paths.len());
+        for (n, (path, bytes)) in planned.paths.iter().zip(renderer.render(&planned.job)?).enumerate() {
+            self.staging.write(path, &bytes)?;
+            (self.tally)(kind(n), bytes.len() as u64, false);
+            let stamp = self.staging.stamp(path).ok_or_else(|| anyhow!("{path} is missing after it was written"))?;
+            written.push((path.clone(), stamp));
+        }
+        Ok(written)
+    }
+
+    /// Each file of the earlier output's version of `planned`, with whether the staging
+    /// folder holds it already (see `Staging::holds`), when its fingerprint is the same.
+    fn reused(&self, planned: &Planned) -> Option<Vec<(String, Stamp, bool)>> {
+        let (fingerprint, files) = self.earlier.get(&planned.paths[0])?;
         let same_files = files.iter().map(|(path, _)| path).eq(planned.paths.iter());
         if *fingerprint != planned.fingerprint || !same_files {
             return None;
         }
-        files.iter().map(|(path, stamp)| Some((path.clone(), *stamp, staging.holds(path, *stamp)?))).collect()
-    };
-    let done: Vec<Vec<(String, Stamp)>> = plan
-        .par_iter()
-        .map(|planned| {
-            let kind = |n: usize| if n == 0 { Renderer::kind_of(&planned.job) } else { FileKind::Other };
-            if let Some(files) = reused(planned) {
-                let mut taken = Vec::with_capacity(files.len());
-                for (n, (path, stamp, here)) in files.into_iter().enumerate() {
-                    tally(kind(n), stamp.len, true);
-                    let stamp = if here { stamp } else { staging.reuse(&path, stamp)? };
-                    taken.push((path, stamp));
-                }
-                return Ok(taken);
-            }
-            let mut written = Vec::with_capacity(planned.paths.len());
-            for (n, (path, bytes)) in planned.paths.iter().zip(renderer.render(&planned.job)?).enumerate() {
-                staging.write(path, &bytes)?;
-                tally(kind(n), bytes.len() as u64, false);
-                let stamp = staging.stamp(path).ok_or_else(|| anyhow!("{path} is missing after it was written"))?;
-                written.push((path.clone(), stamp));
-            }
-            Ok(written)
-        })
-        .collect::<Result<_>>()?;
-    Ok((plan.iter().map(|p| p.fingerprint).zip(done).collect(), kept))
+        files.iter().map(|(path, stamp)| Some((path.clone(), *stamp, self.staging.holds(path, *stamp)?))).collect()
+    }
 }
 
 /// Every job of `renderer` with its fingerprint: those the edit in `reach` cannot have

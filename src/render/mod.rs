@@ -89,6 +89,13 @@ pub(crate) enum Job {
     OpenSearch,
 }
 
+impl Job {
+    /// Whether the job writes files of the search index.
+    pub(crate) fn is_search(&self) -> bool {
+        matches!(self, Job::SearchIndex | Job::SearchShard(_))
+    }
+}
+
 /// Everything computed once and shared by all jobs.
 pub(crate) struct Renderer<'a> {
     /// Every read of entries and lists goes through it (see [`reads`]).
@@ -191,6 +198,13 @@ impl<'a> Renderer<'a> {
         (cards, rows): (&'a [Card], &'a [Row]),
     ) -> Self {
         Self::with_parts(site, graph, templates, options, Cow::Borrowed(cards), Cow::Borrowed(rows))
+    }
+
+    /// This renderer without its search index, freed unless something else holds it: a
+    /// build renders the index files first, and the index (hundreds of megabytes at
+    /// 100,000 entries) is not needed for the pages.
+    pub(crate) fn without_search(self) -> Renderer<'a> {
+        Renderer { search: None, ..self }
     }
 
     /// A renderer whose views leave Markdown unrendered, each field standing for its
