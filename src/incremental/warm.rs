@@ -63,7 +63,14 @@ pub(crate) fn render(
         .filter(|record| record.key == key)
         .map(|record| record.jobs.into_iter().map(|job| (job.1[0].0.clone(), job)).collect())
         .unwrap_or_default();
-    let (plan, kept) = match plans {
+    let write = Writer { earlier: &earlier, staging, tally };
+    // The search index's files first, always planned (their views read no notes); the
+    // index is then dropped before the pages are planned and rendered.
+    let search: Vec<crate::render::Job> = renderer.jobs().into_iter().filter(crate::render::Job::is_search).collect();
+    let search = fingerprint::plan(&renderer, templates, search)?;
+    let search_files = write.all(&renderer, &search)?;
+    let renderer = renderer.without_search();
+    let (pages, kept) = match plans {
         Some((before, now)) => {
             let mut plan =
                 narrowed(&renderer, templates, &earlier, before.as_ref().and_then(|b| Some((b, b.reach(&now)?))))?;
@@ -77,18 +84,9 @@ pub(crate) fn render(
             (plan, None)
         }
     };
-    // The search index files first: the index is then dropped before the pages.
-    let (search, pages): (Vec<usize>, Vec<usize>) = (0..plan.len()).partition(|&n| plan[n].job.is_search());
-    let mut done: Vec<Files> = vec![Vec::new(); plan.len()];
-    let write = Writer { earlier: &earlier, staging, tally };
-    for (n, files) in write.all(&renderer, &plan, &search)? {
-        done[n] = files;
-    }
-    let renderer = renderer.without_search();
-    for (n, files) in write.all(&renderer, &plan, &pages)? {
-        done[n] = files;
-    }
-    Ok((plan.iter().map(|p| p.fingerprint).zip(done).collect(), kept))
+    let page_files = write.all(&renderer, &pages)?;
+    let jobs = search.iter().chain(&pages).map(|p| p.fingerprint).zip(search_files.into_iter().chain(page_files));
+    Ok((jobs.collect(), kept))
 }
 
 /// Writes planned jobs into the staging folder, taking a file from the earlier output
@@ -100,14 +98,9 @@ struct Writer<'w> {
 }
 
 impl Writer<'_> {
-    /// The files of the jobs at positions `which` of `plan`, in parallel, by position.
-    fn all(
-        &self,
-        renderer: &Renderer<'_>,
-        plan: &[Planned],
-        which: &[usize],
-    ) -> Result<Vec<(usize, Files)>> {
-        which.par_iter().map(|&n| Ok((n, self.one(renderer, &plan[n])?))).collect()
+    /// The files of the jobs of `plan`, in parallel, in the plan's order.
+    fn all(&self, renderer: &Renderer<'_>, plan: &[Planned]) -> Result<Vec<Files>> {
+        plan.par_iter().map(|planned| self.one(renderer, planned)).collect()
     }
 
     fn one(&self, renderer: &Renderer<'_>, planned: &Planned) -> Result<Files> {
