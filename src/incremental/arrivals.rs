@@ -8,7 +8,7 @@
 
 use super::related::{self, Before, Profile};
 use super::{Engine, Outcome, first};
-use crate::diag::{self, Diagnostic, Severity};
+use crate::diag::Diagnostic;
 use crate::link::{self, LinkGraph};
 use crate::model::Site;
 use crate::model::id::natural_cmp;
@@ -99,16 +99,7 @@ impl Engine {
         came.sort_unstable();
         drop(index);
         let (graph, diagnostics) = self.link_after(&site, &came, &went_ids, before);
-        if diagnostics.iter().any(|d| d.severity == Severity::Error) {
-            let mut diagnostics = diagnostics;
-            diag::attach_source_lines(&mut diagnostics, &self.root);
-            diag::sort(&mut diagnostics);
-            self.model = Some((site, graph));
-            return Ok(Outcome::Errors(diagnostics));
-        }
-        let derived = std::mem::take(&mut self.derived);
-        self.model = Some((site, graph));
-        self.first_pages((came, gone), first::Rest { warnings: diagnostics, reach: None, derived })
+        self.linked_in_place((site, graph), diagnostics, (came, gone), None)
     }
 
     /// The link graph of `site` after the entries at `came` came and those with the ids

@@ -396,17 +396,28 @@ impl Engine {
         }
         let (graph, diagnostics, reach) =
             self.relink_in_place(&site, graph, &places, changed, (same_links, same_shape));
+        let edited = places.iter().map(|(i, _)| *i).collect();
+        self.linked_in_place((site, graph), diagnostics, (edited, Vec::new()), reach)
+    }
+
+    /// Keeps a site changed in place and linked again: reports its errors, or renders the
+    /// `pages` of the edited entries (and takes away those of deleted ones) first, leaving
+    /// the rest for [`Engine::rest`] with the kept cards and rows.
+    fn linked_in_place(
+        &mut self,
+        model: (Site, LinkGraph),
+        mut diagnostics: Vec<Diagnostic>,
+        pages: (Vec<usize>, Vec<String>),
+        reach: Option<Vec<bool>>,
+    ) -> Result<Outcome> {
+        self.model = Some(model);
         if diagnostics.iter().any(|d| d.severity == Severity::Error) {
-            let mut diagnostics = diagnostics;
             diag::attach_source_lines(&mut diagnostics, &self.root);
             diag::sort(&mut diagnostics);
-            self.model = Some((site, graph));
             return Ok(Outcome::Errors(diagnostics));
         }
         let derived = std::mem::take(&mut self.derived);
-        self.model = Some((site, graph));
-        let edited = places.iter().map(|(i, _)| *i).collect();
-        self.first_pages((edited, Vec::new()), first::Rest { warnings: diagnostics, reach, derived })
+        self.first_pages(pages, first::Rest { warnings: diagnostics, reach, derived })
     }
 
     /// The link graph after edits to the entries at `places` (whose profiles were
