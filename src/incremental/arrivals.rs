@@ -57,12 +57,12 @@ impl Engine {
 
     /// Takes the entries that went out of the last site and puts those that came into it,
     /// then links it and renders the new entries' pages first.
-    pub(super) fn arrive(&mut self, Arrivals { came, went }: Arrivals, changed: &HashSet<String>) -> Result<Outcome> {
-        let gone = self.pages_gone(changed);
+    pub(super) fn arrive(&mut self, Arrivals { came, went }: Arrivals) -> Result<Outcome> {
+        let gone = self.pages_of(&went);
         let Some((mut site, mut graph)) = self.model.take() else {
             return Ok(Outcome::Failed("internal: in-place rebuild without a site".into()));
         };
-        let went_ids: Vec<String> = went.iter().map(|&i| site.entries[i].id.clone()).collect();
+        // What changed: the ids that went, with their profiles, then those that came.
         let mut before = Before {
             ids: site.entries.iter().map(|e| e.id.clone()).collect(),
             lists: std::mem::take(&mut graph.related),
@@ -78,7 +78,6 @@ impl Engine {
             self.derived.rows.remove(i);
             self.derived.sources.remove(i);
         }
-        let mut came_ids = Vec::new();
         for path in &came {
             let Some(entry) = self.sources.lend_entry(path) else {
                 self.model = Some((site, graph));
@@ -91,26 +90,30 @@ impl Engine {
             self.derived.rows.insert(at, row);
             self.derived.sources.insert(at, self.sources.hash_of(path));
             before.changed.push((entry.id.clone(), None));
-            came_ids.push(entry.id.clone());
             site.entries.insert(at, entry);
         }
-        let index = site.index_by_id();
-        let mut came: Vec<usize> = came_ids.iter().filter_map(|id| index.get(id.as_str()).copied()).collect();
+        // The new entries' places, once every one is in.
+        let mut came: Vec<usize> = before
+            .changed
+            .iter()
+            .filter(|(_, old)| old.is_none())
+            .filter_map(|(id, _)| site.entries.binary_search_by(|e| natural_cmp(&e.id, id)).ok())
+            .collect();
         came.sort_unstable();
-        drop(index);
-        let (graph, diagnostics) = self.link_after(&site, &came, &went_ids, before);
+        let (graph, diagnostics) = self.link_after(&site, &came, before);
         self.linked_in_place((site, graph), diagnostics, (came, gone), None)
     }
 
-    /// The link graph of `site` after the entries at `came` came and those with the ids
-    /// `went` went, and its diagnostics; the related lists start from `before`.
-    fn link_after(&self, site: &Site, came: &[usize], went: &[String], before: Before) -> (LinkGraph, Vec<Diagnostic>) {
-        let came: HashSet<usize> = came.iter().copied().collect();
+    /// The link graph of `site` after the entries at `came` came and those `before` names
+    /// with an old profile went, and its diagnostics; the related lists start from `before`.
+    fn link_after(&self, site: &Site, came: &[usize], before: Before) -> (LinkGraph, Vec<Diagnostic>) {
+        let went: Vec<String> =
+            before.changed.iter().filter(|(_, old)| old.is_some()).map(|(id, _)| id.clone()).collect();
         let went: Vec<&str> = went.iter().map(String::as_str).collect();
         let included = link::included(site, self.drafts);
         // Both walk every entry; neither needs the other.
         let ((graph, diagnostics), related) = rayon::join(
-            || link::references_after(site, self.drafts, &came, &went),
+            || link::references_after(site, self.drafts, came, &went),
             || related::lists_after(site, &included, before),
         );
         (LinkGraph { related, ..graph }, diagnostics)

@@ -66,17 +66,24 @@ impl Engine {
     /// `changed` and gone from `content/`.
     pub(super) fn pages_gone(&self, changed: &HashSet<String>) -> Vec<String> {
         let Some((site, _)) = self.model.as_ref() else { return Vec::new() };
-        let gone: HashSet<usize> = site
+        let gone: Vec<usize> = site
             .entries
             .iter()
             .enumerate()
             .filter(|(_, e)| changed.contains(&e.file) && !self.sources.holds(&e.file))
             .map(|(i, _)| i)
             .collect();
-        if gone.is_empty() {
+        self.pages_of(&gone)
+    }
+
+    /// The files of the pages of the entries at `entries`, positions in the last rendered
+    /// site, as the job table holds them.
+    pub(super) fn pages_of(&self, entries: &[usize]) -> Vec<String> {
+        if entries.is_empty() {
             return Vec::new();
         }
-        let pages = self.jobs.values().filter(|job| matches!(job.job, Job::Entry(i) if gone.contains(&i)));
+        let entries: HashSet<usize> = entries.iter().copied().collect();
+        let pages = self.jobs.values().filter(|job| matches!(job.job, Job::Entry(i) if entries.contains(&i)));
         pages.flat_map(|job| job.paths.iter().cloned()).collect()
     }
 

@@ -581,7 +581,7 @@ impl Engine {
                     return self.in_place(places);
                 }
                 if let Some(arrivals) = self.arrivals(changed) {
-                    return self.arrive(arrivals, changed);
+                    return self.arrive(arrivals);
                 }
             }
         }

@@ -10,7 +10,7 @@ pub(crate) mod related;
 use crate::diag::Diagnostic;
 use crate::model::entry::Ref;
 use crate::model::{Site, hint};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 pub(crate) use compare::Pair;
 
@@ -64,7 +64,7 @@ pub(crate) fn references(site: &Site, drafts: bool) -> (LinkGraph, Vec<Diagnosti
 pub(crate) fn references_after(
     site: &Site,
     drafts: bool,
-    came: &HashSet<usize>,
+    came: &[usize],
     went: &[&str],
 ) -> (LinkGraph, Vec<Diagnostic>) {
     references_where(site, drafts, |entry, r| entry.is_some_and(|i| came.contains(&i)) || went.contains(&r.id.as_str()))
