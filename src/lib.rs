@@ -3,7 +3,8 @@
 //! Data flows one way, one module per stage:
 //!
 //! 1. [`config`] reads `site.yaml`; [`load`] walks `content/` and reads the files: with
-//!    `output`, the only stages that touch the disk.
+//!    `output`, the only stages that touch the disk (a build reads entries' bodies back
+//!    through `load` when it renders them, see [`model::body`]).
 //! 2. [`model`] parses every file into entries and prose pages, checking each file's rules.
 //! 3. [`link`] resolves references and computes related lists and comparison pairs.
 //! 4. [`render`] turns the model and the graph into pages and API files, in parallel.

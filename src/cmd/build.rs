@@ -5,6 +5,7 @@ use crate::diag::Diagnostic;
 use crate::incremental::kept_plan::KeptPlan;
 use crate::incremental::{theme_state, warm};
 use crate::load::theme;
+use crate::model::body::Bodies;
 use crate::output::{BuildLock, MARKER, MARKER_TEXT, RECORD, Staging};
 use crate::render::assets::{static_collisions, theme_assets};
 use crate::render::templates::Templates;
@@ -114,7 +115,7 @@ pub(crate) fn build(root: &Path, options: &BuildOptions) -> Result<Outcome> {
             let (checked, kept) = kept.check(loaded, &digests, options.drafts);
             (checked, Some(kept))
         }
-        None => (check::run_loaded(root, loaded, options.drafts), None),
+        None => (check::run_loaded(root, loaded, options.drafts, Bodies::InFiles(root)), None),
     };
     if checked.has_errors() {
         return Ok(Outcome { summary: None, diagnostics: checked.diagnostics });
@@ -201,8 +202,8 @@ fn render(
     let style = if options.offline { LinkStyle::File } else { LinkStyle::Folder };
     let render_options = Options { style, base_url, assets: asset_paths, page_size: PAGE_SIZE };
     let index = match &mut kept {
-        Some(kept) => kept.index(&site, &graph.included),
-        None => crate::search::Index::build(&site, &graph.included),
+        Some(kept) => kept.index(&site, &graph.included)?,
+        None => crate::search::Index::build(&site, &graph.included)?,
     };
     let renderer = Renderer::new((&site, &graph), &templates, &render_options, index);
 

@@ -3,6 +3,7 @@
 use crate::diag::{self, Diagnostic, Severity};
 use crate::link::{self, LinkGraph};
 use crate::load;
+use crate::model::body::Bodies;
 use crate::model::{self, Site};
 use anyhow::Result;
 use std::path::Path;
@@ -22,12 +23,13 @@ impl Checked {
 
 /// Runs every stage up to linking. `Err` only when the root itself cannot be used.
 pub fn run(root: &Path, drafts: bool) -> Result<Checked> {
-    Ok(run_loaded(root, load::load(root)?, drafts))
+    Ok(run_loaded(root, load::load(root)?, drafts, Bodies::Held))
 }
 
-/// The stages after loading, on what [`load::load`] read from `root`.
-pub(crate) fn run_loaded(root: &Path, loaded: load::Loaded, drafts: bool) -> Checked {
-    run_parsed(root, model::build(loaded), drafts, None)
+/// The stages after loading, on what [`load::load`] read from `root`, the entries' bodies
+/// held as `bodies` says.
+pub(crate) fn run_loaded(root: &Path, loaded: load::Loaded, drafts: bool, bodies: Bodies<'_>) -> Checked {
+    run_parsed(root, model::build(loaded, bodies), drafts, None)
 }
 
 /// Checks a parsed site (see [`model::build`]): links it, taking the related lists an

@@ -1,6 +1,7 @@
 //! `faultline search`: ranks the entries against a query, or against each line of stdin.
 
 use crate::load::Loaded;
+use crate::model::body::Bodies;
 use crate::search::cache::{self, Cached};
 use std::io::{BufRead, Write};
 use std::path::Path;
@@ -18,14 +19,13 @@ pub(crate) fn command(root: &Path, queries: Queries, limit: usize, drafts: bool)
     let file = cache::file(root, drafts);
     // The cache is decoded while the site is read; only then can its key be checked.
     let (loaded, stored) = rayon::join(|| crate::load::load(root), || cache::read(&file));
-    let loaded = match loaded {
-        Ok(loaded) => loaded,
+    let Cached { index, problems } = match loaded.and_then(|loaded| index(root, loaded, drafts, &file, stored)) {
+        Ok(cached) => cached,
         Err(e) => {
             eprintln!("error: {e:#}");
             return super::FAILED;
         }
     };
-    let Cached { index, problems } = index(root, loaded, drafts, &file, stored);
     // Search what could be read; a broken file should not hide every other entry.
     if let Some(summary) = problems {
         eprintln!("warning: {summary}; entries that could not be read are not searched (run `faultline check`)");
@@ -48,20 +48,26 @@ pub(crate) fn command(root: &Path, queries: Queries, limit: usize, drafts: bool)
 /// The index of what was loaded: the cache's when it was built from these very inputs,
 /// else a new one, which is then cached. A cache that cannot be written (a read-only
 /// folder) only costs the next query the time of a full build.
-fn index(root: &Path, loaded: Loaded, drafts: bool, file: &Path, stored: Option<(u128, Cached)>) -> Cached {
+fn index(
+    root: &Path,
+    loaded: Loaded,
+    drafts: bool,
+    file: &Path,
+    stored: Option<(u128, Cached)>,
+) -> anyhow::Result<Cached> {
     let key = crate::load::digest::loaded(&loaded, &crate::load::digest::files(&loaded.files), drafts);
     if let (Some(key), Some((stored_key, cached))) = (key, stored) {
         if key == stored_key {
-            return cached;
+            return Ok(cached);
         }
     }
-    let checked = super::check::run_loaded(root, loaded, drafts);
+    let checked = super::check::run_loaded(root, loaded, drafts, Bodies::Held);
     let problems = checked.has_errors().then(|| crate::diag::summary(&checked.diagnostics));
-    let cached = Cached { index: crate::search::Index::build(&checked.site, &checked.graph.included), problems };
+    let cached = Cached { index: crate::search::Index::build(&checked.site, &checked.graph.included)?, problems };
     if let Some(key) = key {
         let _ = cache::write(file, key, &cached);
     }
-    cached
+    Ok(cached)
 }
 
 /// One line of `search --batch` output.

@@ -174,15 +174,16 @@ impl SearchJob {
     /// the last job.
     pub(crate) fn run(mut self) -> SearchDone {
         let fresh: Vec<(usize, &Entry)> = self.fresh.iter().map(|(i, entry)| (*i, entry)).collect();
-        let index = self.memo.index_of(self.keys, &fresh);
-        SearchDone { source: self.source, files: render::search_files(&index), memo: self.memo }
+        let files = self.memo.index_of(self.keys, &fresh).map(|index| render::search_files(&index));
+        SearchDone { source: self.source, files, memo: self.memo }
     }
 }
 
 /// The search index files of a [`SearchJob`], with the memo it was lent.
 pub(crate) struct SearchDone {
     source: u64,
-    files: Vec<render::OutFile>,
+    /// `Err` when an entry's body could not be read (never for the bodies `serve` holds).
+    files: anyhow::Result<Vec<render::OutFile>>,
     memo: Memo,
 }
 
@@ -329,6 +330,10 @@ impl Engine {
             return None;
         }
         let statics = self.statics.as_ref()?;
+        let files = match files {
+            Ok(files) => files,
+            Err(error) => return Some(Outcome::Errors(vec![Diagnostic::error(format!("{error:#}"))])),
+        };
         let generated: BTreeSet<String> = files.iter().map(|f| f.path.clone()).collect();
         let collisions = static_collisions(statics, |p| generated.contains(p));
         if !collisions.is_empty() {

@@ -8,6 +8,7 @@
 use super::Changes;
 use crate::diag::Diagnostic;
 use crate::load::{self, Kind, SourceFile};
+use crate::model::body::Bodies;
 use crate::model::entry::Entry;
 use crate::model::{self, Parsed, Site};
 use anyhow::Result;
@@ -77,7 +78,7 @@ impl Sources {
             .into_par_iter()
             .map(|(hash, file, problem)| {
                 let (path, kind) = (file.path.clone(), file.kind.clone());
-                let (parsed, mut diagnostics) = model::parse_file(file);
+                let (parsed, mut diagnostics) = model::parse_file(file, Bodies::Held);
                 diagnostics.extend(problem);
                 (path, Cached { kind, hash, diagnostics, parsed, lent: false })
             })

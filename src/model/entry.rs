@@ -4,6 +4,7 @@
 use crate::diag::{Diagnostic, Pos};
 use crate::load::frontmatter;
 use crate::load::yaml::{self, Cursor, Finder, Mapping, Value};
+use crate::model::body::Body;
 use crate::model::hint;
 use crate::model::id::{id_problem, segment_problem};
 use crate::model::markdown::{self, AnchorSet};
@@ -166,7 +167,7 @@ pub struct Entry {
     pub fm: FrontMatter,
     /// The Markdown body, from after the front matter or from `body:`.
     #[serde(skip)]
-    pub body: String,
+    pub body: Body,
     pub class: Option<Class>,
     /// Every anchor the entry page has: the fixed ones and one per body heading.
     pub anchors: BTreeSet<String>,
@@ -305,7 +306,7 @@ pub fn parse(id: &str, file: &str, text: &str, is_yaml: bool) -> (Option<Entry>,
         source: source.to_string(),
         file: file.to_string(),
         fm,
-        body,
+        body: Body::Held(body),
         class,
         anchors: anchors.into_set(),
         related,

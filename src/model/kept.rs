@@ -10,6 +10,7 @@
 use super::{Parsed, ParsedFile, parse_file};
 use crate::diag::Kept as KeptDiagnostic;
 use crate::load::{Kind, SourceFile};
+use crate::model::body::{Bodies, Body};
 use crate::model::entry::Entry;
 use crate::store::{Reader, Writer};
 use serde::{Deserialize, Serialize};
@@ -20,13 +21,13 @@ use std::ops::Range;
 #[derive(Serialize, Deserialize)]
 struct Record {
     entry: Option<Entry>,
-    body: Body,
+    body: KeptBody,
     diagnostics: Vec<KeptDiagnostic>,
 }
 
 /// Where an entry's body is.
 #[derive(Serialize, Deserialize)]
-enum Body {
+enum KeptBody {
     /// The text from this byte on.
     From(usize),
     /// Not the end of the text (a YAML entry's `body:`).
@@ -97,17 +98,17 @@ impl Parses {
 
     /// Parses `file`, whose digest is `digest`, or takes its kept parse; returns the parse
     /// with what to keep of it (for an entry file).
-    pub(crate) fn parse(&self, file: SourceFile, digest: u128) -> (ParsedFile, Option<Keep>) {
+    pub(crate) fn parse(&self, file: SourceFile, digest: u128, bodies: Bodies<'_>) -> (ParsedFile, Option<Keep>) {
         let (Kind::Entry { id, .. }, Some(text)) = (&file.kind, &file.text) else {
-            return (parse_file(file), None);
+            return (parse_file(file, bodies), None);
         };
         if let Some((_, json)) = self.by_path.get(&file.path).filter(|(kept, _)| *kept == digest)
-            && let Some(parsed) = restore(self.json(json), id, &file.path, text)
+            && let Some(parsed) = restore(self.json(json), (id, &file.path, text), bodies)
         {
             return (parsed, Some(Keep::Taken(file.path.clone())));
         }
         let (text, path) = (text.clone(), file.path.clone());
-        let parsed = parse_file(file);
+        let parsed = parse_file(file, bodies);
         let json = match &parsed {
             (Some(Parsed::Entry(entry, ..)), diagnostics) => keep(entry.as_deref(), diagnostics, &text),
             _ => return (parsed, None),
@@ -140,21 +141,23 @@ impl Parses {
 
 /// The JSON of an entry file's parse.
 fn keep(entry: Option<&Entry>, diagnostics: &[crate::diag::Diagnostic], text: &str) -> Vec<u8> {
-    let body = match entry {
-        Some(e) if text.ends_with(&e.body) => Body::From(text.len() - e.body.len()),
-        Some(e) => Body::Text(e.body.clone()),
-        None => Body::From(text.len()),
+    let body = match entry.map(|e| &e.body) {
+        Some(Body::Held(body)) if text.ends_with(body.as_str()) => KeptBody::From(text.len() - body.len()),
+        Some(Body::Held(body)) => KeptBody::Text(body.clone()),
+        Some(Body::InFile { at, .. }) => KeptBody::From(*at),
+        None => KeptBody::From(text.len()),
     };
     let diagnostics = diagnostics.iter().cloned().map(KeptDiagnostic).collect();
     serde_json::to_vec(&Record { entry: entry.cloned(), body, diagnostics }).expect("a parse serialises")
 }
 
-/// The parse kept in `json` for the entry `id` at `path` with this `text`, if it is one.
-fn restore(json: &[u8], id: &str, path: &str, text: &str) -> Option<ParsedFile> {
+/// The parse kept in `json` for the entry `id` at `path` with this `text`, if it is one,
+/// its body held as `bodies` says.
+fn restore(json: &[u8], (id, path, text): (&str, &str, &str), bodies: Bodies<'_>) -> Option<ParsedFile> {
     let Record { entry, body, diagnostics } = serde_json::from_slice(json).ok()?;
     let body = match body {
-        Body::From(at) => text.get(at..)?.to_string(),
-        Body::Text(body) => body,
+        KeptBody::From(at) => Body::tail(bodies, path, text, at)?,
+        KeptBody::Text(body) => Body::Held(body),
     };
     let entry = match entry {
         Some(mut entry) if entry.id == id && entry.file == path => {
@@ -197,14 +200,17 @@ mod tests {
             .collect();
         assert!(files.len() > 100);
         let digests = crate::load::digest::files(&files);
-        let none = Parses::default();
-        let (fresh, records): (Vec<_>, Vec<_>) =
-            files.iter().zip(&digests).map(|(file, &digest)| none.parse(file.clone(), digest)).unzip();
-        let kept = Parses::decode(Parses::default().next(records.into_iter().flatten()).0.encode()).expect("decodes");
-        for ((file, &digest), fresh) in files.iter().zip(&digests).zip(fresh) {
-            let (again, record) = kept.parse(file.clone(), digest);
-            assert_eq!(format!("{again:?}"), format!("{fresh:?}"), "{}", file.path);
-            assert_eq!(record.is_some(), matches!(file.kind, Kind::Entry { .. }), "{}", file.path);
+        for bodies in [Bodies::Held, Bodies::InFiles(&root)] {
+            let none = Parses::default();
+            let (fresh, records): (Vec<_>, Vec<_>) =
+                files.iter().zip(&digests).map(|(file, &digest)| none.parse(file.clone(), digest, bodies)).unzip();
+            let next = Parses::default().next(records.into_iter().flatten()).0;
+            let kept = Parses::decode(next.encode()).expect("decodes");
+            for ((file, &digest), fresh) in files.iter().zip(&digests).zip(fresh) {
+                let (again, record) = kept.parse(file.clone(), digest, bodies);
+                assert_eq!(format!("{again:?}"), format!("{fresh:?}"), "{}", file.path);
+                assert_eq!(record.is_some(), matches!(file.kind, Kind::Entry { .. }), "{}", file.path);
+            }
         }
     }
 
@@ -217,9 +223,9 @@ mod tests {
         };
         let before = file("---\ntitle: Old\ncode: \"599\"\nsummary: S\n---\n");
         let after = file("---\ntitle: New\ncode: \"599\"\nsummary: S\n---\n");
-        let (_, record) = Parses::default().parse(before, 1);
+        let (_, record) = Parses::default().parse(before, 1, Bodies::Held);
         let kept = Parses::default().next(record).0;
-        let (parsed, _) = kept.parse(after, 2);
+        let (parsed, _) = kept.parse(after, 2, Bodies::Held);
         let Some(Parsed::Entry(Some(entry), ..)) = parsed.0 else { panic!("an entry") };
         assert_eq!(entry.fm.title, "New");
     }
@@ -231,18 +237,18 @@ mod tests {
             kind: Kind::Entry { id: "http/599".into(), yaml: false },
             text: Some("---\ntitle: T\ncode: \"599\"\nsummary: S\n---\nBody\n".into()),
         };
-        let (_, record) = Parses::default().parse(file.clone(), 7);
+        let (_, record) = Parses::default().parse(file.clone(), 7, Bodies::Held);
         let body = Parses::default().next(record).0.encode();
         for len in 0..body.len() {
             if let Some(kept) = Parses::decode(body[..len].to_vec()) {
-                kept.parse(file.clone(), 7);
+                kept.parse(file.clone(), 7, Bodies::Held);
             }
         }
         for i in 0..body.len() {
             let mut forged = body.clone();
             forged[i] ^= 0x20;
             if let Some(kept) = Parses::decode(forged) {
-                kept.parse(file.clone(), 7);
+                kept.parse(file.clone(), 7, Bodies::Held);
             }
         }
     }

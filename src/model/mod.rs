@@ -1,6 +1,8 @@
 //! The model: parsed, per-file-valid entries and prose pages, sorted by id in natural order.
-//! Pure: it reads nothing from disk; `load` hands it the text.
+//! Pure: it reads nothing from disk; `load` hands it the text (and reads back the bodies a
+//! build leaves in their files, see [`body`]).
 
+pub mod body;
 pub mod entry;
 pub(crate) mod hint;
 pub mod id;
@@ -13,6 +15,7 @@ use crate::config::SiteConfig;
 use crate::diag::{Diagnostic, Pos};
 use crate::load::yaml;
 use crate::load::{Kind, Loaded, SourceFile, frontmatter};
+use body::Bodies;
 use entry::{Entry, Ref};
 use rayon::prelude::*;
 use serde::Deserialize;
@@ -70,10 +73,11 @@ pub(crate) enum Parsed {
 /// and the problems found.
 pub(crate) type ParsedFile = (Option<Parsed>, Vec<Diagnostic>);
 
-/// Parses every loaded file (in parallel) into the site model.
-pub fn build(loaded: Loaded) -> (Site, Vec<Diagnostic>) {
+/// Parses every loaded file (in parallel) into the site model, the entries' bodies held as
+/// `bodies` says.
+pub fn build(loaded: Loaded, bodies: Bodies<'_>) -> (Site, Vec<Diagnostic>) {
     let Loaded { config, files, diagnostics } = loaded;
-    let parsed: Vec<ParsedFile> = files.into_par_iter().map(parse_file).collect();
+    let parsed: Vec<ParsedFile> = files.into_par_iter().map(|file| parse_file(file, bodies)).collect();
     assemble(config, parsed, diagnostics)
 }
 
@@ -84,17 +88,18 @@ pub(crate) fn build_kept(
     loaded: Loaded,
     digests: &[u128],
     kept: kept::Parses,
+    bodies: Bodies<'_>,
 ) -> (Site, Vec<Diagnostic>, (kept::Parses, bool)) {
     let Loaded { config, files, diagnostics } = loaded;
     let (parsed, records): (Vec<ParsedFile>, Vec<_>) =
-        files.into_par_iter().zip(digests).map(|(file, &digest)| kept.parse(file, digest)).unzip();
+        files.into_par_iter().zip(digests).map(|(file, &digest)| kept.parse(file, digest, bodies)).unzip();
     let (site, diagnostics) = assemble(config, parsed, diagnostics);
     (site, diagnostics, kept.next(records.into_iter().flatten()))
 }
 
 /// Parses one loaded file, checking every rule that concerns the file alone. `None` for a
 /// prose page that could not be read or parsed; an entry still counts, by its id.
-pub(crate) fn parse_file(file: SourceFile) -> ParsedFile {
+pub(crate) fn parse_file(file: SourceFile, bodies: Bodies<'_>) -> ParsedFile {
     let Some(text) = file.text else {
         return match file.kind {
             Kind::Entry { id, .. } => (Some(Parsed::Entry(None, id, file.path)), Vec::new()),
@@ -104,7 +109,8 @@ pub(crate) fn parse_file(file: SourceFile) -> ParsedFile {
     match file.kind {
         Kind::Entry { id, yaml } => {
             let (entry, diagnostics) = entry::parse(&id, &file.path, &text, yaml);
-            (Some(Parsed::Entry(entry.map(Box::new), id, file.path)), diagnostics)
+            let entry = entry.map(|e| Box::new(Entry { body: e.body.placed(bodies, &file.path, &text), ..e }));
+            (Some(Parsed::Entry(entry, id, file.path)), diagnostics)
         }
         Kind::HomeIndex => wrap(parse_page(&file.path, &text), Parsed::Home),
         Kind::SourceIndex { source } => wrap(parse_page(&file.path, &text), |p| Parsed::Source(source, p)),

@@ -362,9 +362,10 @@ impl<'a> Renderer<'a> {
         let page = |name, page| Ok(View::Page(name, page));
         match job {
             Job::Entry(i) => {
-                let body = self.body_html(*i);
+                let text = self.body_text(*i)?;
+                let body = self.body_html(&text);
                 Ok(View::Entry(
-                    PageView::Entry(Box::new(self.entry_page(*i, &body))),
+                    PageView::Entry(Box::new(self.entry_page(*i, &body, &text))),
                     Box::new(self.api_entry(*i, &body)),
                 ))
             }

@@ -10,6 +10,7 @@ use crate::model::Page;
 use crate::model::entry::{Class, Entry, Iana, Likelihood};
 use crate::model::markdown::{AnchorSet, plain};
 use serde::Serialize;
+use std::borrow::Cow;
 
 /// Stands for the page's root prefix in HTML rendered once for several pages. Percent
 /// signs cannot start a URL that Markdown writes, so the marker never meets real content.
@@ -297,12 +298,22 @@ impl Renderer<'_> {
         self.index.get(id).map(|&i| self.urls[i].clone())
     }
 
-    /// The body of entry `i` as HTML, rendered once for its page and its API file, which
-    /// link differently: links to other entries are written `{ROOT}<id>/{PAGE}`, and each
-    /// use fills in the markers with [`Self::fill_links`].
-    pub(super) fn body_html(&self, i: usize) -> String {
+    /// The Markdown of entry `i`'s body. A sketch reads no file: it is given a stand-in
+    /// that differs when the body does.
+    pub(super) fn body_text(&self, i: usize) -> anyhow::Result<Cow<'_, str>> {
+        let body = &self.model.entry(i).body;
+        match self.sketch {
+            true => Ok(Cow::Owned(format!("body {:016x}", body.hash()))),
+            false => body.text(),
+        }
+    }
+
+    /// An entry's body (`text`, from [`Self::body_text`]) as HTML, rendered once for its
+    /// page and its API file, which link differently: links to other entries are written
+    /// `{ROOT}<id>/{PAGE}`, and each use fills in the markers with [`Self::fill_links`].
+    pub(super) fn body_html(&self, text: &str) -> String {
         let url_of = |id: &str| self.index.contains_key(id).then(|| format!("{id}/{PAGE}"));
-        markdown::block(&self.model.entry(i).body, &self.ctx(ROOT, &url_of), Some(&mut AnchorSet::default()))
+        markdown::block(text, &self.ctx(ROOT, &url_of), Some(&mut AnchorSet::default()))
     }
 
     /// Fills the markers of [`Self::body_html`] for a page at `root`, linking in this build's
@@ -392,7 +403,9 @@ impl Renderer<'_> {
         }
     }
 
-    pub(super) fn entry_page(&self, i: usize, body: &str) -> EntryPage<'_> {
+    /// The page of entry `i`, with `body` as [`Self::body_html`] gives it for its Markdown
+    /// `text`.
+    pub(super) fn entry_page(&self, i: usize, body: &str, text: &str) -> EntryPage<'_> {
         let e = self.model.entry(i);
         let entry = self.entry_view(i, self.fill_links(body, "../../", false));
         let description = entry.summary_text.clone();
@@ -416,7 +429,7 @@ impl Renderer<'_> {
             entry,
             related: self.model.related(i).iter().map(|&r| self.model.card(r)).collect(),
             table,
-            toc: self.on_this_page(i, &returned),
+            toc: self.on_this_page(i, &returned, text),
             returned_by: returned.0.iter().map(|&r| self.model.card(r)).collect(),
             returned_anchor: returned.1,
             json_ld: self.json_ld(i),

@@ -35,8 +35,8 @@ impl Renderer<'_> {
     }
 
     /// The sections of entry `i`'s page in page order: the fixed ones it fills, the body's
-    /// top headings, and the errors that return its status.
-    pub(super) fn on_this_page(&self, i: usize, returned: &(Vec<usize>, String)) -> Vec<Link> {
+    /// top headings (of its Markdown `text`), and the errors that return its status.
+    pub(super) fn on_this_page(&self, i: usize, returned: &(Vec<usize>, String), text: &str) -> Vec<Link> {
         let e = self.model.entry(i);
         let fm = &e.fm;
         let mut links = vec![section("Fastest fix", "fastest-fix")];
@@ -46,10 +46,10 @@ impl Renderer<'_> {
         if !fm.steps.is_empty() {
             links.push(section("Step-by-step fix", "steps"));
         }
-        // A sketch stands for the body's headings by a hash of the body.
+        // A sketch stands for the body's headings by a hash of the body's stand-in.
         let body = match self.sketch {
-            true => vec![(2, super::markdown::token(&e.body), String::new())],
-            false => headings(&e.body),
+            true => vec![(2, super::markdown::token(text), String::new())],
+            false => headings(text),
         };
         let top = body.iter().map(|(level, ..)| *level).min().unwrap_or(2);
         links.extend(body.iter().filter(|(level, ..)| *level == top).map(|(_, text, anchor)| section(text, anchor)));

@@ -6,6 +6,7 @@ use super::words::{code_key, scores, split, walk};
 use crate::model::Site;
 use crate::model::entry::Entry;
 use crate::model::markdown::plain;
+use anyhow::Result;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
 
@@ -85,7 +86,7 @@ impl Partial {
 /// Adds entry `e`, document number `doc`, to `acc`. Terms go straight into the thread's
 /// postings (a term met again in the same entry keeps its best field), so no per-entry map
 /// is ever alive beside the others.
-fn add_entry(acc: &mut Partial, doc: u32, entry_index: usize, e: &Entry) {
+fn add_entry(acc: &mut Partial, doc: u32, entry_index: usize, e: &Entry) -> Result<()> {
     let postings = &mut acc.postings;
     let (phrases, entry) = walk_entry(entry_index, e, &mut |term, weight| {
         let list = match postings.get_mut(term) {
@@ -96,15 +97,17 @@ fn add_entry(acc: &mut Partial, doc: u32, entry_index: usize, e: &Entry) {
             Some((d, best)) if *d == doc => *best = (*best).max(weight),
             _ => list.push((doc, weight)),
         }
-    });
+    })?;
     acc.phrases.extend(phrases.into_iter().map(|text| Phrase { text, doc }));
     acc.docs.push((doc, entry));
+    Ok(())
 }
 
 /// Hands every scoring term of entry `e` (at `entry_index` in the site) to `add` with the
 /// weight of the field it is in, each time it appears; returns the entry's phrases
-/// (sorted, without repeats) and its document.
-pub(super) fn walk_entry(entry_index: usize, e: &Entry, add: &mut dyn FnMut(&str, u32)) -> (Vec<String>, Doc) {
+/// (sorted, without repeats) and its document. `Err` when the entry's body, left in its
+/// file, cannot be read back as it was (see [`crate::model::body`]).
+pub(super) fn walk_entry(entry_index: usize, e: &Entry, add: &mut dyn FnMut(&str, u32)) -> Result<(Vec<String>, Doc)> {
     let fm = &e.fm;
     let mut add = |text: &str, weight: u32| {
         walk(text, &mut |_, term| {
@@ -150,7 +153,7 @@ pub(super) fn walk_entry(entry_index: usize, e: &Entry, add: &mut dyn FnMut(&str
         add(&plain(&faq.q), TEXT);
         add(&plain(&faq.a), TEXT);
     }
-    add(&plain(&e.body), TEXT);
+    add(&plain(&e.body.text()?), TEXT);
 
     let mut phrases: Vec<String> = [Some(&fm.title), fm.name.as_ref()]
         .into_iter()
@@ -172,7 +175,7 @@ pub(super) fn walk_entry(entry_index: usize, e: &Entry, add: &mut dyn FnMut(&str
         code_key: code_key(&fm.code),
         fix,
     };
-    (phrases, entry)
+    Ok((phrases, entry))
 }
 
 /// `1 + floor(log2(n / df))`, in integers so that it never depends on float rounding.
@@ -185,23 +188,24 @@ fn rarity(n: usize, df: usize) -> u32 {
 }
 
 impl Index {
-    /// Indexes the entries for which `included` is true, in their (natural) order.
-    pub fn build(site: &Site, included: &[bool]) -> Index {
+    /// Indexes the entries for which `included` is true, in their (natural) order. `Err`
+    /// when a body left in its file cannot be read back as it was.
+    pub fn build(site: &Site, included: &[bool]) -> Result<Index> {
         let numbered: Vec<(u32, usize)> =
             (0..site.entries.len()).filter(|&i| included[i]).enumerate().map(|(doc, i)| (doc as u32, i)).collect();
         let partial = numbered
             .par_iter()
-            .fold(Partial::default, |mut acc, &(doc, i)| {
-                add_entry(&mut acc, doc, i, &site.entries[i]);
-                acc
+            .try_fold(Partial::default, |mut acc, &(doc, i)| {
+                add_entry(&mut acc, doc, i, &site.entries[i])?;
+                Ok::<_, anyhow::Error>(acc)
             })
-            .reduce(Partial::default, Partial::merge);
+            .try_reduce(Partial::default, |a, b| Ok(a.merge(b)))?;
         let mut docs: Vec<(u32, Doc)> = partial.docs;
         docs.sort_unstable_by_key(|(doc, _)| *doc);
         let docs: Vec<Doc> = docs.into_iter().map(|(_, d)| d).collect();
         let mut phrases = partial.phrases;
         phrases.sort();
-        Index::weighed(docs, partial.postings.into_iter().collect(), phrases)
+        Ok(Index::weighed(docs, partial.postings.into_iter().collect(), phrases))
     }
 
     /// The index of `docs` (in doc order), each term's postings with field weights (in any

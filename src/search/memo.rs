@@ -12,6 +12,7 @@
 use super::index::{Doc, Index, Phrase, walk_entry};
 use crate::model::entry::Entry;
 use crate::store::{Reader, Writer};
+use anyhow::Result;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
 use std::sync::Arc;
@@ -50,7 +51,7 @@ pub(crate) struct Memo {
 impl Memo {
     /// The index of the `entries` for which `included` is true, `hashes` holding the hash
     /// of each entry's file (all three by position in the site).
-    pub(crate) fn index(&mut self, entries: &[Entry], included: &[bool], hashes: &[u64]) -> Index {
+    pub(crate) fn index(&mut self, entries: &[Entry], included: &[bool], hashes: &[u64]) -> Result<Index> {
         let keys = Memo::keys(entries, included, hashes);
         let fresh: Vec<(usize, &Entry)> = self.missing(&keys).into_iter().map(|i| (i, &entries[i])).collect();
         self.index_of(keys, &fresh)
@@ -67,8 +68,9 @@ impl Memo {
     }
 
     /// The index of the entries of `keys` (see [`Memo::keys`]), `fresh` holding each one
-    /// the memo lacks ([`Memo::missing`]) with its position.
-    pub(crate) fn index_of(&mut self, keys: Vec<(usize, (String, u64))>, fresh: &[(usize, &Entry)]) -> Index {
+    /// the memo lacks ([`Memo::missing`]) with its position. `Err` when the body of one of
+    /// them, left in its file, cannot be read back as it was.
+    pub(crate) fn index_of(&mut self, keys: Vec<(usize, (String, u64))>, fresh: &[(usize, &Entry)]) -> Result<Index> {
         let by_position: HashMap<usize, &(String, u64)> = keys.iter().map(|(i, key)| (*i, key)).collect();
         let mut tokenised = false;
         // A chunk at a time: an entry's terms by text take far more memory than by number,
@@ -79,15 +81,15 @@ impl Memo {
                 .filter_map(|&(i, entry)| {
                     let key = by_position.get(&i)?;
                     let mut best: HashMap<String, u32> = HashMap::default();
-                    let (phrases, doc) = walk_entry(i, entry, &mut |term, weight| match best.get_mut(term) {
+                    let walked = walk_entry(i, entry, &mut |term, weight| match best.get_mut(term) {
                         Some(w) => *w = (*w).max(weight),
                         None => {
                             best.insert(term.to_string(), weight);
                         }
                     });
-                    Some(Walked { key: (*key).clone(), best, phrases, doc })
+                    Some(walked.map(|(phrases, doc)| Walked { key: (*key).clone(), best, phrases, doc }))
                 })
-                .collect();
+                .collect::<Result<_>>()?;
             tokenised |= !walked.is_empty();
             // Numbers are handles only: the index orders terms by their text.
             for Walked { key, best, phrases, doc } in walked {
@@ -101,7 +103,7 @@ impl Memo {
         let before = self.entries.len();
         self.entries.retain(|_, tokens| Arc::strong_count(tokens) > 1);
         self.changed |= tokenised || self.entries.len() != before;
-        self.merge(&kept)
+        Ok(self.merge(&kept))
     }
 
     /// Whether an index since the memo was made or read changed what it holds.
@@ -296,8 +298,8 @@ mod tests {
                 .iter()
                 .map(|e| xxhash_rust::xxh3::xxh3_64(&std::fs::read(root.join(&e.file)).unwrap()))
                 .collect();
-            let whole = Index::build(&checked.site, &checked.graph.included);
-            same(&memo.index(&checked.site.entries, &checked.graph.included, &hashes), &whole);
+            let whole = Index::build(&checked.site, &checked.graph.included).unwrap();
+            same(&memo.index(&checked.site.entries, &checked.graph.included, &hashes).unwrap(), &whole);
             assert_eq!(memo.entries.len(), whole.docs.len(), "parts of entries gone are dropped");
         }
     }
@@ -310,7 +312,7 @@ mod tests {
         let (entries, included) = (&checked.site.entries[..12], &checked.graph.included[..12]);
         let hashes: Vec<u64> = (0..12).collect();
         let mut memo = Memo::default();
-        let whole = memo.index(entries, included, &hashes);
+        let whole = memo.index(entries, included, &hashes).unwrap();
         let body = memo.encode();
         for len in (0..body.len()).step_by(17) {
             assert!(Memo::decode(&body[..len]).is_none(), "a memo cut at {len} bytes decoded");
@@ -319,7 +321,7 @@ mod tests {
             let mut forged = body.clone();
             forged[i] ^= 0x41;
             if let Some(mut memo) = Memo::decode(&forged) {
-                let index = memo.index(entries, included, &hashes);
+                let index = memo.index(entries, included, &hashes).unwrap();
                 assert_eq!(index.docs.len(), whole.docs.len());
                 for list in &index.postings {
                     assert!(list.windows(2).all(|w| w[0].0 < w[1].0), "postings stay in doc order, once each");

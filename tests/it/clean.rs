@@ -94,7 +94,10 @@ fn the_site_settings_and_prose_pages_are_read() {
 fn a_yaml_entry_takes_its_body_from_the_body_key() {
     let checked = checked(false);
     let e100 = &checked.site.entries[index(&checked, "acme/e100")];
-    assert_eq!(e100.body, "## Why it happens\nA slow client, or a [proxy that buffers](@/http/504#causes).\n");
+    assert_eq!(
+        e100.body.text().unwrap(),
+        "## Why it happens\nA slow client, or a [proxy that buffers](@/http/504#causes).\n"
+    );
     assert!(e100.anchors.contains("why-it-happens"), "{:?}", e100.anchors);
 }
 

@@ -14,6 +14,7 @@ use super::check;
 use crate::incremental::kept_plan::KeptPlan;
 use crate::load::Loaded;
 use crate::model::Site;
+use crate::model::body::Bodies;
 use crate::model::kept::Parses;
 use crate::search::Index;
 use crate::search::memo::Memo;
@@ -83,7 +84,8 @@ impl Kept {
     /// Parses and checks the site, taking the kept parses; keeps this build's.
     pub(super) fn check(mut self, loaded: Loaded, digests: &[u128], drafts: bool) -> (check::Checked, Kept) {
         let kept = std::mem::take(&mut self.parses);
-        let (site, diagnostics, (parses, changed)) = crate::model::build_kept(loaded, digests, kept);
+        let (site, diagnostics, (parses, changed)) =
+            crate::model::build_kept(loaded, digests, kept, Bodies::InFiles(&self.root));
         if changed || self.seals.parses.is_empty() {
             self.keep(|seals| &mut seals.parses, PARSES, move || parses.encode());
         }
@@ -92,14 +94,14 @@ impl Kept {
     }
 
     /// The search index of a checked site, through the kept terms; keeps this build's.
-    pub(super) fn index(&mut self, site: &Site, included: &[bool]) -> Index {
+    pub(super) fn index(&mut self, site: &Site, included: &[bool]) -> anyhow::Result<Index> {
         let hashes: Vec<u64> = site.entries.iter().map(|e| self.digest(&e.file) as u64).collect();
-        let index = self.terms.index(&site.entries, included, &hashes);
+        let index = self.terms.index(&site.entries, included, &hashes)?;
         if self.terms.changed() || self.seals.terms.is_empty() {
             let terms = std::mem::take(&mut self.terms);
             self.keep(|seals| &mut seals.terms, TERMS, move || terms.encode());
         }
-        index
+        Ok(index)
     }
 
     /// The digest of the entry file at `path` (from the root).
