@@ -11,9 +11,9 @@ fn index() -> &'static Index {
     INDEX.get_or_init(|| {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/clean");
         let loaded = faultline::load::load(&root).expect("the clean fixture loads");
-        let (site, _) = faultline::model::build(loaded);
+        let (site, _) = faultline::model::build(loaded, faultline::model::body::Bodies::Held);
         let (graph, _) = faultline::link::build(&site, false);
-        Index::build(&site, &graph.included)
+        Index::build(&site, &graph.included).expect("held bodies need no reading")
     })
 }
 
