@@ -2,7 +2,7 @@
 //! (see [`update`]); the rest of the link graph is computed as `build` does.
 
 use crate::diag::Diagnostic;
-use crate::link::related::{Lists, compute, score, tags_of};
+use crate::link::related::{Lists, candidates, compute, names, score, tags_of};
 use crate::link::{self, LinkGraph};
 use crate::model::Site;
 use crate::model::entry::Class;
@@ -99,7 +99,7 @@ fn update(site: &Site, index: &HashMap<&str, usize>, included: &[bool], before: 
         }
     }
     let mut again: Vec<bool> = out.iter().map(Option::is_none).collect();
-    let mut lists: Option<Lists<'_>> = None;
+    let limit = site.config.related_limit;
     for (id, old) in &before.changed {
         let at = index.get(id.as_str()).copied();
         let new = at.map(|i| Profile::of(site, i, included[i]));
@@ -138,8 +138,7 @@ fn update(site: &Site, index: &HashMap<&str, usize>, included: &[bool], before: 
         if !included[x] {
             continue;
         }
-        let lists = lists.get_or_insert_with(|| Lists::new(site, index, included));
-        for y in lists.candidates(x) {
+        for y in candidates(site, included, x) {
             if again[y] || !included[y] {
                 continue;
             }
@@ -147,10 +146,11 @@ fn update(site: &Site, index: &HashMap<&str, usize>, included: &[bool], before: 
                 continue;
             };
             let enters = match list.last() {
-                _ if list.len() < lists.limit() => true,
+                _ if list.len() < limit => true,
                 None => true,
                 Some(&last) => {
-                    let scored_part = !lists.backlinks(y).contains(&last) && !lists.own(y).contains(&last);
+                    // Not on the list as one of y's own or as a backlink.
+                    let scored_part = !(included[last] && (names(site, y, last) || names(site, last, y)));
                     let (new_score, last_score) = (score(site, y, x), score(site, y, last));
                     scored_part && (new_score > last_score || (new_score == last_score && x < last))
                 }
@@ -161,8 +161,8 @@ fn update(site: &Site, index: &HashMap<&str, usize>, included: &[bool], before: 
         }
     }
     if again.iter().any(|a| *a) {
-        let lists = lists.get_or_insert_with(|| Lists::new(site, index, included));
         let todo: Vec<usize> = (0..n).filter(|&y| again[y]).collect();
+        let lists = Lists::of_entries(site, index, included, &todo);
         let computed: Vec<(usize, Vec<usize>)> =
             todo.into_par_iter().map_init(|| vec![0u16; n], |counts, y| (y, lists.of(y, counts))).collect();
         for (y, list) in computed {

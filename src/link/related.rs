@@ -10,16 +10,17 @@
 use crate::model::Site;
 use crate::model::entry::Class;
 use rayon::prelude::*;
-use std::collections::{BTreeSet, HashMap};
+use rustc_hash::FxHashMap;
+use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 
 struct Postings<'a> {
     /// Each entry's source as a small number, so scoring compares integers, not strings.
     source_of: Vec<u32>,
-    tags: HashMap<&'a str, Vec<usize>>,
-    source: HashMap<&'a str, Vec<usize>>,
-    class: HashMap<Class, Vec<usize>>,
-    source_class: HashMap<(&'a str, Class), Vec<usize>>,
+    tags: FxHashMap<&'a str, Vec<usize>>,
+    source: FxHashMap<&'a str, Vec<usize>>,
+    class: FxHashMap<Class, Vec<usize>>,
+    source_class: FxHashMap<(&'a str, Class), Vec<usize>>,
 }
 
 /// Distinct tags of an entry, in the order written.
@@ -33,8 +34,40 @@ pub(crate) fn tags_of(site: &Site, i: usize) -> Vec<&str> {
     tags
 }
 
-fn postings<'a>(site: &'a Site, included: &[bool]) -> Postings<'a> {
-    let mut numbers: HashMap<&str, u32> = HashMap::new();
+/// The postings [`Lists`] holds: all of them, or those of the tags, sources and classes of
+/// some entries, enough to compute those entries' lists.
+enum Wanted<'a> {
+    All,
+    Of { tags: Vec<&'a str>, sources: Vec<&'a str>, classes: Vec<Class> },
+}
+
+impl<'a> Wanted<'a> {
+    fn of(site: &'a Site, entries: &[usize]) -> Wanted<'a> {
+        let (mut tags, mut sources, mut classes) = (Vec::new(), Vec::new(), Vec::new());
+        for &i in entries {
+            let e = &site.entries[i];
+            tags.extend(e.fm.tags.iter().map(String::as_str));
+            sources.push(e.source.as_str());
+            classes.extend(e.class);
+        }
+        Wanted::Of { tags, sources, classes }
+    }
+
+    fn tag(&self, tag: &str) -> bool {
+        matches!(self, Wanted::All) || matches!(self, Wanted::Of { tags, .. } if tags.contains(&tag))
+    }
+
+    fn source(&self, source: &str) -> bool {
+        matches!(self, Wanted::All) || matches!(self, Wanted::Of { sources, .. } if sources.contains(&source))
+    }
+
+    fn class(&self, class: Class) -> bool {
+        matches!(self, Wanted::All) || matches!(self, Wanted::Of { classes, .. } if classes.contains(&class))
+    }
+}
+
+fn postings<'a>(site: &'a Site, included: &[bool], wanted: &Wanted<'_>) -> Postings<'a> {
+    let mut numbers: FxHashMap<&str, u32> = FxHashMap::default();
     let source_of = site
         .entries
         .iter()
@@ -45,19 +78,28 @@ fn postings<'a>(site: &'a Site, included: &[bool]) -> Postings<'a> {
         .collect();
     let mut p = Postings {
         source_of,
-        tags: HashMap::new(),
-        source: HashMap::new(),
-        class: HashMap::new(),
-        source_class: HashMap::new(),
+        tags: FxHashMap::default(),
+        source: FxHashMap::default(),
+        class: FxHashMap::default(),
+        source_class: FxHashMap::default(),
     };
     for (i, e) in site.entries.iter().enumerate().filter(|(i, _)| included[*i]) {
-        for tag in tags_of(site, i) {
-            p.tags.entry(tag).or_default().push(i);
+        for tag in e.fm.tags.iter().filter(|t| wanted.tag(t)) {
+            let posting = p.tags.entry(tag).or_default();
+            // A tag written twice counts once: entries come in order.
+            if posting.last() != Some(&i) {
+                posting.push(i);
+            }
         }
-        p.source.entry(&e.source).or_default().push(i);
-        if let Some(class) = e.class {
+        let source = wanted.source(&e.source);
+        if source {
+            p.source.entry(&e.source).or_default().push(i);
+        }
+        if let Some(class) = e.class.filter(|c| wanted.class(*c)) {
             p.class.entry(class).or_default().push(i);
-            p.source_class.entry((&e.source, class)).or_default().push(i);
+            if source {
+                p.source_class.entry((&e.source, class)).or_default().push(i);
+            }
         }
     }
     p
@@ -75,18 +117,50 @@ pub(crate) struct Lists<'a> {
 }
 
 impl<'a> Lists<'a> {
+    /// What every entry's related list is computed from.
     pub(crate) fn new(site: &'a Site, index: &'a HashMap<&'a str, usize>, included: &'a [bool]) -> Lists<'a> {
+        Lists::wanted(site, index, included, None)
+    }
+
+    /// What the related lists of `entries` alone are computed from (see [`Lists::of`]):
+    /// their backlinks, and the postings of their tags, sources and classes. For more than
+    /// a few entries, everything, as [`Lists::new`] (their keys are looked up one by one).
+    pub(crate) fn of_entries(
+        site: &'a Site,
+        index: &'a HashMap<&'a str, usize>,
+        included: &'a [bool],
+        entries: &[usize],
+    ) -> Lists<'a> {
+        const FEW: usize = 16;
+        Lists::wanted(site, index, included, Some(entries).filter(|e| e.len() <= FEW))
+    }
+
+    /// What the lists of `entries` are computed from, or every list's for `None`.
+    fn wanted(
+        site: &'a Site,
+        index: &'a HashMap<&'a str, usize>,
+        included: &'a [bool],
+        entries: Option<&[usize]>,
+    ) -> Lists<'a> {
         let mut backlinks: Vec<Vec<usize>> = vec![Vec::new(); site.entries.len()];
+        // For a few entries, an id is compared with theirs rather than looked up.
+        let targets: Option<Vec<(&str, usize)>> =
+            entries.map(|entries| entries.iter().map(|&t| (site.entries[t].id.as_str(), t)).collect());
+        let target_of = |id: &str| match &targets {
+            None => index.get(id).copied(),
+            Some(targets) => targets.iter().find(|(t, _)| *t == id).map(|&(_, t)| t),
+        };
         for (i, e) in site.entries.iter().enumerate().filter(|(i, _)| included[*i]) {
             for r in &e.related {
-                if let Some(&t) = index.get(r.id.as_str()) {
+                if let Some(t) = target_of(&r.id) {
                     if included[t] && !backlinks[t].contains(&i) {
                         backlinks[t].push(i);
                     }
                 }
             }
         }
-        let postings = postings(site, included);
+        let wanted = entries.map_or(Wanted::All, |entries| Wanted::of(site, entries));
+        let postings = postings(site, included, &wanted);
         Lists { site, index, included, backlinks, postings, limit: site.config.related_limit }
     }
 
@@ -236,36 +310,21 @@ fn scored(site: &Site, p: &Postings<'_>, i: usize, limit: usize, counts: &mut [u
     }
 }
 
-impl Lists<'_> {
-    /// The included entries whose own `related` names entry `i`, in natural order.
-    pub(crate) fn backlinks(&self, i: usize) -> &[usize] {
-        &self.backlinks[i]
-    }
-
-    /// How many entries a related list holds.
-    pub(crate) fn limit(&self) -> usize {
-        self.limit
-    }
-
-    /// The included entries that score above 0 with `x`: those sharing a tag, its source
-    /// or its class.
-    pub(crate) fn candidates(&self, x: usize) -> BTreeSet<usize> {
-        candidates(self, x)
-    }
+/// The included entries other than `x` that score above 0 with it (those sharing a tag,
+/// its source or its class), in order: one pass over the entries, with no postings.
+pub(crate) fn candidates(site: &Site, included: &[bool], x: usize) -> Vec<usize> {
+    let me = &site.entries[x];
+    let alike = |e: &crate::model::entry::Entry| {
+        e.source == me.source
+            || (me.class.is_some() && e.class == me.class)
+            || e.fm.tags.iter().any(|t| me.fm.tags.contains(t))
+    };
+    site.entries.iter().enumerate().filter(|&(j, e)| j != x && included[j] && alike(e)).map(|(j, _)| j).collect()
 }
 
-fn candidates(lists: &Lists<'_>, x: usize) -> BTreeSet<usize> {
-    let e = &lists.site.entries[x];
-    let mut out: BTreeSet<usize> = BTreeSet::new();
-    for tag in tags_of(lists.site, x) {
-        out.extend(lists.postings.tags.get(tag).into_iter().flatten());
-    }
-    out.extend(lists.postings.source.get(e.source.as_str()).into_iter().flatten());
-    if let Some(class) = e.class {
-        out.extend(lists.postings.class.get(&class).into_iter().flatten());
-    }
-    out.remove(&x);
-    out
+/// Whether entry `from`'s own `related` names entry `to`.
+pub(crate) fn names(site: &Site, from: usize, to: usize) -> bool {
+    site.entries[from].related.iter().any(|r| r.id == site.entries[to].id)
 }
 
 /// docs/content.md's score of `x` in the related list of `y`.
