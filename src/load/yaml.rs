@@ -109,6 +109,14 @@ pub(crate) fn parse<T: DeserializeOwned>(text: &str, line_offset: usize) -> Resu
     serde_yaml::from_str(text).map_err(|e| convert(e, text, line_offset))
 }
 
+/// `map`, the mapping [`parse`] read from `text`, as `T`. Turning the mapping into fields
+/// costs a fraction of reading the text again, which happens only when that fails: the
+/// text reads a number where `T` wants text as written (`code: 502`), and a real error
+/// needs the text for its place.
+pub(crate) fn typed<T: DeserializeOwned>(map: Mapping, text: &str, line_offset: usize) -> Result<T, YamlError> {
+    serde_yaml::from_value(Value::Mapping(map)).or_else(|_| parse(text, line_offset))
+}
+
 /// Locates things in YAML source text after parsing, when only the key path is known.
 pub(crate) struct Finder<'a> {
     text: &'a str,

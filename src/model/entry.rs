@@ -256,7 +256,8 @@ pub fn parse(id: &str, file: &str, text: &str, is_yaml: bool) -> (Option<Entry>,
         return (None, report.diagnostics);
     };
     check_keys(&map, is_yaml, &mut report);
-    let mut fm: FrontMatter = match yaml::parse(yaml_text, yaml_offset) {
+    let missing: Vec<&str> = ["title", "code", "summary"].into_iter().filter(|key| !map.contains_key(*key)).collect();
+    let mut fm: FrontMatter = match yaml::typed(map, yaml_text, yaml_offset) {
         Ok(fm) => fm,
         Err(e) => {
             let (message, hint) = status_error(&e.message).unwrap_or_else(|| typed_error(&e.message));
@@ -276,7 +277,7 @@ pub fn parse(id: &str, file: &str, text: &str, is_yaml: bool) -> (Option<Entry>,
             "code" => &fm.code,
             _ => &fm.summary,
         };
-        if !map.contains_key(key) {
+        if missing.contains(&key) {
             report.error(first_line, format!("the required field `{key}` is missing"), Some(required_hint(key)));
         } else if value.trim().is_empty() {
             report.error(report.finder.key(key), format!("`{key}` is empty"), Some(required_hint(key)));
@@ -698,6 +699,51 @@ fn scan_links(fm: &FrontMatter, body: &str, body_offset: usize, is_yaml: bool, r
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Fields taken from the mapping already read are the fields the text gives, wherever
+    /// taking them succeeds: over every entry of the hub, and where YAML types differ.
+    #[test]
+    fn fields_from_the_mapping_are_the_fields_from_the_text() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hub/content");
+        let mut texts: Vec<String> = walkdir::WalkDir::new(&root)
+            .into_iter()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_type().is_file() && !e.file_name().to_string_lossy().starts_with('_'))
+            .map(|e| std::fs::read_to_string(e.path()).unwrap())
+            .map(|text| match frontmatter::split(&text) {
+                Ok(split) => split.yaml.to_string(),
+                Err(_) => text,
+            })
+            .collect();
+        assert!(texts.len() > 100);
+        let odd = [
+            "code: 502",
+            "title: 1.0",
+            "status: 502",
+            "status: \"502\"",
+            "draft: yes",
+            "draft: true",
+            "summary: ~",
+            "title: null",
+            "tags: [a, 1, true]",
+            "title: !x y",
+            "causes: [{title: 1}]",
+            "spec: {label: 2, url: x}",
+            "status: 5.5",
+            "code: 0x1F6",
+            "title: 2026-04-20",
+            "related: a",
+            "faq: [{q: 1, a: [x]}]",
+            "title: |\n  a\n  b\n",
+        ];
+        texts.extend(odd.iter().map(|t| format!("messages: [m]\n{t}\n")));
+        let json = |fm: FrontMatter| serde_json::to_value(fm).unwrap();
+        for text in &texts {
+            let Ok(Value::Mapping(map)) = yaml::parse::<Value>(text, 0) else { panic!("not a mapping: {text}") };
+            let from_text = yaml::parse::<FrontMatter>(text, 0).map(json).ok();
+            assert_eq!(yaml::typed::<FrontMatter>(map, text, 0).map(json).ok(), from_text, "{text}");
+        }
+    }
 
     #[test]
     fn real_dates() {
