@@ -39,25 +39,22 @@ fn hash(text: &str) -> u64 {
 }
 
 impl Body {
-    /// The body held as `bodies` says: left in the file `file` (relative to the root)
-    /// when the file's `text` ends with it.
-    pub(crate) fn placed(self, bodies: Bodies<'_>, file: &str, text: &str) -> Body {
-        match (bodies, self) {
-            (Bodies::InFiles(_), Body::Held(body)) if text.ends_with(&body) => {
-                Body::tail(bodies, file, text, text.len() - body.len()).expect("the text ends with the body")
+    /// `body`, a slice that ends the file `file`'s `text` (`file` relative to the root),
+    /// held as `bodies` says.
+    pub(crate) fn end_of(bodies: Bodies<'_>, file: &str, text: &str, body: &str) -> Body {
+        debug_assert!(text.ends_with(body));
+        match bodies {
+            Bodies::InFiles(root) => {
+                Body::InFile { path: root.join(file), at: text.len() - body.len(), hash: hash(body) }
             }
-            (_, body) => body,
+            Bodies::Held => Body::Held(body.to_string()),
         }
     }
 
     /// The body that is the end of the file `file`'s `text` from byte `at` on, held as
     /// `bodies` says; `None` when `at` is not a character boundary of the text.
     pub(crate) fn tail(bodies: Bodies<'_>, file: &str, text: &str, at: usize) -> Option<Body> {
-        let body = text.get(at..)?;
-        Some(match bodies {
-            Bodies::InFiles(root) => Body::InFile { path: root.join(file), at, hash: hash(body) },
-            Bodies::Held => Body::Held(body.to_string()),
-        })
+        Some(Body::end_of(bodies, file, text, text.get(at..)?))
     }
 
     /// The text of the body. A body left in its file is read again and must be what was
@@ -92,6 +89,7 @@ impl Body {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::entry::parse_with;
 
     #[test]
     fn a_body_left_in_its_file_reads_back_and_refuses_a_changed_file() {
@@ -100,7 +98,8 @@ mod tests {
         std::fs::create_dir(dir.path().join("content")).unwrap();
         std::fs::write(dir.path().join("content/a.md"), text).unwrap();
         let held = Body::Held("## Body\ntext\n".into());
-        let body = held.clone().placed(Bodies::InFiles(dir.path()), "content/a.md", text);
+        let (entry, _) = parse_with("acme/a", "content/a.md", text, false, Bodies::InFiles(dir.path()));
+        let body = entry.expect("an entry").body;
         assert!(matches!(body, Body::InFile { at: 17, .. }), "{body:?}");
         assert_eq!(body.text().unwrap(), "## Body\ntext\n");
         assert_eq!(body.hash(), held.hash());
@@ -112,8 +111,10 @@ mod tests {
         assert!(body.text().is_err());
 
         // Not the end of the text (a YAML entry's `body:`): held.
-        let yaml = held.clone().placed(Bodies::InFiles(dir.path()), "content/a.yaml", "body: x\n");
-        assert_eq!(yaml, held);
-        assert_eq!(held.clone().placed(Bodies::Held, "content/a.md", text), held);
+        let yaml = "title: x\nbody: |\n  ## Body\n  text\n";
+        let (entry, _) = parse_with("acme/a", "content/a.yaml", yaml, true, Bodies::InFiles(dir.path()));
+        assert_eq!(entry.expect("an entry").body, held);
+        let (entry, _) = parse_with("acme/a", "content/a.md", text, false, Bodies::Held);
+        assert_eq!(entry.expect("an entry").body, held);
     }
 }

@@ -4,7 +4,7 @@
 use crate::diag::{Diagnostic, Pos};
 use crate::load::frontmatter;
 use crate::load::yaml::{self, Cursor, Finder, Mapping, Value};
-use crate::model::body::Body;
+use crate::model::body::{Bodies, Body};
 use crate::model::hint;
 use crate::model::id::{id_problem, segment_problem};
 use crate::model::markdown::{self, AnchorSet};
@@ -236,6 +236,18 @@ impl Report<'_> {
 /// Parses and checks one entry file. Returns the entry when it could be parsed at all (it
 /// may still have diagnostics), so that later stages can check links to it.
 pub fn parse(id: &str, file: &str, text: &str, is_yaml: bool) -> (Option<Entry>, Vec<Diagnostic>) {
+    parse_with(id, file, text, is_yaml, Bodies::Held)
+}
+
+/// [`parse`], the entry's body held as `bodies` says: a Markdown body left in its file is
+/// never copied.
+pub fn parse_with(
+    id: &str,
+    file: &str,
+    text: &str,
+    is_yaml: bool,
+    bodies: Bodies<'_>,
+) -> (Option<Entry>, Vec<Diagnostic>) {
     let (yaml_text, yaml_offset, md_body, body_offset) = if is_yaml {
         (text, 0, None, 0)
     } else {
@@ -266,11 +278,9 @@ pub fn parse(id: &str, file: &str, text: &str, is_yaml: bool) -> (Option<Entry>,
         }
     };
     let (source, name) = id.split_once('/').unwrap_or((id, ""));
-    let body = match md_body {
-        Some(b) => b.to_string(),
-        // Taken out, so that the entry holds its body once.
-        None => fm.body.take().unwrap_or_default(),
-    };
+    // A YAML body is taken out of the fields, so that the entry holds it once.
+    let yaml_body = if md_body.is_none() { fm.body.take().unwrap_or_default() } else { String::new() };
+    let body = md_body.unwrap_or(&yaml_body);
     for key in ["title", "code", "summary"] {
         let value = match key {
             "title" => &fm.title,
@@ -286,8 +296,7 @@ pub fn parse(id: &str, file: &str, text: &str, is_yaml: bool) -> (Option<Entry>,
     let class = check_code_and_class(source, name, &fm, &mut report);
     check_fields(&fm, &mut report);
     if !fm.draft {
-        let shown_body =
-            (body.as_str(), if is_yaml { report.finder.key("body").map_or(0, |p| p.line) } else { body_offset });
+        let shown_body = (body, if is_yaml { report.finder.key("body").map_or(0, |p| p.line) } else { body_offset });
         report.diagnostics.extend(super::placeholder::warnings(
             file,
             text,
@@ -300,14 +309,20 @@ pub fn parse(id: &str, file: &str, text: &str, is_yaml: bool) -> (Option<Entry>,
     let compare = refs(id, "compare", &fm.compare, true, &mut report);
     let redirect_from = refs(id, "redirect_from", &fm.redirect_from, false, &mut report);
     let mut anchors = AnchorSet::default();
-    markdown::heading_anchors(&body, &mut anchors);
-    let links = scan_links(&fm, &body, body_offset, is_yaml, &mut report);
+    markdown::heading_anchors(body, &mut anchors);
+    let links = scan_links(&fm, body, body_offset, is_yaml, &mut report);
+    let body = match md_body {
+        Some(body) => Body::end_of(bodies, file, text, body),
+        // A YAML body ends the file only when written on one line at its end.
+        None if text.ends_with(yaml_body.as_str()) => Body::end_of(bodies, file, text, &yaml_body),
+        None => Body::Held(yaml_body),
+    };
     let entry = Entry {
         id: id.to_string(),
         source: source.to_string(),
         file: file.to_string(),
         fm,
-        body: Body::Held(body),
+        body,
         class,
         anchors: anchors.into_set(),
         related,

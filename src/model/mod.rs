@@ -108,9 +108,8 @@ pub(crate) fn parse_file(file: SourceFile, bodies: Bodies<'_>) -> ParsedFile {
     };
     match file.kind {
         Kind::Entry { id, yaml } => {
-            let (entry, diagnostics) = entry::parse(&id, &file.path, &text, yaml);
-            let entry = entry.map(|e| Box::new(Entry { body: e.body.placed(bodies, &file.path, &text), ..e }));
-            (Some(Parsed::Entry(entry, id, file.path)), diagnostics)
+            let (entry, diagnostics) = entry::parse_with(&id, &file.path, &text, yaml, bodies);
+            (Some(Parsed::Entry(entry.map(Box::new), id, file.path)), diagnostics)
         }
         Kind::HomeIndex => wrap(parse_page(&file.path, &text), Parsed::Home),
         Kind::SourceIndex { source } => wrap(parse_page(&file.path, &text), |p| Parsed::Source(source, p)),
