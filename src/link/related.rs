@@ -34,35 +34,37 @@ pub(crate) fn tags_of(site: &Site, i: usize) -> Vec<&str> {
     tags
 }
 
-/// The postings [`Lists`] holds: all of them, or those of the tags, sources and classes of
-/// some entries, enough to compute those entries' lists.
-enum Wanted<'a> {
-    All,
-    Of { tags: Vec<&'a str>, sources: Vec<&'a str>, classes: Vec<Class> },
+/// The keys whose postings [`Lists`] holds: every key (`None`), or the tags, sources and
+/// classes of some entries, enough to compute those entries' lists.
+struct Wanted<'a>(Option<Keys<'a>>);
+
+struct Keys<'a> {
+    tags: Vec<&'a str>,
+    sources: Vec<&'a str>,
+    classes: Vec<Class>,
 }
 
 impl<'a> Wanted<'a> {
     fn of(site: &'a Site, entries: &[usize]) -> Wanted<'a> {
-        let (mut tags, mut sources, mut classes) = (Vec::new(), Vec::new(), Vec::new());
-        for &i in entries {
-            let e = &site.entries[i];
-            tags.extend(e.fm.tags.iter().map(String::as_str));
-            sources.push(e.source.as_str());
-            classes.extend(e.class);
+        let mut keys = Keys { tags: Vec::new(), sources: Vec::new(), classes: Vec::new() };
+        for e in entries.iter().map(|&i| &site.entries[i]) {
+            keys.tags.extend(e.fm.tags.iter().map(String::as_str));
+            keys.sources.push(e.source.as_str());
+            keys.classes.extend(e.class);
         }
-        Wanted::Of { tags, sources, classes }
+        Wanted(Some(keys))
     }
 
     fn tag(&self, tag: &str) -> bool {
-        matches!(self, Wanted::All) || matches!(self, Wanted::Of { tags, .. } if tags.contains(&tag))
+        self.0.as_ref().is_none_or(|k| k.tags.contains(&tag))
     }
 
     fn source(&self, source: &str) -> bool {
-        matches!(self, Wanted::All) || matches!(self, Wanted::Of { sources, .. } if sources.contains(&source))
+        self.0.as_ref().is_none_or(|k| k.sources.contains(&source))
     }
 
     fn class(&self, class: Class) -> bool {
-        matches!(self, Wanted::All) || matches!(self, Wanted::Of { classes, .. } if classes.contains(&class))
+        self.0.as_ref().is_none_or(|k| k.classes.contains(&class))
     }
 }
 
@@ -159,7 +161,7 @@ impl<'a> Lists<'a> {
                 }
             }
         }
-        let wanted = entries.map_or(Wanted::All, |entries| Wanted::of(site, entries));
+        let wanted = entries.map_or(Wanted(None), |entries| Wanted::of(site, entries));
         let postings = postings(site, included, &wanted);
         Lists { site, index, included, backlinks, postings, limit: site.config.related_limit }
     }
