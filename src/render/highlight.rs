@@ -89,7 +89,11 @@ mod tests {
             rest = &rest[open + rest[open..].find('>').expect("a closed tag") + 1..];
         }
         text.push_str(rest);
-        text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'").replace("&amp;", "&")
+        text.replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&#39;", "'")
+            .replace("&amp;", "&")
     }
 
     #[test]
@@ -106,7 +110,8 @@ mod tests {
         for lang in ["bash", "yaml", "json", "python", "nginx"] {
             for code in odd {
                 let html = code_block(lang, code);
-                let inner = html.split_once("<code").and_then(|(_, rest)| rest.split_once('>')).expect("a code element").1;
+                let inner =
+                    html.split_once("<code").and_then(|(_, rest)| rest.split_once('>')).expect("a code element").1;
                 let inner = inner.strip_suffix("</code></pre>\n").expect("the block's end");
                 assert_eq!(text_of(inner), code, "{lang}: {html}");
                 assert!(!inner.contains("<b>") && !inner.contains("<script"), "{lang}: {html}");

@@ -166,6 +166,27 @@ fn deep_yaml_nesting_prints_a_short_snippet() {
     assert!(m.stderr.len() < 1024, "{} bytes of stderr:\n{}", m.stderr.len(), m.stderr);
 }
 
+#[test]
+fn hostile_code_blocks_are_linear() {
+    // Each block is a known blow-up of a parser with error recovery: tree-sitter's bash
+    // grammar takes 2 s on 32 KB of `fi |` and grows with the square (BENCHMARKS.md,
+    // "Highlighting"). The highlighter must stay linear, whatever replaces it.
+    let fence = |lang: &str, code: String| format!("```{lang}\n{code}\n```\n\n");
+    let body = [
+        fence("bash", "fi |".repeat(100_000)),
+        fence("yaml", format!("a: {}{}", "{a: ".repeat(50_000), "}".repeat(50_000))),
+        fence("sh", format!("echo \"{}", "$(\"".repeat(50_000))),
+    ]
+    .concat();
+    let site = themed_fixture().with("content/acme/e55.md", entry("E55", &body));
+    let out = site.path().join("out");
+    let m = limited(&site, &["build", "--out", out.to_str().unwrap()]);
+    assert_bounded("800 KB of hostile shell and YAML code blocks (build)", &m);
+    assert_eq!(m.code, 0, "{}", m.stderr);
+    let page = std::fs::read_to_string(out.join("acme/e55/index.html")).unwrap();
+    assert_eq!(page.matches("<pre class=\"code\"").count(), 3);
+}
+
 /// Opens a live-reload stream and reads up to its first event; `None` when the server
 /// does not answer in time.
 fn open_stream(port: u16) -> Option<BufReader<TcpStream>> {
