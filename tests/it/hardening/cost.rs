@@ -169,7 +169,7 @@ fn deep_yaml_nesting_prints_a_short_snippet() {
 #[test]
 fn hostile_code_blocks_are_linear() {
     // Each block is a known blow-up of a parser with error recovery: tree-sitter's bash
-    // grammar takes 2 s on 32 KB of `fi |` and grows with the square (BENCHMARKS.md,
+    // grammar takes 1 s on 32 KB of `fi |` and grows with the square (BENCHMARKS.md,
     // "Highlighting"). The highlighter must stay linear, whatever replaces it.
     let fence = |lang: &str, code: String| format!("```{lang}\n{code}\n```\n\n");
     let body = [
