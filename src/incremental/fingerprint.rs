@@ -106,13 +106,14 @@ pub(super) fn render(
 fn weight(job: &Job) -> u8 {
     match job {
         Job::ApiIndex | Job::CompareIndex | Job::SearchIndex | Job::Sitemap | Job::Feed => 3,
-        Job::Home | Job::TagIndex | Job::SearchShard(_) => 2,
+        Job::Home | Job::TagIndex | Job::SearchShard(_) | Job::SearchIds => 2,
         Job::Source(..) | Job::Class(..) | Job::Tag(..) => 1,
         Job::Entry(_)
         | Job::Pair(_)
         | Job::Redirect(_)
         | Job::NotFound
         | Job::SearchPage
+        | Job::SearchBlock(_)
         | Job::Robots
         | Job::OpenSearch => 0,
     }

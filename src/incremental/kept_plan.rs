@@ -98,7 +98,7 @@ impl KeptPlan {
     /// The notes of the job whose first path is `path`, when the edit in `reach` cannot
     /// have changed its view.
     pub(crate) fn untouched(&self, job: &Job, path: &str, reach: &Reach) -> Option<&Reads> {
-        if matches!(job, Job::SearchIndex | Job::SearchShard(_)) {
+        if job.is_search() {
             return None;
         }
         self.reads.get(path).filter(|reads| !reads.touch(&reach.entries, &reach.lists))

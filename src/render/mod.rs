@@ -80,8 +80,12 @@ pub(crate) enum Job {
     Redirect(usize),
     NotFound,
     SearchPage,
+    /// `search/index.js` alone; the blocks of documents and the ids are jobs of their own,
+    /// so that an edit which changes terms leaves their files (and their times) alone.
     SearchIndex,
     SearchShard(usize),
+    SearchBlock(usize),
+    SearchIds,
     ApiIndex,
     Sitemap,
     Robots,
@@ -92,7 +96,7 @@ pub(crate) enum Job {
 impl Job {
     /// Whether the job writes files of the search index.
     pub(crate) fn is_search(&self) -> bool {
-        matches!(self, Job::SearchIndex | Job::SearchShard(_))
+        matches!(self, Job::SearchIndex | Job::SearchShard(_) | Job::SearchBlock(_) | Job::SearchIds)
     }
 }
 
@@ -276,9 +280,10 @@ impl<'a> Renderer<'a> {
         jobs.extend([Job::TagIndex, Job::CompareIndex, Job::NotFound, Job::ApiIndex, Job::Robots]);
         jobs.push(Job::SearchPage);
         if let Some(search) = &self.search {
-            let (_, shards) = &**search;
-            jobs.push(Job::SearchIndex);
+            let (index, shards) = &**search;
+            jobs.extend([Job::SearchIndex, Job::SearchIds]);
             jobs.extend((0..shards.count()).map(Job::SearchShard));
+            jobs.extend((0..search::Shards::blocks(index)).map(Job::SearchBlock));
         }
         jobs.extend((0..self.model.redirects().len()).map(Job::Redirect));
         if self.options.base_url.is_some() {
@@ -294,19 +299,12 @@ impl<'a> Renderer<'a> {
     }
 
     /// The files a job writes: an entry writes its page and its API file, which share the
-    /// rendered body; the search index job writes the head with the files it points to
-    /// ([`search::Shards::head_paths`]); every other job writes one file.
+    /// rendered body; every other job writes one file.
     pub(crate) fn paths_of(&self, job: &Job) -> Vec<String> {
         let one = match job {
             Job::Entry(i) => {
                 let id = self.model.id(*i);
                 return vec![urls::file_of(id), format!("api/{id}.json")];
-            }
-            Job::SearchIndex => {
-                return match &self.search {
-                    Some(built) => search::Shards::head_paths(&built.0),
-                    None => vec!["search/index.js".into()],
-                };
             }
             Job::Pair(p) => urls::file_of(&format!("compare/{}", self.model.pairs()[*p].name)),
             Job::Home => urls::file_of(""),
@@ -318,7 +316,10 @@ impl<'a> Renderer<'a> {
             Job::Redirect(r) => urls::file_of(&self.model.redirects()[*r].0),
             Job::NotFound => "404.html".into(),
             Job::SearchPage => urls::file_of("search"),
+            Job::SearchIndex => search::Shards::HEAD_PATH.into(),
             Job::SearchShard(k) => search::Shards::path(*k),
+            Job::SearchBlock(n) => search::Shards::block_path(*n),
+            Job::SearchIds => search::Shards::IDS_PATH.into(),
             Job::ApiIndex => "api/index.json".into(),
             Job::Sitemap => "sitemap.xml".into(),
             Job::Robots => "robots.txt".into(),
@@ -339,7 +340,9 @@ impl<'a> Renderer<'a> {
             | Job::Feed
             | Job::OpenSearch
             | Job::SearchIndex
-            | Job::SearchShard(_) => FileKind::Other,
+            | Job::SearchShard(_)
+            | Job::SearchBlock(_)
+            | Job::SearchIds => FileKind::Other,
             Job::Home
             | Job::Source(..)
             | Job::Class(..)
@@ -381,12 +384,14 @@ impl<'a> Renderer<'a> {
             Job::SearchPage => page("search.html", PageView::Search(self.search_page())),
             Job::SearchIndex => {
                 let (index, shards) = self.search_index()?;
-                Ok(View::Files(shards.head_files(index)))
+                Ok(View::Files(vec![shards.head(index)]))
             }
             Job::SearchShard(k) => {
                 let (index, shards) = self.search_index()?;
                 Ok(View::Files(vec![shards.shard(index, *k)]))
             }
+            Job::SearchBlock(n) => Ok(View::Files(vec![search::Shards::block(self.search_index()?.0, *n)])),
+            Job::SearchIds => Ok(View::Files(vec![search::Shards::ids(self.search_index()?.0)])),
             Job::ApiIndex => Ok(View::ApiIndex(self.api_index())),
             Job::Sitemap => Ok(View::Files(vec![self.sitemap().into_bytes()])),
             Job::Robots => Ok(View::Files(vec![self.robots().into_bytes()])),

@@ -103,6 +103,8 @@ impl Shards {
         format!("search/shard-{k}.js")
     }
 
+    pub(super) const HEAD_PATH: &'static str = "search/index.js";
+
     /// `search/index.js`: what every query needs, and nothing a result list shows.
     pub(super) fn head(&self, index: &Index) -> Vec<u8> {
         let codes: Vec<&str> = index.docs.iter().map(|d| d.code_key.as_str()).collect();
@@ -149,7 +151,7 @@ impl Shards {
 
     /// The paths of every file of the index but the shards: the head, the blocks, the ids.
     pub(super) fn head_paths(index: &Index) -> Vec<String> {
-        let mut paths = vec!["search/index.js".to_string()];
+        let mut paths = vec![Self::HEAD_PATH.to_string()];
         paths.extend((0..Self::blocks(index)).map(Self::block_path));
         paths.push(Self::IDS_PATH.to_string());
         paths

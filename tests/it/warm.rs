@@ -58,10 +58,22 @@ fn a_warm_build_takes_unchanged_files_and_renders_changed_ones() {
     build(&site, &out, &[]);
     assert_eq!((inode(&page("http/502")), inode(&page("http/504"))), (p502, p504), "nothing changed, yet rendered");
 
-    edit(&site, "content/http/502.md", "Compare with", "Also compare with");
+    // A new word changes the search index's term list, but no result's title or summary.
+    let search = |name: &str| out.join("search").join(name);
+    let blocks: Vec<String> = std::fs::read_dir(out.join("search"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|name| name.starts_with("docs-") || name == "ids.js")
+        .collect();
+    assert!(blocks.len() >= 2, "{blocks:?}");
+    let (head, kept): (u64, Vec<u64>) =
+        (inode(&search("index.js")), blocks.iter().map(|b| inode(&search(b))).collect());
+    edit(&site, "content/http/502.md", "Compare with", "Zanzibarish compare with");
     assert_warm_equals_cold(&site, &out, &[], "a prose edit");
     assert_ne!(inode(&page("http/502")), p502, "the edited entry's page was not rendered");
     assert_eq!(inode(&page("http/504")), p504, "an unchanged page was rendered, not taken");
+    assert_ne!(inode(&search("index.js")), head, "the index's terms did not change");
+    assert_eq!(blocks.iter().map(|b| inode(&search(b))).collect::<Vec<_>>(), kept, "{blocks:?}: written again");
 
     build(&site, &out, &["--cold"]);
     assert_ne!(inode(&page("http/504")), p504, "--cold took a file from the earlier output");
