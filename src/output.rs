@@ -196,6 +196,20 @@ impl Staging {
         std::fs::write(&full, bytes).with_context(|| format!("cannot write {}", full.display()))
     }
 
+    /// Writes `bytes` to `path`, or takes the earlier output's file when it holds these very
+    /// bytes, so that a file a warm build did not change keeps its time and inode (and a
+    /// server's `ETag`). Returns whether it was taken.
+    pub(crate) fn write_or_take(&self, path: &str, bytes: &[u8]) -> Result<bool> {
+        if let Some(stamp) = self.earlier_stamp(path).filter(|stamp| stamp.len == bytes.len() as u64) {
+            if std::fs::read(self.target.join(path)).is_ok_and(|old| old == bytes) {
+                self.reuse(path, stamp)?;
+                return Ok(true);
+            }
+        }
+        self.write(path, bytes)?;
+        Ok(false)
+    }
+
     /// Takes `path`, whose stamp is `stamp`, from the earlier output into the staging
     /// folder: a hard link, or a copy where the file system cannot link. Returns the stamp
     /// of the file taken: a link is the same file.

@@ -225,8 +225,11 @@ fn render(
     };
     let tally = Tally::new(generated.len() as u64);
     for (path, data) in assets.iter().chain(read.statics.iter()) {
-        staging.write(path, data)?;
-        tally.add(FileKind::Other, data.len() as u64, false);
+        let taken = match read.earlier {
+            Some(_) => staging.write_or_take(path, data)?,
+            None => staging.write(path, data).map(|()| false)?,
+        };
+        tally.add(FileKind::Other, data.len() as u64, taken);
     }
     let key = warm::key(&render_options, options.drafts);
     let add = |kind: FileKind, size: u64, taken: bool| tally.add(kind, size, taken);

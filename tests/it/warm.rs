@@ -79,6 +79,33 @@ fn a_warm_build_takes_unchanged_files_and_renders_changed_ones() {
     assert_ne!(inode(&page("http/504")), p504, "--cold took a file from the earlier output");
 }
 
+#[test]
+fn unchanged_assets_and_static_files_are_taken() {
+    let site = site().with("static/files/guide.txt", "Version 1.\n");
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("public");
+    build(&site, &out, &[]);
+    let css = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|x| x == "css"))
+        .expect("the theme's stylesheet");
+    let guide = out.join("files/guide.txt");
+    let (css_inode, guide_inode) = (inode(&css), inode(&guide));
+
+    edit(&site, "content/http/502.md", "Compare with", "Also compare with");
+    assert_warm_equals_cold(&site, &out, &[], "a prose edit");
+    assert_eq!((inode(&css), inode(&guide)), (css_inode, guide_inode), "an unchanged asset was written again");
+
+    site.write("static/files/guide.txt", "Version 2, longer.\n");
+    assert_warm_equals_cold(&site, &out, &[], "a static file edited");
+    assert_ne!(inode(&guide), guide_inode, "the edited static file was taken");
+    assert_eq!(inode(&css), css_inode);
+    // Same length, other bytes: the length alone must not decide.
+    site.write("static/files/guide.txt", "Version 3, longer.\n");
+    assert_warm_equals_cold(&site, &out, &[], "a static file edited, same length");
+}
+
 /// One random edit of a kind an author makes: prose, title, tags, `related`, a new entry,
 /// a deleted one, a theme template, a setting.
 fn random_edit(site: &Site, random: &mut Random, round: usize, added: &mut Vec<String>) {
