@@ -26,6 +26,22 @@ pub(crate) struct Stamp {
     pub inode: u64,
 }
 
+/// Whether the file at `path` holds exactly `bytes`; read by blocks, so that a large
+/// static file is not held twice.
+fn holds_bytes(path: &Path, bytes: &[u8]) -> bool {
+    use std::io::Read;
+    let Ok(mut file) = std::fs::File::open(path) else { return false };
+    let mut block = vec![0u8; 64 * 1024];
+    let mut rest = bytes;
+    loop {
+        match file.read(&mut block) {
+            Ok(0) => return rest.is_empty(),
+            Ok(n) if n <= rest.len() && block[..n] == rest[..n] => rest = &rest[n..],
+            Ok(_) | Err(_) => return false,
+        }
+    }
+}
+
 /// The stamp of the file at `path`, if there is one.
 pub(crate) fn stamp(path: &Path) -> Option<Stamp> {
     let meta = std::fs::symlink_metadata(path).ok().filter(std::fs::Metadata::is_file)?;
@@ -201,7 +217,7 @@ impl Staging {
     /// server's `ETag`). Returns whether it was taken.
     pub(crate) fn write_or_take(&self, path: &str, bytes: &[u8]) -> Result<bool> {
         if let Some(stamp) = self.earlier_stamp(path).filter(|stamp| stamp.len == bytes.len() as u64) {
-            if std::fs::read(self.target.join(path)).is_ok_and(|old| old == bytes) {
+            if holds_bytes(&self.target.join(path), bytes) {
                 self.reuse(path, stamp)?;
                 return Ok(true);
             }
@@ -335,6 +351,23 @@ impl Drop for Staging {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn holds_bytes_compares_every_block_and_the_length() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f");
+        let big: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+        std::fs::write(&path, &big).unwrap();
+        assert!(holds_bytes(&path, &big));
+        let mut late = big.clone();
+        late[150_000] ^= 1;
+        assert!(!holds_bytes(&path, &late), "a difference in the third block");
+        assert!(!holds_bytes(&path, &big[..199_999]), "a shorter text");
+        assert!(!holds_bytes(&path, &[big.as_slice(), b"x"].concat()), "a longer text");
+        assert!(!holds_bytes(&dir.path().join("missing"), b""));
+        std::fs::write(&path, b"").unwrap();
+        assert!(holds_bytes(&path, b""));
+    }
 
     /// A temporary folder holding a site folder `site` and the place of its output `public`.
     fn folders() -> (tempfile::TempDir, PathBuf, PathBuf) {
