@@ -142,13 +142,15 @@ fn same_inputs(
         .map(|(path, bytes)| (path.as_str(), bytes.as_slice()))
         .chain([(MARKER, MARKER_TEXT.as_bytes())])
         .collect();
-    let taken = record.jobs.iter().map(|(_, files)| files.len()).sum();
+    // Every file but the marker: the pages, and the assets and static files, as a warm
+    // build that takes them all counts them.
+    let taken = record.jobs.iter().map(|(_, files)| files.len()).sum::<usize>() + own.len() - 1;
     if unchanged::in_place(&options.out, &record, &own) {
         crate::output::clean_leftovers(&options.out, &lock);
     } else {
         let staging = Staging::begin(root, &options.out, lock)?;
         for (path, data) in assets.iter().chain(statics.iter()) {
-            staging.write(path, data)?;
+            staging.write_or_take(path, data)?;
         }
         unchanged::take(staging, &whole, record)?;
     }
