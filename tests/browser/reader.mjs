@@ -133,6 +133,24 @@ after(async () => {
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 
+test("on a phone a code block's Copy button sits above its first line, not on it", async () => {
+  const page = await newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  await page.goto(sites.served.url("http/502/"));
+  const blocks = await page.evaluate(() =>
+    Array.from(document.querySelectorAll(".copy-wrap")).map((wrap) => {
+      const pre = wrap.querySelector("pre");
+      const button = wrap.querySelector(".copy").getBoundingClientRect();
+      const text = pre.getBoundingClientRect().top + parseFloat(getComputedStyle(pre).paddingTop);
+      return { first: pre.textContent.split("\n")[0].slice(0, 40), text, button: button.bottom };
+    }),
+  );
+  assert.ok(blocks.length >= 2, `code blocks with a Copy button: ${blocks.length}`);
+  const covered = blocks.filter((b) => b.text < b.button - 0.5);
+  assert.deepEqual(covered.map((b) => b.first), [], "the Copy button covers the first line of these blocks");
+  await page.context().close();
+  assertNoProblems();
+});
+
 test("on a phone every entry page shows the first step of its fastest fix without scrolling", async () => {
   const page = await newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   const late = [];
