@@ -142,9 +142,9 @@ fn same_inputs(
         .map(|(path, bytes)| (path.as_str(), bytes.as_slice()))
         .chain([(MARKER, MARKER_TEXT.as_bytes())])
         .collect();
-    // Every file but the marker: the pages, and the assets and static files, as a warm
-    // build that takes them all counts them.
-    let taken = record.jobs.iter().map(|(_, files)| files.len()).sum::<usize>() + own.len() - 1;
+    // The pages, and the assets and static files, as a warm build that takes them all
+    // counts them.
+    let taken = record.jobs.iter().map(|(_, files)| files.len()).sum::<usize>() + assets.len() + statics.len();
     if unchanged::in_place(&options.out, &record, &own) {
         crate::output::clean_leftovers(&options.out, &lock);
     } else {

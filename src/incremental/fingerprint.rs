@@ -12,7 +12,7 @@
 use super::theme_state::TemplateInputs;
 use crate::render::reads::{self, Reads};
 use crate::render::view::Link;
-use crate::render::{Job, OutFile, Renderer};
+use crate::render::{Job, OutFile, Renderer, SearchFile};
 use anyhow::Result;
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -105,15 +105,15 @@ pub(super) fn render(
 /// ones.
 fn weight(job: &Job) -> u8 {
     match job {
-        Job::ApiIndex | Job::CompareIndex | Job::SearchIndex | Job::Sitemap | Job::Feed => 3,
-        Job::Home | Job::TagIndex | Job::SearchShard(_) | Job::SearchIds => 2,
+        Job::ApiIndex | Job::CompareIndex | Job::Search(SearchFile::Head) | Job::Sitemap | Job::Feed => 3,
+        Job::Home | Job::TagIndex | Job::Search(SearchFile::Shard(_) | SearchFile::Ids) => 2,
         Job::Source(..) | Job::Class(..) | Job::Tag(..) => 1,
         Job::Entry(_)
         | Job::Pair(_)
         | Job::Redirect(_)
         | Job::NotFound
         | Job::SearchPage
-        | Job::SearchBlock(_)
+        | Job::Search(SearchFile::Block(_))
         | Job::Robots
         | Job::OpenSearch => 0,
     }

@@ -187,7 +187,10 @@ mod tests {
         assert_eq!(reach.lists, [NAV_COUNTS].into());
         assert!(plan.untouched(&Job::Home, "http/502/index.html", &reach).is_none(), "reads the counts");
         assert!(plan.untouched(&Job::Home, "index.html", &reach).is_some());
-        assert!(plan.untouched(&Job::SearchShard(0), "index.html", &reach).is_none(), "search jobs are planned");
+        assert!(
+            plan.untouched(&Job::Search(crate::render::SearchFile::Shard(0)), "index.html", &reach).is_none(),
+            "search jobs are planned"
+        );
         now.context = 8;
         assert!(plan.reach(&now).is_none(), "another context plans everything");
     }

@@ -33,6 +33,7 @@ use urls::LinkStyle;
 use view::{Card, Row};
 
 pub(crate) use pages::PageView;
+pub(crate) use search::File as SearchFile;
 
 /// Lists longer than this are split into pages, unless [`Options::page_size`] says otherwise.
 pub(crate) const PAGE_SIZE: usize = 200;
@@ -80,12 +81,8 @@ pub(crate) enum Job {
     Redirect(usize),
     NotFound,
     SearchPage,
-    /// `search/index.js` alone; the blocks of documents and the ids are jobs of their own,
-    /// so that an edit which changes terms leaves their files (and their times) alone.
-    SearchIndex,
-    SearchShard(usize),
-    SearchBlock(usize),
-    SearchIds,
+    /// A file of the search index.
+    Search(SearchFile),
     ApiIndex,
     Sitemap,
     Robots,
@@ -96,7 +93,7 @@ pub(crate) enum Job {
 impl Job {
     /// Whether the job writes files of the search index.
     pub(crate) fn is_search(&self) -> bool {
-        matches!(self, Job::SearchIndex | Job::SearchShard(_) | Job::SearchBlock(_) | Job::SearchIds)
+        matches!(self, Job::Search(_))
     }
 }
 
@@ -163,15 +160,11 @@ pub(crate) fn card_and_row(entry: &Entry, style: LinkStyle) -> (Card, Row) {
 /// renderer made with [`Renderer::with_cards`].
 pub(crate) fn search_files(index: &crate::search::Index) -> Vec<OutFile> {
     let shards = search::Shards::plan(index);
-    let paths = search::Shards::head_paths(index);
-    let mut files: Vec<OutFile> =
-        paths.into_iter().zip(shards.head_files(index)).map(|(path, bytes)| OutFile { path, bytes }).collect();
-    let shard_files: Vec<OutFile> = (0..shards.count())
+    shards
+        .files(index)
         .into_par_iter()
-        .map(|k| OutFile { path: search::Shards::path(k), bytes: shards.shard(index, k) })
-        .collect();
-    files.extend(shard_files);
-    files
+        .map(|file| OutFile { path: file.path(), bytes: shards.bytes(index, file) })
+        .collect()
 }
 
 impl<'a> Renderer<'a> {
@@ -281,9 +274,7 @@ impl<'a> Renderer<'a> {
         jobs.push(Job::SearchPage);
         if let Some(search) = &self.search {
             let (index, shards) = &**search;
-            jobs.extend([Job::SearchIndex, Job::SearchIds]);
-            jobs.extend((0..shards.count()).map(Job::SearchShard));
-            jobs.extend((0..search::Shards::blocks(index)).map(Job::SearchBlock));
+            jobs.extend(shards.files(index).into_iter().map(Job::Search));
         }
         jobs.extend((0..self.model.redirects().len()).map(Job::Redirect));
         if self.options.base_url.is_some() {
@@ -316,10 +307,7 @@ impl<'a> Renderer<'a> {
             Job::Redirect(r) => urls::file_of(&self.model.redirects()[*r].0),
             Job::NotFound => "404.html".into(),
             Job::SearchPage => urls::file_of("search"),
-            Job::SearchIndex => search::Shards::HEAD_PATH.into(),
-            Job::SearchShard(k) => search::Shards::path(*k),
-            Job::SearchBlock(n) => search::Shards::block_path(*n),
-            Job::SearchIds => search::Shards::IDS_PATH.into(),
+            Job::Search(file) => file.path(),
             Job::ApiIndex => "api/index.json".into(),
             Job::Sitemap => "sitemap.xml".into(),
             Job::Robots => "robots.txt".into(),
@@ -334,15 +322,9 @@ impl<'a> Renderer<'a> {
         match job {
             Job::Entry(_) => FileKind::Entry,
             Job::Pair(_) => FileKind::Comparison,
-            Job::ApiIndex
-            | Job::Sitemap
-            | Job::Robots
-            | Job::Feed
-            | Job::OpenSearch
-            | Job::SearchIndex
-            | Job::SearchShard(_)
-            | Job::SearchBlock(_)
-            | Job::SearchIds => FileKind::Other,
+            Job::ApiIndex | Job::Sitemap | Job::Robots | Job::Feed | Job::OpenSearch | Job::Search(_) => {
+                FileKind::Other
+            }
             Job::Home
             | Job::Source(..)
             | Job::Class(..)
@@ -382,16 +364,10 @@ impl<'a> Renderer<'a> {
             Job::Redirect(r) => page("redirect.html", PageView::Redirect(self.redirect_page(*r))),
             Job::NotFound => page("404.html", PageView::Index(self.not_found_page())),
             Job::SearchPage => page("search.html", PageView::Search(self.search_page())),
-            Job::SearchIndex => {
+            Job::Search(file) => {
                 let (index, shards) = self.search_index()?;
-                Ok(View::Files(vec![shards.head(index)]))
+                Ok(View::Files(vec![shards.bytes(index, *file)]))
             }
-            Job::SearchShard(k) => {
-                let (index, shards) = self.search_index()?;
-                Ok(View::Files(vec![shards.shard(index, *k)]))
-            }
-            Job::SearchBlock(n) => Ok(View::Files(vec![search::Shards::block(self.search_index()?.0, *n)])),
-            Job::SearchIds => Ok(View::Files(vec![search::Shards::ids(self.search_index()?.0)])),
             Job::ApiIndex => Ok(View::ApiIndex(self.api_index())),
             Job::Sitemap => Ok(View::Files(vec![self.sitemap().into_bytes()])),
             Job::Robots => Ok(View::Files(vec![self.robots().into_bytes()])),

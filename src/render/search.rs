@@ -5,7 +5,6 @@
 //! needs. Scripts, not JSON, because `fetch` cannot read files from `file://`.
 
 use crate::search::Index;
-use rayon::prelude::*;
 use serde_json::json;
 
 /// Roughly how many bytes of postings and phrases go into one shard: small enough that a
@@ -58,6 +57,31 @@ fn encode(postings: &[(u32, u32)]) -> String {
     String::from_utf8(out).expect("ASCII digits")
 }
 
+/// One file of the index. Each is a job of its own in a build, so an edit that changes
+/// some files (the head, a few shards) leaves the others, and their times, alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum File {
+    /// `search/index.js`.
+    Head,
+    /// `search/ids.js`.
+    Ids,
+    /// `search/shard-<k>.js`.
+    Shard(usize),
+    /// `search/docs-<n>.js`.
+    Block(usize),
+}
+
+impl File {
+    pub(crate) fn path(self) -> String {
+        match self {
+            File::Head => "search/index.js".into(),
+            File::Ids => "search/ids.js".into(),
+            File::Shard(k) => format!("search/shard-{k}.js"),
+            File::Block(n) => format!("search/docs-{n}.js"),
+        }
+    }
+}
+
 /// The index split into shards: where each starts in the term list, and which phrases
 /// each holds.
 pub(super) struct Shards {
@@ -99,12 +123,6 @@ impl Shards {
         self.starts.len()
     }
 
-    pub(super) fn path(k: usize) -> String {
-        format!("search/shard-{k}.js")
-    }
-
-    pub(super) const HEAD_PATH: &'static str = "search/index.js";
-
     /// `search/index.js`: what every query needs, and nothing a result list shows.
     pub(super) fn head(&self, index: &Index) -> Vec<u8> {
         let codes: Vec<&str> = index.docs.iter().map(|d| d.code_key.as_str()).collect();
@@ -125,10 +143,6 @@ impl Shards {
         index.docs.len().div_ceil(DOCS_PER_BLOCK)
     }
 
-    pub(super) fn block_path(n: usize) -> String {
-        format!("search/docs-{n}.js")
-    }
-
     /// `search/docs-<n>.js`: `[id, title, summary, code key, first fix step]` of documents
     /// `n * DOCS_PER_BLOCK` onwards.
     pub(super) fn block(index: &Index, n: usize) -> Vec<u8> {
@@ -140,8 +154,6 @@ impl Shards {
         script(&format!("faultlineSearch.docs({n}, "), &json!(docs))
     }
 
-    pub(super) const IDS_PATH: &'static str = "search/ids.js";
-
     /// `search/ids.js`: every id, front-coded, for the proposal of a new entry (which must
     /// not take an existing id) on the pages that offer one.
     pub(super) fn ids(index: &Index) -> Vec<u8> {
@@ -149,21 +161,22 @@ impl Shards {
         script("faultlineSearch.ids(", &json!(front_code(&ids)))
     }
 
-    /// The paths of every file of the index but the shards: the head, the blocks, the ids.
-    pub(super) fn head_paths(index: &Index) -> Vec<String> {
-        let mut paths = vec![Self::HEAD_PATH.to_string()];
-        paths.extend((0..Self::blocks(index)).map(Self::block_path));
-        paths.push(Self::IDS_PATH.to_string());
-        paths
+    /// Every file of the index: the head, the ids, the shards, the blocks of documents.
+    pub(super) fn files(&self, index: &Index) -> Vec<File> {
+        let mut files = vec![File::Head, File::Ids];
+        files.extend((0..self.count()).map(File::Shard));
+        files.extend((0..Self::blocks(index)).map(File::Block));
+        files
     }
 
-    /// The contents of the files of [`Shards::head_paths`], in the same order.
-    pub(super) fn head_files(&self, index: &Index) -> Vec<Vec<u8>> {
-        let mut files = vec![self.head(index)];
-        let blocks: Vec<Vec<u8>> = (0..Self::blocks(index)).into_par_iter().map(|n| Self::block(index, n)).collect();
-        files.extend(blocks);
-        files.push(Self::ids(index));
-        files
+    /// The bytes of `file`.
+    pub(super) fn bytes(&self, index: &Index, file: File) -> Vec<u8> {
+        match file {
+            File::Head => self.head(index),
+            File::Ids => Self::ids(index),
+            File::Shard(k) => self.shard(index, k),
+            File::Block(n) => Self::block(index, n),
+        }
     }
 
     /// `search/shard-<k>.js`.
@@ -264,10 +277,17 @@ mod tests {
             })
             .collect();
         assert_eq!(Shards::blocks(&index), 3);
-        let paths = Shards::head_paths(&index);
+        let paths: Vec<String> = Shards::plan(&index).files(&index).into_iter().map(File::path).collect();
         assert_eq!(
             paths,
-            ["search/index.js", "search/docs-0.js", "search/docs-1.js", "search/docs-2.js", "search/ids.js"]
+            [
+                "search/index.js",
+                "search/ids.js",
+                "search/shard-0.js",
+                "search/docs-0.js",
+                "search/docs-1.js",
+                "search/docs-2.js"
+            ]
         );
         let last = String::from_utf8(Shards::block(&index, 2)).unwrap();
         let n = DOCS_PER_BLOCK * 2;

@@ -123,15 +123,21 @@ fn many_diagnostics_on_one_long_line_print_a_window_and_a_count() {
     assert!(!m.stdout.contains("[a](@/q/z)[a]"), "the JSON form holds copies of the line");
 }
 
+/// Builds the themed fixture with entry `acme/<name>` of `body` under the limits, asserts
+/// the bounds and success, and returns the entry's page.
+fn built_page(case: &str, name: &str, body: &str) -> String {
+    let site = themed_fixture().with(&format!("content/acme/{name}.md"), entry(&name.to_uppercase(), body));
+    let out = site.path().join("out");
+    let m = limited(&site, &["build", "--out", out.to_str().unwrap()]);
+    assert_bounded(case, &m);
+    assert_eq!(m.code, 0, "{}", m.stderr);
+    std::fs::read_to_string(out.join(format!("acme/{name}/index.html"))).unwrap()
+}
+
 #[test]
 fn duplicate_headings_are_linear() {
     let headings = "## a\n".repeat(100_000);
-    let site = themed_fixture().with("content/acme/e51.md", entry("E51", &headings));
-    let out = site.path().join("out");
-    let m = limited(&site, &["build", "--out", out.to_str().unwrap()]);
-    assert_bounded("100,000 equal headings (build)", &m);
-    assert_eq!(m.code, 0, "{}", m.stderr);
-    let page = std::fs::read_to_string(out.join("acme/e51/index.html")).unwrap();
+    let page = built_page("100,000 equal headings (build)", "e51", &headings);
     assert!(page.contains("id=\"a-99999\""));
 }
 
@@ -178,12 +184,7 @@ fn hostile_code_blocks_are_linear() {
         fence("sh", format!("echo \"{}", "$(\"".repeat(50_000))),
     ]
     .concat();
-    let site = themed_fixture().with("content/acme/e55.md", entry("E55", &body));
-    let out = site.path().join("out");
-    let m = limited(&site, &["build", "--out", out.to_str().unwrap()]);
-    assert_bounded("800 KB of hostile shell and YAML code blocks (build)", &m);
-    assert_eq!(m.code, 0, "{}", m.stderr);
-    let page = std::fs::read_to_string(out.join("acme/e55/index.html")).unwrap();
+    let page = built_page("800 KB of hostile shell and YAML code blocks (build)", "e55", &body);
     assert_eq!(page.matches("<pre class=\"code\"").count(), 3);
 }
 
