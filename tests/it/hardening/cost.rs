@@ -6,6 +6,7 @@
 use crate::harness::{Site, themed_fixture};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
+use std::os::unix::process::CommandExt;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -43,7 +44,9 @@ fn limited(site: &Site, args: &[&str]) -> Measured {
         .args(args)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+        .stderr(Stdio::piped())
+        // A group of its own: on a timeout the whole group is killed, `time`'s child too.
+        .process_group(0);
     let started = Instant::now();
     let mut child = command.spawn().expect("start prlimit (util-linux)");
     let (mut out, mut err) = (child.stdout.take().unwrap(), child.stderr.take().unwrap());
@@ -62,7 +65,8 @@ fn limited(site: &Site, args: &[&str]) -> Measured {
             break status;
         }
         if started.elapsed() > TIMEOUT {
-            let _ = child.kill();
+            let _ = Command::new("kill").args(["-KILL", "--", &format!("-{}", child.id())]).status();
+            let _ = child.wait();
             panic!("faultline {args:?} did not finish within {TIMEOUT:?}");
         }
         std::thread::sleep(Duration::from_millis(10));
@@ -174,10 +178,8 @@ fn deep_yaml_nesting_prints_a_short_snippet() {
 
 #[test]
 fn hostile_code_blocks_are_linear() {
-    // Each block is a known blow-up of a parser with error recovery: tree-sitter's bash
-    // grammar takes 1 s on 32 KB of `fi |` and grows with the square (BENCHMARKS.md,
-    // "Highlighting"). The highlighter must stay linear, whatever replaces it.
-    let fence = |lang: &str, code: String| format!("```{lang}\n{code}\n```\n\n");
+    // Known blow-ups of a parser with error recovery: tree-sitter's bash grammar takes 1 s
+    // on 32 KB of `fi |` and grows with the square (BENCHMARKS.md, "Highlighting").
     let body = [
         fence("bash", "fi |".repeat(100_000)),
         fence("yaml", format!("a: {}{}", "{a: ".repeat(50_000), "}".repeat(50_000))),
@@ -186,6 +188,41 @@ fn hostile_code_blocks_are_linear() {
     .concat();
     let page = built_page("800 KB of hostile shell and YAML code blocks (build)", "e55", &body);
     assert_eq!(page.matches("<pre class=\"code\"").count(), 3);
+}
+
+#[test]
+fn the_lean_grammars_worst_lines_are_linear() {
+    // Each line grew with the square in a draft of faultline's own shell and YAML grammars
+    // (a search rescanning a run from each of its characters, or every word searching again
+    // at syntect's depth limit): 60 s on 100 KB of digits, 3 s on 8 KB of ` (`, 6 s on
+    // 60 KB of `{a `, 0.7 s on 30 KB of `- `. At these sizes each takes minutes if it
+    // comes back.
+    let body = [
+        fence("bash", format!("{}x<", "1".repeat(150_000))),
+        fence("bash", format!("{}- &", " (".repeat(20_000))),
+        fence("yaml", format!("{}:x", "{a ".repeat(80_000))),
+        fence("yaml", format!("{}\t--;", "- ".repeat(150_000))),
+    ]
+    .concat();
+    let page = built_page("730 KB of lines that were slow for the lean grammars (build)", "e56", &body);
+    assert_eq!(page.matches("<pre class=\"code\"").count(), 4);
+}
+
+#[test]
+fn bundled_grammars_get_short_lines_only() {
+    // syntect's bundled Python grammar took over 99 s on a 30 KB line of this text, and its
+    // time grows with the cube of the line. Blocks with longer lines than 256 bytes are left
+    // plain; 1,500 lines of 256 bytes are the worst allowed.
+    let worst = |bytes: usize| format!("{}'{}", "`".repeat(100), "\t{&=>".repeat(bytes / 5))[..bytes].to_string();
+    let body = [fence("python", worst(30_000)), fence("python", format!("{}\n", worst(256)).repeat(1_500))].concat();
+    let page = built_page("a 30 KB and 1,500 256-byte lines of hostile Python (build)", "e57", &body);
+    let blocks: Vec<&str> = page.split("<pre class=\"code\"").skip(1).collect();
+    assert_eq!(blocks.len(), 2);
+    assert!(!blocks[0].contains("hl-") && blocks[1].contains("hl-"), "the long line is plain, the short ones not");
+}
+
+fn fence(lang: &str, code: String) -> String {
+    format!("```{lang}\n{code}\n```\n\n")
 }
 
 /// Opens a live-reload stream and reads up to its first event; `None` when the server
