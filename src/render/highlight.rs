@@ -154,6 +154,9 @@ mod tests {
             ("fi", "hl-keyword hl-control"),
         ];
         assert_classes("bash", code, &expect);
+        // After a console's prompt comes the command.
+        let prompt = [("journalctl", "hl-variable hl-function"), ("for", "hl-keyword"), ("$i", "hl-variable")];
+        assert_classes("console", "$ journalctl -u x\n% for i in a; do echo $i; done\n", &prompt);
         // A command's arguments are not commands, nor keywords.
         assert_eq!(class_of(&pieces("bash", "echo done fi\n"), "done fi\n"), "");
     }
