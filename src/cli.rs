@@ -103,9 +103,13 @@ enum Command {
     },
 }
 
-/// Parses the arguments, runs the command, and returns the exit status.
-pub fn run() -> ExitCode {
+/// Parses the arguments, runs the command, and returns the exit status. `short_lived` is
+/// called first for every command but `serve`, the one that runs for hours.
+pub fn run(short_lived: fn()) -> ExitCode {
     let cli = Cli::parse();
+    if !matches!(cli.command, Command::Serve { .. }) {
+        short_lived();
+    }
     ExitCode::from(match cli.command {
         Command::Build { out, offline, drafts, base_url, cold } => {
             let out = out.unwrap_or_else(|| cli.root.join("public"));
