@@ -23,8 +23,21 @@ fn single_spaced(text: &str) -> String {
     out
 }
 
+/// The text of Markdown without markup, its white space left as it comes: for splitting
+/// into words, where runs of spaces mean nothing. The search index reads every body this
+/// way, and most fields without a copy.
+pub(crate) fn plain_words(text: &str) -> std::borrow::Cow<'_, str> {
+    if is_plain(text) { text.into() } else { parsed_text(text).into() }
+}
+
 /// [`plain`] by the parser, for text that may hold markup.
 fn parsed_plain(text: &str) -> String {
+    single_spaced(&parsed_text(text))
+}
+
+/// The text events of `text` as the parser reads it, with a space wherever a block or a
+/// line ends.
+fn parsed_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for event in Parser::new_ext(text, options()) {
         match event {
@@ -35,7 +48,7 @@ fn parsed_plain(text: &str) -> String {
             _ => {}
         }
     }
-    single_spaced(&out)
+    out
 }
 
 /// The bytes that can start inline markup, an entity or an escape, as a table: `plain`
@@ -258,6 +271,21 @@ mod tests {
     fn plain_text_drops_markup() {
         assert_eq!(plain("A *proxy* got `502`\nfrom [up](https://x)."), "A proxy got 502 from up.");
         assert_eq!(plain("Shows <b>markup</b> and </script>"), "Shows <b>markup</b> and </script>");
+    }
+
+    #[test]
+    fn plain_words_are_the_words_of_plain_text() {
+        let words = |text: &str| text.split_whitespace().map(str::to_string).collect::<Vec<_>>();
+        for text in [
+            "A *proxy* got `502`\nfrom [up](https://x).",
+            "## Causes\n\n- one\n- two\n\n```sh\n$ curl -I  x\n```\n\nDone.",
+            "Plain   text,\n  spread  over\tlines ",
+            "a<br>b &amp; c",
+            "",
+        ] {
+            assert_eq!(words(&plain_words(text)), words(&plain(text)), "{text:?}");
+        }
+        assert!(matches!(plain_words("Restart the upstream."), std::borrow::Cow::Borrowed(_)));
     }
 
     #[test]

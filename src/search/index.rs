@@ -5,7 +5,7 @@ use super::reduce::reduce;
 use super::words::{code_key, scores, split, walk};
 use crate::model::Site;
 use crate::model::entry::Entry;
-use crate::model::markdown::plain;
+use crate::model::markdown::{plain, plain_words};
 use anyhow::Result;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
@@ -138,22 +138,22 @@ pub(super) fn walk_entry(entry_index: usize, e: &Entry, add: &mut dyn FnMut(&str
         .iter()
         .chain([&fm.typical_cause, &fm.first_check, &fm.generated_by, &fm.client_action].into_iter().flatten())
     {
-        add(&plain(text), TEXT);
+        add(&plain_words(text), TEXT);
     }
     for cause in &fm.causes {
-        add(&plain(&cause.title), TEXT);
-        add(&plain(cause.detail.as_deref().unwrap_or("")), TEXT);
+        add(&plain_words(&cause.title), TEXT);
+        add(&plain_words(cause.detail.as_deref().unwrap_or("")), TEXT);
     }
     for step in &fm.steps {
         for text in [Some(&step.title), step.detail.as_ref(), step.tip.as_ref()].into_iter().flatten() {
-            add(&plain(text), TEXT);
+            add(&plain_words(text), TEXT);
         }
     }
     for faq in &fm.faq {
-        add(&plain(&faq.q), TEXT);
-        add(&plain(&faq.a), TEXT);
+        add(&plain_words(&faq.q), TEXT);
+        add(&plain_words(&faq.a), TEXT);
     }
-    add(&plain(&e.body.text()?), TEXT);
+    add(&plain_words(&e.body.text()?), TEXT);
 
     let mut phrases: Vec<String> = [Some(&fm.title), fm.name.as_ref()]
         .into_iter()
