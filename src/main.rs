@@ -15,9 +15,9 @@ fn main() -> std::process::ExitCode {
 /// Keeps memory the process frees for its own reuse instead of handing it back to the
 /// system a second later. A build allocates and frees in waves (the site, the index, the
 /// pages); returning each wave's pages and faulting them in again cost a 10,000-entry
-/// build a quarter of its system time (BENCHMARKS.md, "Keeping freed memory"). The process
-/// ends within seconds, so nothing is held for long. `MIMALLOC_PURGE_DELAY`, when set,
-/// still wins.
+/// build a quarter of its system time and 5-9% of its wall time (BENCHMARKS.md, "Keeping
+/// freed memory"). The process ends with its command, so nothing is held for long.
+/// `MIMALLOC_PURGE_DELAY`, when set, still wins.
 #[allow(unsafe_code)]
 fn keep_freed_memory() {
     if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
