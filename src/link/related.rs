@@ -257,7 +257,7 @@ pub(crate) fn compute(site: &Site, index: &HashMap<&str, usize>, included: &[boo
 /// The fewest shared tags a candidate needs to be worth scoring. A shared tag is worth 3
 /// and source and class together at most 3, so once `need` candidates share `k` tags or
 /// more, one that shares `k - 2` or fewer scores below every one of them. At 100,000
-/// entries an entry touches about 10,000 others through its tags, and a few hundred pass.
+/// entries an entry touches about 9,800 others through its tags, and about 1,900 pass.
 fn shared_floor(touched: &[usize], counts: &[u16], need: usize, eligible: impl Fn(usize) -> bool) -> u16 {
     if need == 0 {
         return u16::MAX;
