@@ -9,6 +9,14 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// The folder holding the fixture sites.
+/// Kills the process group led by `child` (started with `process_group(0)`) and reaps
+/// `child`: killing only the leader would leave its own children running, such as nginx's
+/// workers or the build under `/usr/bin/time`.
+pub(crate) fn kill_group(child: &mut std::process::Child) {
+    let _ = Command::new("kill").args(["-KILL", "--", &format!("-{}", child.id())]).status();
+    let _ = child.wait();
+}
+
 pub(crate) fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
 }

@@ -7,9 +7,10 @@
 //! FAULTLINE_REQUIRE_NGINX, so that there the skip is a failure.
 
 use crate::build::attributes;
-use crate::harness::{Site, copy_dir, faultline, tree};
+use crate::harness::{Site, copy_dir, faultline, kill_group, tree};
 use crate::serve::{Reply, free_port, request_with};
 use std::collections::{BTreeMap, BTreeSet};
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -67,13 +68,18 @@ fn the_deploy_guides_nginx_blocks_serve_the_hub() {
         ]);
         run.assert_exit(0);
         let block = server_block(&guide, variant, port, &root);
-        let _server = Nginx::start(&nginx, work.path(), &block, port);
+        let server = Nginx::start(&nginx, work.path(), &block, port);
         let crawled = crawl(port, variant.prefix, &out);
         eprintln!(
             "nginx, {}: {} pages and {} other files fetched, {} links followed, 0 broken",
             variant.marker, crawled.pages, crawled.assets, crawled.links
         );
         check_errors_and_redirects(port, variant.prefix, &out, &base_url);
+        let group = server.child.id().to_string();
+        drop(server);
+        // `pgrep -g` lists the group's processes that are still running (not zombies).
+        let left = Command::new("pgrep").args(["-g", &group, "-r", "R,S,D,T"]).output().expect("pgrep (procps)");
+        assert!(left.stdout.is_empty(), "nginx left processes running: {}", String::from_utf8_lossy(&left.stdout));
     }
 }
 
@@ -145,6 +151,8 @@ impl Nginx {
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
+            // A group of its own, so that stopping it stops its worker too.
+            .process_group(0)
             .spawn()
             .expect("start nginx");
         let mut server = Nginx { child, log };
@@ -165,9 +173,18 @@ impl Nginx {
 }
 
 impl Drop for Nginx {
+    /// Asks nginx to stop (`TERM`: its master stops and reaps the worker), and kills the
+    /// whole group if it has not within 5 s. Killing only the master left the worker running.
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        let _ = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        kill_group(&mut self.child);
     }
 }
 

@@ -65,8 +65,7 @@ fn limited(site: &Site, args: &[&str]) -> Measured {
             break status;
         }
         if started.elapsed() > TIMEOUT {
-            let _ = Command::new("kill").args(["-KILL", "--", &format!("-{}", child.id())]).status();
-            let _ = child.wait();
+            crate::harness::kill_group(&mut child);
             panic!("faultline {args:?} did not finish within {TIMEOUT:?}");
         }
         std::thread::sleep(Duration::from_millis(10));
