@@ -5,18 +5,32 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
-/// The folder holding the fixture sites.
 /// Kills the process group led by `child` (started with `process_group(0)`) and reaps
 /// `child`: killing only the leader would leave its own children running, such as nginx's
 /// workers or the build under `/usr/bin/time`.
-pub(crate) fn kill_group(child: &mut std::process::Child) {
+pub(crate) fn kill_group(child: &mut Child) {
     let _ = Command::new("kill").args(["-KILL", "--", &format!("-{}", child.id())]).status();
     let _ = child.wait();
 }
 
+/// Waits up to `limit` for `child` to exit: its status, or `None` if it is still running.
+pub(crate) fn wait_within(child: &mut Child, limit: Duration) -> Option<ExitStatus> {
+    let started = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().expect("wait for a child process") {
+            return Some(status);
+        }
+        if started.elapsed() > limit {
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+/// The folder holding the fixture sites.
 pub(crate) fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
 }
@@ -273,17 +287,11 @@ fn run_command(mut command: Command, input: Option<Vec<u8>>, args: &[&str]) -> R
     }
     let stdout = drain(child.stdout.take().expect("a stdout pipe"));
     let stderr = drain(child.stderr.take().expect("a stderr pipe"));
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait for faultline") {
-            break Some(status);
-        }
-        if started.elapsed() > TIMEOUT {
-            let _ = child.kill();
-            let _ = child.wait();
-            break None;
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    };
+    let status = wait_within(&mut child, TIMEOUT);
+    if status.is_none() {
+        let _ = child.kill();
+        let _ = child.wait();
+    }
     let run = Run {
         code: status.and_then(|s| s.code()).unwrap_or(-1),
         stdout: stdout.join().expect("read stdout"),

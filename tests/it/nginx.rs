@@ -7,7 +7,7 @@
 //! FAULTLINE_REQUIRE_NGINX, so that there the skip is a failure.
 
 use crate::build::attributes;
-use crate::harness::{Site, copy_dir, faultline, kill_group, tree};
+use crate::harness::{Site, copy_dir, faultline, kill_group, tree, wait_within};
 use crate::serve::{Reply, free_port, request_with};
 use std::collections::{BTreeMap, BTreeSet};
 use std::os::unix::process::CommandExt;
@@ -177,14 +177,9 @@ impl Drop for Nginx {
     /// whole group if it has not within 5 s. Killing only the master left the worker running.
     fn drop(&mut self) {
         let _ = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status();
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while Instant::now() < deadline {
-            if let Ok(Some(_)) = self.child.try_wait() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(20));
+        if wait_within(&mut self.child, Duration::from_secs(5)).is_none() {
+            kill_group(&mut self.child);
         }
-        kill_group(&mut self.child);
     }
 }
 

@@ -517,14 +517,7 @@ fn ctrl_c_stops_cleanly() {
     let _events = Events::open(&server);
     let pid = server.child.id().to_string();
     assert!(Command::new("kill").args(["-INT", &pid]).status().unwrap().success());
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = server.child.try_wait().unwrap() {
-            break status;
-        }
-        assert!(started.elapsed() < PATIENCE, "serve did not stop on Ctrl-C");
-        std::thread::sleep(Duration::from_millis(20));
-    };
+    let status = crate::harness::wait_within(&mut server.child, PATIENCE).expect("serve did not stop on Ctrl-C");
     assert_eq!(status.code(), Some(0), "{}", server.stderr());
     server.wait_for_stderr("stopped\n");
     assert!(TcpStream::connect(("127.0.0.1", server.port)).is_err(), "the port is free again");

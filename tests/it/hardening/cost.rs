@@ -60,15 +60,9 @@ fn limited(site: &Site, args: &[&str]) -> Measured {
         let _ = err.read_to_string(&mut s);
         s
     });
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if started.elapsed() > TIMEOUT {
-            crate::harness::kill_group(&mut child);
-            panic!("faultline {args:?} did not finish within {TIMEOUT:?}");
-        }
-        std::thread::sleep(Duration::from_millis(10));
+    let Some(status) = crate::harness::wait_within(&mut child, TIMEOUT) else {
+        crate::harness::kill_group(&mut child);
+        panic!("faultline {args:?} did not finish within {TIMEOUT:?}");
     };
     let seconds = started.elapsed().as_secs_f64();
     let peak_mb = std::fs::read_to_string(&report)
