@@ -66,25 +66,38 @@ pub(crate) fn render(
     let write = Writer { earlier: &earlier, staging, tally };
     // The search index's files first, always planned (their views read no notes); the
     // index is then dropped before the pages are planned and rendered.
+    // With nothing to take, each job's view is made once, rendered and fingerprinted.
+    let fresh = earlier.is_empty();
     let search: Vec<crate::render::Job> = renderer.jobs().into_iter().filter(crate::render::Job::is_search).collect();
-    let search = fingerprint::plan(&renderer, templates, search)?;
-    let search_files = write.all(&renderer, &search)?;
+    let (search, search_files) = match fresh {
+        true => write.fresh(&renderer, templates, search, false)?,
+        false => {
+            let plan = fingerprint::plan(&renderer, templates, search)?;
+            let files = write.all(&renderer, &plan)?;
+            (plan, files)
+        }
+    };
     let renderer = renderer.without_search();
-    let (pages, kept) = match plans {
+    let (mut pages, page_files) = match &plans {
+        _ if fresh => write.fresh(&renderer, templates, renderer.jobs(), plans.is_some())?,
         Some((before, now)) => {
-            let mut plan =
-                narrowed(&renderer, templates, &earlier, before.as_ref().and_then(|b| Some((b, b.reach(&now)?))))?;
-            let reads = plan.iter_mut().map(|p| (p.paths[0].clone(), std::mem::take(&mut p.reads))).collect();
-            (plan, Some(now.with_reads(reads)))
+            let plan =
+                narrowed(&renderer, templates, &earlier, before.as_ref().and_then(|b| Some((b, b.reach(now)?))))?;
+            let files = write.all(&renderer, &plan)?;
+            (plan, files)
         }
         None => {
             let mut plan = fingerprint::plan(&renderer, templates, renderer.jobs())?;
             // Nothing keeps a cold build's notes, and rendering needs none.
             plan.iter_mut().for_each(|p| p.reads = Default::default());
-            (plan, None)
+            let files = write.all(&renderer, &plan)?;
+            (plan, files)
         }
     };
-    let page_files = write.all(&renderer, &pages)?;
+    let kept = plans.map(|(_, now)| {
+        let reads = pages.iter_mut().map(|p| (p.paths[0].clone(), std::mem::take(&mut p.reads))).collect();
+        now.with_reads(reads)
+    });
     let jobs = search.iter().chain(&pages).map(|p| p.fingerprint).zip(search_files.into_iter().chain(page_files));
     Ok((jobs.collect(), kept))
 }
@@ -104,20 +117,48 @@ impl Writer<'_> {
     }
 
     fn one(&self, renderer: &Renderer<'_>, planned: &Planned) -> Result<Files> {
-        let kind = |n: usize| if n == 0 { Renderer::kind_of(&planned.job) } else { FileKind::Other };
         if let Some(files) = self.reused(planned) {
             let mut taken = Vec::with_capacity(files.len());
             for (n, (path, stamp, here)) in files.into_iter().enumerate() {
-                (self.tally)(kind(n), stamp.len, true);
+                (self.tally)(kind(&planned.job, n), stamp.len, true);
                 let stamp = if here { stamp } else { self.staging.reuse(&path, stamp)? };
                 taken.push((path, stamp));
             }
             return Ok(taken);
         }
+        self.write(planned, renderer.render(&planned.job)?)
+    }
+
+    /// `jobs` of `renderer`, each planned from the view it renders and written, in
+    /// parallel, in the given order; with what each view read when `notes` says they are kept.
+    fn fresh(
+        &self,
+        renderer: &Renderer<'_>,
+        templates: &HashMap<String, TemplateInputs>,
+        jobs: Vec<crate::render::Job>,
+        notes: bool,
+    ) -> Result<(Vec<Planned>, Vec<Files>)> {
+        let uncounted = fingerprint::uncounted(renderer.nav());
+        let done: Vec<(Planned, Files)> = jobs
+            .into_par_iter()
+            .map(|job| {
+                let (mut planned, files) = fingerprint::plan_and_render(renderer, (templates, &uncounted), job)?;
+                let written = self.write(&planned, files)?;
+                if !notes {
+                    planned.reads = Default::default();
+                }
+                Ok((planned, written))
+            })
+            .collect::<Result<_>>()?;
+        Ok(done.into_iter().unzip())
+    }
+
+    /// Writes the `files` of `planned` into the staging folder.
+    fn write(&self, planned: &Planned, files: Vec<Vec<u8>>) -> Result<Files> {
         let mut written = Vec::with_capacity(planned.paths.len());
-        for (n, (path, bytes)) in planned.paths.iter().zip(renderer.render(&planned.job)?).enumerate() {
+        for (n, (path, bytes)) in planned.paths.iter().zip(files).enumerate() {
             self.staging.write(path, &bytes)?;
-            (self.tally)(kind(n), bytes.len() as u64, false);
+            (self.tally)(kind(&planned.job, n), bytes.len() as u64, false);
             let stamp = self.staging.stamp(path).ok_or_else(|| anyhow!("{path} is missing after it was written"))?;
             written.push((path.clone(), stamp));
         }
@@ -134,6 +175,11 @@ impl Writer<'_> {
         }
         files.iter().map(|(path, stamp)| Some((path.clone(), *stamp, self.staging.holds(path, *stamp)?))).collect()
     }
+}
+
+/// The kind of file `n` of `job`, for the tally: its first file is the page.
+fn kind(job: &crate::render::Job, n: usize) -> FileKind {
+    if n == 0 { Renderer::kind_of(job) } else { FileKind::Other }
 }
 
 /// Every job of `renderer` with its fingerprint: those the edit in `reach` cannot have

@@ -2,6 +2,7 @@
 //! to the output root and end in `/` in both link styles.
 
 use super::Renderer;
+use super::markdown::Html;
 use crate::model::entry::FrontMatter;
 use anyhow::{Result, anyhow};
 use rayon::prelude::*;
@@ -34,7 +35,7 @@ pub(crate) struct ApiItem<'a> {
 pub(crate) struct ApiEntry<'a> {
     item: ApiItem<'a>,
     fm: &'a FrontMatter,
-    body_html: String,
+    body_html: Html,
 }
 
 /// A comparison pair in `api/index.json`.
@@ -87,7 +88,7 @@ impl Renderer<'_> {
     }
 
     /// The API file of entry `i`, with `body` as [`Self::body_html`] gives it.
-    pub(super) fn api_entry(&self, i: usize, body: &str) -> ApiEntry<'_> {
+    pub(super) fn api_entry(&self, i: usize, body: &Html) -> ApiEntry<'_> {
         ApiEntry { item: self.api_item(i), fm: &self.model.entry(i).fm, body_html: self.fill_links(body, "", true) }
     }
 }
@@ -116,7 +117,7 @@ impl ApiEntry<'_> {
                 item.entry(key).or_insert(value);
             }
         }
-        item.insert("body_html".into(), json!(self.body_html));
+        item.insert("body_html".into(), json!(self.body_html.value));
         Ok(serde_json::to_vec_pretty(&Value::Object(item))?)
     }
 }

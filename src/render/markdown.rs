@@ -30,33 +30,76 @@ impl Ctx<'_> {
     }
 }
 
+/// A value of a view with the hash its sketch has: what the page shows (HTML made from
+/// Markdown, or in a sketch a stand-in for it) and a hash of everything it is made from.
+/// A view hashes `key`, never `value`, so a job's view hashes alike sketched or rendered,
+/// and a build with nothing to take from an earlier output takes each job's fingerprint
+/// from the view it renders instead of sketching it first. Templates see `value` only.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Sketched<T> {
+    pub value: T,
+    pub key: u64,
+}
+
+/// HTML made from Markdown (see [`Sketched`]).
+pub type Html = Sketched<String>;
+
+impl<T> Sketched<T> {
+    /// `value` for a page, hashed as a sketch of `inputs`.
+    pub fn new(value: T, inputs: impl std::hash::Hash) -> Sketched<T> {
+        Sketched { value, key: key(inputs) }
+    }
+}
+
+impl Html {
+    /// Text that is the same rendered or sketched, hashed as itself.
+    pub fn plain(text: String) -> Html {
+        let key = xxhash_rust::xxh3::xxh3_64(text.as_bytes());
+        Sketched { value: text, key }
+    }
+}
+
+impl<T: serde::Serialize> serde::Serialize for Sketched<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.value.serialize(serializer)
+    }
+}
+
+impl<T> std::hash::Hash for Sketched<T> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        state.write_u64(self.key);
+    }
+}
+
 /// A whole Markdown document (the body, details, answers). `anchors` gives heading ids;
 /// pass `None` for fields whose headings are not link targets.
-pub fn block(text: &str, ctx: &Ctx<'_>, anchors: Option<&mut AnchorSet>) -> String {
+pub fn block(text: &str, ctx: &Ctx<'_>, anchors: Option<&mut AnchorSet>) -> Html {
+    let key = key((text, ctx.root, ctx.raw_html, anchors.is_some()));
     if ctx.sketch {
-        return format!("<p>{}</p>", token((text, ctx.root, ctx.raw_html, anchors.is_some())));
+        return Sketched { value: format!("<p>markdown {key:016x}</p>"), key };
     }
     let events = transform(Parser::new_ext(text, options()).collect(), ctx, anchors);
     let mut out = String::with_capacity(text.len() * 3 / 2);
     html::push_html(&mut out, events.into_iter());
-    out
+    Sketched { value: out, key }
 }
 
-/// What a sketch writes for HTML made from `inputs` (see [`Ctx::sketch`]).
-pub(crate) fn token(inputs: impl std::hash::Hash) -> String {
+/// The hash a sketch stands for `inputs` by.
+pub(crate) fn key(inputs: impl std::hash::Hash) -> u64 {
     let mut h = xxhash_rust::xxh3::Xxh3Default::new();
     inputs.hash(&mut h);
-    format!("markdown {:016x}", std::hash::Hasher::finish(&h))
+    std::hash::Hasher::finish(&h)
 }
 
 /// Inline Markdown (summaries, titles of causes and steps): the HTML without a paragraph.
-pub fn inline(text: &str, ctx: &Ctx<'_>) -> String {
-    let html = block(text, ctx, None);
+pub fn inline(text: &str, ctx: &Ctx<'_>) -> Html {
+    let Sketched { value: html, key } = block(text, ctx, None);
     let trimmed = html.trim_end();
-    match trimmed.strip_prefix("<p>").and_then(|s| s.strip_suffix("</p>")) {
+    let value = match trimmed.strip_prefix("<p>").and_then(|s| s.strip_suffix("</p>")) {
         Some(inner) if !inner.contains("<p>") => inner.to_string(),
         _ => trimmed.to_string(),
-    }
+    };
+    Sketched { value, key }
 }
 
 fn transform<'e>(events: Vec<Event<'e>>, ctx: &Ctx<'_>, mut anchors: Option<&mut AnchorSet>) -> Vec<Event<'e>> {
@@ -130,22 +173,22 @@ mod tests {
     #[test]
     fn internal_links_resolve_relative_to_the_page() {
         assert_eq!(
-            inline("see [504](@/http/504#causes)", &ctx(false)),
+            inline("see [504](@/http/504#causes)", &ctx(false)).value,
             "see <a href=\"../../http/504/#causes\">504</a>"
         );
     }
 
     #[test]
     fn raw_html_is_escaped_unless_allowed() {
-        assert_eq!(inline("a <b>bold</b>", &ctx(false)), "a &lt;b&gt;bold&lt;/b&gt;");
-        assert_eq!(block("<!DOCTYPE html>\n", &ctx(false), None), "&lt;!DOCTYPE html&gt;\n");
-        assert_eq!(inline("a <b>bold</b>", &ctx(true)), "a <b>bold</b>");
+        assert_eq!(inline("a <b>bold</b>", &ctx(false)).value, "a &lt;b&gt;bold&lt;/b&gt;");
+        assert_eq!(block("<!DOCTYPE html>\n", &ctx(false), None).value, "&lt;!DOCTYPE html&gt;\n");
+        assert_eq!(inline("a <b>bold</b>", &ctx(true)).value, "a <b>bold</b>");
     }
 
     #[test]
     fn headings_get_the_model_anchors() {
         let mut anchors = AnchorSet::default();
-        let html = block("## What this means\n## Causes\n", &ctx(false), Some(&mut anchors));
+        let html = block("## What this means\n## Causes\n", &ctx(false), Some(&mut anchors)).value;
         assert_eq!(html, "<h2 id=\"what-this-means\">What this means</h2>\n<h2 id=\"causes-1\">Causes</h2>\n");
     }
 }

@@ -348,7 +348,7 @@ impl<'a> Renderer<'a> {
         match job {
             Job::Entry(i) => {
                 let text = self.body_text(*i)?;
-                let body = self.body_html(&text);
+                let body = self.body_html(*i, &text);
                 Ok(View::Entry(
                     PageView::Entry(Box::new(self.entry_page(*i, &body, &text))),
                     Box::new(self.api_entry(*i, &body)),

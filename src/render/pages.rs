@@ -1,7 +1,7 @@
 //! The HTML pages (and sitemap, robots.txt): building each page's view and rendering it.
 
 use super::hubs::Group;
-use super::markdown::{self, Ctx};
+use super::markdown::{self, Ctx, Html, Sketched};
 use super::table::{Line, table};
 use super::urls::{LinkStyle, root_of};
 use super::view::{Card, Cause, CompareTable, EntryView, Faq, Link, Pagination, Row, Step};
@@ -138,7 +138,7 @@ pub(crate) struct EntryPage<'a> {
     /// The comparison table, when the entry forms pairs.
     table: Option<CompareTable>,
     /// "On this page": links to the page's sections.
-    toc: Vec<Link>,
+    toc: Sketched<Vec<Link>>,
     /// For http entries: the platform errors whose `status` is this code, and the anchor
     /// of their section.
     returned_by: Vec<&'a Card>,
@@ -158,14 +158,14 @@ pub(crate) struct PairPage<'a> {
     meta: Meta<'a>,
     sides: [Side<'a>; 2],
     table: CompareTable,
-    prose: String,
+    prose: Html,
 }
 
 #[derive(Serialize, Hash)]
 pub(crate) struct ListPage<'a> {
     meta: Meta<'a>,
     heading: String,
-    intro: String,
+    intro: Html,
     entries: Vec<&'a Card>,
     /// On class pages, the same entries by source, HTTP codes first; empty elsewhere.
     groups: Vec<Group<'a>>,
@@ -176,7 +176,7 @@ pub(crate) struct ListPage<'a> {
 pub(crate) struct HomePage<'a> {
     meta: Meta<'a>,
     heading: String,
-    intro: String,
+    intro: Html,
     classes: Vec<Link>,
     sources: Vec<Link>,
     /// The errors other pages link to most.
@@ -308,23 +308,26 @@ impl Renderer<'_> {
         }
     }
 
-    /// An entry's body (`text`, from [`Self::body_text`]) as HTML, rendered once for its
+    /// Entry `i`'s body (`text`, from [`Self::body_text`]) as HTML, rendered once for its
     /// page and its API file, which link differently: links to other entries are written
     /// `{ROOT}<id>/{PAGE}`, and each use fills in the markers with [`Self::fill_links`].
-    pub(super) fn body_html(&self, text: &str) -> String {
+    /// Sketched or rendered, it is hashed as the body's stand-in.
+    pub(super) fn body_html(&self, i: usize, text: &str) -> Html {
         let url_of = |id: &str| self.index.contains_key(id).then(|| format!("{id}/{PAGE}"));
-        markdown::block(text, &self.ctx(ROOT, &url_of), Some(&mut AnchorSet::default()))
+        let html = markdown::block(text, &self.ctx(ROOT, &url_of), Some(&mut AnchorSet::default()));
+        let hash = self.model.entry(i).body.hash();
+        Html::new(html.value, ("body", hash, self.model.config().raw_html))
     }
 
     /// Fills the markers of [`Self::body_html`] for a page at `root`, linking in this build's
     /// style (`api` links to folders whatever the style, as docs/output.md wants).
-    pub(super) fn fill_links(&self, html: &str, root: &str, api: bool) -> String {
+    pub(super) fn fill_links(&self, html: &Html, root: &str, api: bool) -> Html {
         let page = if !api && self.options.style == LinkStyle::File { "index.html" } else { "" };
-        html.replace(ROOT, root).replace(PAGE, page)
+        Html { value: html.value.replace(ROOT, root).replace(PAGE, page), key: html.key }
     }
 
     /// The view of entry `i` for a page two folders deep, with `body` as its body's HTML.
-    fn entry_view(&self, i: usize, body: String) -> EntryView {
+    fn entry_view(&self, i: usize, body: Html) -> EntryView {
         let e = self.model.entry(i);
         let root = "../../";
         let url_of = |id: &str| self.url_of_id(id);
@@ -405,7 +408,7 @@ impl Renderer<'_> {
 
     /// The page of entry `i`, with `body` as [`Self::body_html`] gives it for its Markdown
     /// `text`.
-    pub(super) fn entry_page(&self, i: usize, body: &str, text: &str) -> EntryPage<'_> {
+    pub(super) fn entry_page(&self, i: usize, body: &Html, text: &str) -> EntryPage<'_> {
         let e = self.model.entry(i);
         let entry = self.entry_view(i, self.fill_links(body, "../../", false));
         let description = entry.summary_text.clone();
@@ -449,7 +452,7 @@ impl Renderer<'_> {
         let url_of = |id: &str| self.url_of_id(id);
         let prose = match self.model.prose().get(&pair.name) {
             Some(page) => markdown::block(&page.body, &self.ctx("../../", &url_of), None),
-            None => String::new(),
+            None => Html::default(),
         };
         let title = format!("{} vs {}", a.fm.title, b.fm.title);
         let (a_summary, b_summary) = (&self.model.card(pair.a).summary, &self.model.card(pair.b).summary);
@@ -462,15 +465,15 @@ impl Renderer<'_> {
         PairPage {
             meta: self.meta(&dir, title, description, "article"),
             sides: [
-                Side { entry: self.entry_view(pair.a, String::new()), row: self.model.row(pair.a) },
-                Side { entry: self.entry_view(pair.b, String::new()), row: self.model.row(pair.b) },
+                Side { entry: self.entry_view(pair.a, Html::default()), row: self.model.row(pair.a) },
+                Side { entry: self.entry_view(pair.b, Html::default()), row: self.model.row(pair.b) },
             ],
             table: self.table(vec![line(pair.a), line(pair.b)], "../../"),
             prose,
         }
     }
 
-    fn prose(&self, page: Option<&Page>, root: &str) -> String {
+    fn prose(&self, page: Option<&Page>, root: &str) -> Html {
         let url_of = |id: &str| self.url_of_id(id);
         page.map(|p| markdown::block(&p.body, &self.ctx(root, &url_of), None)).unwrap_or_default()
     }
@@ -481,7 +484,7 @@ impl Renderer<'_> {
         page: usize,
         heading: String,
         description: String,
-        intro: String,
+        intro: Html,
         (list, grouped): (&[usize], bool),
     ) -> ListPage<'_> {
         let here = paged(dir, page);
@@ -508,7 +511,7 @@ impl Renderer<'_> {
         let description = prose
             .and_then(|p| p.summary.clone())
             .unwrap_or_else(|| format!("Every {heading} error, with its fastest fix."));
-        let intro = if page == 1 { self.prose(prose, &root_of(source)) } else { String::new() };
+        let intro = if page == 1 { self.prose(prose, &root_of(source)) } else { Html::default() };
         self.list_page(source, page, heading, description, intro, (self.model.source_list(source), false))
     }
 
@@ -516,14 +519,14 @@ impl Renderer<'_> {
         let heading = format!("{} {}", class.label(), class.name());
         let description = format!("HTTP {} status codes, and the platform errors that produce them.", class.label());
         let list = (self.model.class_list(class), true);
-        self.list_page(&class_dir(class), page, heading, description, String::new(), list)
+        self.list_page(&class_dir(class), page, heading, description, Html::default(), list)
     }
 
     pub(super) fn tag_page(&self, tag: &str, page: usize) -> ListPage<'_> {
         let heading = format!("Tagged “{tag}”");
         let description = format!("Errors tagged {tag}.");
         let list = (self.model.tag_list(tag), false);
-        self.list_page(&format!("tags/{tag}"), page, heading, description, String::new(), list)
+        self.list_page(&format!("tags/{tag}"), page, heading, description, Html::default(), list)
     }
 
     /// The `n` most recently updated entries (ten on the home page): newest first, entries

@@ -3,6 +3,7 @@
 //! engines.
 
 use super::Renderer;
+use super::markdown::Sketched;
 use super::view::Link;
 use crate::model::entry::Entry;
 use crate::model::markdown::{headings, plain};
@@ -35,10 +36,21 @@ impl Renderer<'_> {
     }
 
     /// The sections of entry `i`'s page in page order: the fixed ones it fills, the body's
-    /// top headings (of its Markdown `text`), and the errors that return its status.
-    pub(super) fn on_this_page(&self, i: usize, returned: &(Vec<usize>, String), text: &str) -> Vec<Link> {
-        let e = self.model.entry(i);
-        let fm = &e.fm;
+    /// top headings (of its Markdown `text`), and the errors that return its status. Hashed
+    /// as the list a sketch makes, with one stand-in for the body's headings.
+    pub(super) fn on_this_page(&self, i: usize, returned: &(Vec<usize>, String), text: &str) -> Sketched<Vec<Link>> {
+        let stand_in = vec![(2, format!("body {:016x}", self.model.entry(i).body.hash()), String::new())];
+        let sketch = self.sections(i, returned, &stand_in);
+        let key = super::markdown::key(&sketch);
+        match self.sketch {
+            true => Sketched { value: sketch, key },
+            false => Sketched { value: self.sections(i, returned, &headings(text)), key },
+        }
+    }
+
+    /// The sections of [`Self::on_this_page`], with `body` as the body's headings.
+    fn sections(&self, i: usize, returned: &(Vec<usize>, String), body: &[(u8, String, String)]) -> Vec<Link> {
+        let fm = &self.model.entry(i).fm;
         let mut links = vec![section("Fastest fix", "fastest-fix")];
         if !fm.causes.is_empty() {
             links.push(section("Common causes", "causes"));
@@ -46,11 +58,6 @@ impl Renderer<'_> {
         if !fm.steps.is_empty() {
             links.push(section("Step-by-step fix", "steps"));
         }
-        // A sketch stands for the body's headings by a hash of the body's stand-in.
-        let body = match self.sketch {
-            true => vec![(2, super::markdown::token(text), String::new())],
-            false => headings(text),
-        };
         let top = body.iter().map(|(level, ..)| *level).min().unwrap_or(2);
         links.extend(body.iter().filter(|(level, ..)| *level == top).map(|(_, text, anchor)| section(text, anchor)));
         if !fm.faq.is_empty() {

@@ -1,7 +1,7 @@
 //! The comparison table (docs/content.md) of entry and pair pages: rows in a useful order, only the
 //! columns whose values differ, and inline Markdown in the cells.
 
-use super::markdown::{self, Ctx};
+use super::markdown::{self, Ctx, Html};
 use super::view::{Cell, CompareTable, Row, TableRow};
 use super::{Renderer, escape};
 
@@ -17,28 +17,35 @@ pub(super) struct Line<'r> {
     pub pair_url: Option<String>,
 }
 
+/// A row's values by column, as written.
+fn texts(row: &Row) -> [&str; 6] {
+    [&row.name, &row.generated_by, &row.cause, &row.first_check, &row.class, &row.cacheable]
+}
+
 /// A row's values by column, as HTML: plain fields escaped, Markdown fields inline.
-fn values(row: &Row, ctx: &Ctx<'_>) -> [String; 6] {
+fn values(row: &Row, ctx: &Ctx<'_>) -> [Html; 6] {
     let inline = |text: &str| markdown::inline(text, ctx);
+    let plain = |text: &str| Html::plain(escape(text));
     [
-        escape(&row.name),
+        plain(&row.name),
         inline(&row.generated_by),
         inline(&row.cause),
         inline(&row.first_check),
-        escape(&row.class),
-        escape(&row.cacheable),
+        plain(&row.class),
+        plain(&row.cacheable),
     ]
 }
 
 /// The table of `lines`, in the order given. A column whose value is the same in every row
-/// is left out of the table and listed once in `common` instead.
+/// is left out of the table and listed once in `common` instead. Values are compared as
+/// written, so that the table of a sketch has the shape of the rendered one.
 pub(super) fn table(lines: Vec<Line<'_>>, ctx: &Ctx<'_>) -> CompareTable {
     let pairs = lines.iter().any(|l| l.pair_url.is_some());
-    let values: Vec<[String; 6]> = lines.iter().map(|l| values(l.row, ctx)).collect();
+    let values: Vec<[Html; 6]> = lines.iter().map(|l| values(l.row, ctx)).collect();
     let varies: Vec<bool> =
-        (0..COLUMNS.len()).map(|c| values.len() < 2 || values.iter().any(|v| v[c] != values[0][c])).collect();
+        (0..COLUMNS.len()).map(|c| values.len() < 2 || values.iter().any(|v| v[c].key != values[0][c].key)).collect();
     let common = (0..COLUMNS.len())
-        .filter(|&c| !varies[c] && values.first().is_some_and(|v| v[c] != "—"))
+        .filter(|&c| !varies[c] && lines.first().is_some_and(|l| texts(l.row)[c] != "—"))
         .map(|c| (COLUMNS[c], values[0][c].clone()))
         .collect();
     let rows = lines
@@ -76,5 +83,44 @@ impl Renderer<'_> {
         let named: Vec<usize> = order.clone();
         order.extend(partners.iter().copied().filter(|p| !named.contains(p)));
         order
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(code: &str, cause: &str) -> Row {
+        let dash = "—".to_string();
+        Row {
+            id: format!("x/{code}"),
+            code: code.to_string(),
+            title: code.to_string(),
+            name: code.to_string(),
+            generated_by: dash.clone(),
+            cause: cause.to_string(),
+            first_check: dash.clone(),
+            class: dash.clone(),
+            cacheable: "No".to_string(),
+            url: format!("x/{code}/"),
+        }
+    }
+
+    /// A sketch's table has the rendered table's shape: the same columns shown and left out,
+    /// with Markdown fields absent from every row ("—") left out of both.
+    #[test]
+    fn a_sketched_table_has_the_rendered_shape() {
+        let url_of = |_: &str| None;
+        let (a, b) = (row("A1", "The `pool` is *full*."), row("B2", "The pool is gone."));
+        let shape = |sketch: bool| {
+            let ctx = Ctx { root: "../../", url_of: &url_of, raw_html: false, sketch };
+            let line = |row| Line { row, url: None, pair_url: None };
+            let table = table(vec![line(&a), line(&b)], &ctx);
+            let common: Vec<&str> = table.common.iter().map(|(label, _)| *label).collect();
+            (table.columns.clone(), common, markdown::key(&table))
+        };
+        assert_eq!(shape(false), shape(true));
+        assert_eq!(shape(false).0, ["Name", "Cause"]);
+        assert_eq!(shape(false).1, ["Cacheable"]);
     }
 }

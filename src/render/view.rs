@@ -1,6 +1,7 @@
 //! The data templates see. Shared pieces (an entry's card, its comparison row) are built
 //! once per build and borrowed by every page that shows them.
 
+use super::markdown::Html;
 use serde::Serialize;
 
 /// An entry as it appears in lists: related fixes, hub pages, recently updated.
@@ -44,22 +45,22 @@ pub(crate) struct Link {
 
 #[derive(Debug, Clone, Serialize, Hash)]
 pub(crate) struct Cause {
-    pub title: String,
-    pub detail: String,
+    pub title: Html,
+    pub detail: Html,
     pub likelihood: Option<&'static str>,
 }
 
 #[derive(Debug, Clone, Serialize, Hash)]
 pub(crate) struct Step {
-    pub title: String,
-    pub detail: String,
-    pub tip: String,
+    pub title: Html,
+    pub detail: Html,
+    pub tip: Html,
 }
 
 #[derive(Debug, Clone, Serialize, Hash)]
 pub(crate) struct Faq {
     pub q: String,
-    pub a: String,
+    pub a: Html,
 }
 
 /// Everything an entry page shows about the entry itself; Markdown fields as HTML.
@@ -68,7 +69,7 @@ pub(crate) struct EntryView {
     pub id: String,
     pub code: String,
     pub title: String,
-    pub summary: String,
+    pub summary: Html,
     pub summary_text: String,
     pub name: Option<String>,
     pub also_known_as: Vec<String>,
@@ -78,8 +79,8 @@ pub(crate) struct EntryView {
     pub spec: Option<(String, String)>,
     pub iana: Option<&'static str>,
     pub cacheable: Option<String>,
-    pub client_action: String,
-    pub fastest_fix: Vec<String>,
+    pub client_action: Html,
+    pub fastest_fix: Vec<Html>,
     pub causes: Vec<Cause>,
     pub steps: Vec<Step>,
     pub estimated_time: Option<String>,
@@ -87,7 +88,7 @@ pub(crate) struct EntryView {
     pub messages: Vec<String>,
     pub tags: Vec<Link>,
     pub updated: Option<String>,
-    pub body: String,
+    pub body: Html,
     pub source: Link,
     pub edit_url: Option<String>,
     pub draft: bool,
@@ -110,7 +111,7 @@ pub(crate) struct CompareTable {
     pub columns: Vec<&'static str>,
     pub rows: Vec<TableRow>,
     /// The columns left out because every row has the same value: label and HTML.
-    pub common: Vec<(&'static str, String)>,
+    pub common: Vec<(&'static str, Html)>,
     /// How many rows show before the "show all" control.
     pub first: usize,
     /// Whether rows link to pair pages (entry pages) or not (pair pages).
@@ -131,5 +132,5 @@ pub(crate) struct TableRow {
 #[derive(Debug, Clone, Serialize, Hash)]
 pub(crate) struct Cell {
     pub label: &'static str,
-    pub html: String,
+    pub html: Html,
 }
