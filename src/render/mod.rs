@@ -379,10 +379,20 @@ impl<'a> Renderer<'a> {
     /// The files of a view, in the order of [`Self::paths_of`].
     pub(crate) fn render_view(&self, view: View<'_>) -> Result<Vec<Vec<u8>>> {
         match view {
-            View::Page(name, page) => Ok(vec![self.templates.render(name, &page)?.into_bytes()]),
-            View::Entry(page, api) => Ok(vec![self.templates.render("entry.html", &page)?.into_bytes(), api.render()?]),
+            View::Page(name, page) => Ok(vec![self.page(name, &page)?.into_bytes()]),
+            View::Entry(page, api) => Ok(vec![self.page("entry.html", &page)?.into_bytes(), api.render()?]),
             View::ApiIndex(index) => Ok(vec![index.render()?]),
             View::Files(files) => Ok(files),
+        }
+    }
+
+    /// The HTML of `page` from template `name`: written directly for the built-in theme's
+    /// entry and comparison pages, by Tera otherwise.
+    fn page(&self, name: &str, page: &PageView<'_>) -> Result<String> {
+        match page {
+            PageView::Entry(entry) if self.templates.direct() => Ok(pages::builtin::entry(entry)),
+            PageView::Pair(pair) if self.templates.direct() => Ok(pages::builtin::pair(pair)),
+            _ => self.templates.render(name, page),
         }
     }
 
@@ -397,6 +407,12 @@ impl<'a> Renderer<'a> {
 /// Minimal HTML escaping for text and attribute values.
 pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 8);
+    escape_into(&mut out, text);
+    out
+}
+
+/// [`escape`], appending to `out`.
+pub(crate) fn escape_into(out: &mut String, text: &str) {
     let mut from = 0;
     // Copies the runs between special characters whole: most text has none.
     for (at, byte) in text.bytes().enumerate() {
@@ -413,7 +429,6 @@ pub(crate) fn escape(text: &str) -> String {
         from = at + 1;
     }
     out.push_str(&text[from..]);
-    out
 }
 
 /// The folder of page `page` of a list whose first page is at `dir`.

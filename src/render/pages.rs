@@ -12,6 +12,8 @@ use crate::model::markdown::{AnchorSet, plain};
 use serde::Serialize;
 use std::borrow::Cow;
 
+pub(crate) mod builtin;
+
 /// Stands for the page's root prefix in HTML rendered once for several pages. Percent
 /// signs cannot start a URL that Markdown writes, so the marker never meets real content.
 const ROOT: &str = "%ROOT%/";

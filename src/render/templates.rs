@@ -1,5 +1,6 @@
 //! The one module that names Tera: templates compiled once from the theme's sources.
 
+use super::pages::builtin;
 use crate::load::theme::Theme;
 use anyhow::{Result, anyhow};
 use serde::Serialize;
@@ -8,6 +9,9 @@ use tera::{Context, Tera};
 /// The compiled templates of a build.
 pub(crate) struct Templates {
     tera: Tera,
+    /// Whether the entry and comparison pages are the built-in theme's, written without
+    /// Tera ([`super::pages::builtin`]).
+    direct: bool,
     /// Each template's path for messages (see [`Theme::origins`]).
     origins: std::collections::BTreeMap<String, String>,
 }
@@ -40,7 +44,14 @@ impl Templates {
                 return Err(anyhow!("the theme has no template `{name}`"));
             }
         }
-        Ok(Templates { tera, origins })
+        let source = |name: &str| theme.templates.get(name).map(String::as_str);
+        let direct = builtin::hash(source) == builtin::VERIFIED && !theme.templates.contains_key("head_extra.html");
+        Ok(Templates { tera, origins, direct })
+    }
+
+    /// Whether [`super::pages::builtin`] writes the entry and comparison pages.
+    pub(crate) fn direct(&self) -> bool {
+        self.direct
     }
 
     /// Renders `name` with `data` (a serializable struct whose fields become variables).
