@@ -254,19 +254,17 @@ pub(crate) fn compute(site: &Site, index: &HashMap<&str, usize>, included: &[boo
     (0..n).into_par_iter().map_init(|| vec![0u16; n], |counts, i| lists.of(i, counts)).collect()
 }
 
-/// The fewest shared tags a candidate needs to be worth scoring. A shared tag is worth 3
-/// and source and class together at most 3, so once `need` candidates share `k` tags or
-/// more, one that shares `k - 2` or fewer scores below every one of them. At 100,000
-/// entries an entry touches about 9,800 others through its tags, and about 1,900 pass.
-/// Counts over 63 are taken as 63: that only lowers the floor, so more are scored, never
-/// fewer.
-fn shared_floor(touched: &[usize], counts: &[u16], need: usize, eligible: impl Fn(usize) -> bool) -> u16 {
-    let mut by_shared = [0usize; 64];
-    for &x in touched {
-        if eligible(x) {
-            by_shared[usize::from(counts[x]).min(63)] += 1;
-        }
-    }
+/// Marks entries that cannot be candidates (the entry itself, those already listed) in
+/// `counts`: counting passes over them, so no later step has to ask.
+const EXCLUDED: u16 = u16::MAX;
+
+/// The fewest shared tags a candidate needs to be worth scoring, from `by_shared` (how
+/// many candidates share each number of tags, 63 standing for 63 or more). A shared tag is
+/// worth 3 and source and class together at most 3, so once `need` candidates share `k`
+/// tags or more, one that shares `k - 2` or fewer scores below every one of them. At
+/// 100,000 entries an entry touches about 9,800 others through its tags. Counts over 63
+/// taken as 63 only lower the floor, so more are scored, never fewer.
+fn shared_floor(by_shared: &[usize; 64], need: usize) -> u16 {
     let mut at_least = 0;
     for k in (1..64u16).rev() {
         at_least += by_shared[usize::from(k)];
@@ -282,22 +280,39 @@ fn scored(site: &Site, p: &Postings<'_>, i: usize, limit: usize, counts: &mut [u
     let me = &site.entries[i];
     let same_source = |x: usize| p.source_of[x] == p.source_of[i];
     let same_class = |x: usize| me.class.is_some() && p.class_of[x] == me.class;
+    for &x in out.iter().chain([&i]) {
+        counts[x] = EXCLUDED;
+    }
+    // Counted in one pass over the tags' postings, with how many share each count: at
+    // 100,000 entries this is most of the related step.
     let mut touched: Vec<usize> = Vec::new();
+    let mut by_shared = [0usize; 64];
     for tag in tags_of(site, i) {
         for &x in &p.tags[tag] {
-            if counts[x] == 0 {
+            let count = counts[x];
+            if count == EXCLUDED {
+                continue;
+            }
+            if count == 0 {
                 touched.push(x);
             }
-            counts[x] = counts[x].saturating_add(1);
+            // A count stops short of the mark (tens of thousands of tags, all shared).
+            let next = count.saturating_add(1).min(EXCLUDED - 1);
+            by_shared[usize::from(count).min(63)] -= usize::from(count > 0);
+            by_shared[usize::from(next).min(63)] += 1;
+            counts[x] = next;
         }
     }
     let score =
         |x: usize, shared: u16| 3 * u32::from(shared) + 2 * u32::from(same_source(x)) + u32::from(same_class(x));
     let need = limit.saturating_sub(out.len());
-    let eligible = |x: usize| x != i && !out.contains(&x);
-    let floor = shared_floor(&touched, counts, need, eligible);
+    // `need` candidates share `floor + 1` tags or more, so the list's last place scores at
+    // least 3 × (floor + 1): one sharing `floor` tags reaches it only with both the source
+    // and the class, and then ties at best.
+    let floor = shared_floor(&by_shared, need);
+    let worth = |x: usize| counts[x] > floor || (counts[x] == floor && same_source(x) && same_class(x));
     let mut tagged: Vec<(u32, usize)> =
-        touched.iter().filter(|&&x| counts[x] >= floor && eligible(x)).map(|&x| (score(x, counts[x]), x)).collect();
+        touched.iter().filter(|&&x| worth(x)).map(|&x| (score(x, counts[x]), x)).collect();
     // Only the best `need` tagged candidates can make the list, whatever the untagged ones
     // score, so select them in linear time instead of sorting every candidate.
     let best_first = |a: &(u32, usize), b: &(u32, usize)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
@@ -336,7 +351,7 @@ fn scored(site: &Site, p: &Postings<'_>, i: usize, limit: usize, counts: &mut [u
         merged.sort_unstable();
         out.extend(merged.into_iter().take(need));
     }
-    for x in touched {
+    for x in touched.into_iter().chain(out.iter().copied()).chain([i]) {
         counts[x] = 0;
     }
 }
