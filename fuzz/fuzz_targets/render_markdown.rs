@@ -98,6 +98,6 @@ fuzz_target!(|data: &[u8]| {
     }
     let ctx = Ctx { root: "../../", url_of: &url_of, raw_html: false, sketch: false };
     let mut anchors = AnchorSet::default();
-    check_html(&block(text, &ctx, Some(&mut anchors)));
-    check_html(&inline(text, &ctx));
+    check_html(&block(text, &ctx, Some(&mut anchors)).value);
+    check_html(&inline(text, &ctx).value);
 });
