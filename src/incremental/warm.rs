@@ -64,9 +64,9 @@ pub(crate) fn render(
         .map(|record| record.jobs.into_iter().map(|job| (job.1[0].0.clone(), job)).collect())
         .unwrap_or_default();
     let write = Writer { earlier: &earlier, staging, tally };
-    // The search index's files first, always planned (their views read no notes); the
-    // index is then dropped before the pages are planned and rendered.
-    // With nothing to take, each job's view is made once, rendered and fingerprinted.
+    // The search index's files first (their views read no notes); the index is then dropped
+    // before the pages. With nothing to take from an earlier output, each job's view is
+    // made once, rendered and fingerprinted; otherwise every job is planned first.
     let fresh = earlier.is_empty();
     let search: Vec<crate::render::Job> = renderer.jobs().into_iter().filter(crate::render::Job::is_search).collect();
     let (search, search_files) = match fresh {
