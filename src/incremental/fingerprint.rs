@@ -64,6 +64,28 @@ pub(super) fn plan_and_render(
     Ok((Planned { paths: renderer.paths_of(&job), job, fingerprint, reads }, files))
 }
 
+/// `jobs`, each planned from the view it renders, and their files: [`plan_and_render`] in
+/// parallel, the big jobs first (see [`render`]).
+pub(super) fn plan_and_render_all(
+    renderer: &Renderer<'_>,
+    templates: &HashMap<String, TemplateInputs>,
+    mut jobs: Vec<Job>,
+) -> Result<(Vec<Planned>, Vec<OutFile>)> {
+    let uncounted = uncounted(renderer.nav());
+    jobs.sort_by_key(|job| std::cmp::Reverse(weight(job)));
+    let done: Vec<(Planned, Vec<Vec<u8>>)> = jobs
+        .into_par_iter()
+        .map(|job| plan_and_render(renderer, (templates, &uncounted), job))
+        .collect::<Result<_>>()?;
+    let mut plan = Vec::with_capacity(done.len());
+    let mut files = Vec::with_capacity(done.len());
+    for (planned, bytes) in done {
+        files.extend(planned.paths.iter().cloned().zip(bytes).map(|(path, bytes)| OutFile { path, bytes }));
+        plan.push(planned);
+    }
+    Ok((plan, files))
+}
+
 /// The fingerprint of `job` with its view (sketched or rendered). A template that cannot
 /// read the navigation's counts (entries per source, pairs, tags) is fingerprinted with
 /// them all zero (`uncounted`): they change with every entry added or removed, which would
