@@ -64,26 +64,25 @@ pub(super) fn plan_and_render(
     Ok((Planned { paths: renderer.paths_of(&job), job, fingerprint, reads }, files))
 }
 
-/// `jobs`, each planned from the view it renders, and their files: [`plan_and_render`] in
-/// parallel, the big jobs first (see [`render`]).
-pub(super) fn plan_and_render_all(
+/// `jobs`, each planned from the view it renders ([`plan_and_render`]), in parallel, in
+/// the given order. `take` is handed each job's files as soon as they are rendered, with
+/// the job's plan to trim, and returns what to keep of them.
+pub(super) fn plan_and_render_all<T: Send>(
     renderer: &Renderer<'_>,
     templates: &HashMap<String, TemplateInputs>,
-    mut jobs: Vec<Job>,
-) -> Result<(Vec<Planned>, Vec<OutFile>)> {
+    jobs: Vec<Job>,
+    take: impl Fn(&mut Planned, Vec<Vec<u8>>) -> Result<T> + Sync,
+) -> Result<(Vec<Planned>, Vec<T>)> {
     let uncounted = uncounted(renderer.nav());
-    jobs.sort_by_key(|job| std::cmp::Reverse(weight(job)));
-    let done: Vec<(Planned, Vec<Vec<u8>>)> = jobs
+    let done: Vec<(Planned, T)> = jobs
         .into_par_iter()
-        .map(|job| plan_and_render(renderer, (templates, &uncounted), job))
+        .map(|job| {
+            let (mut planned, files) = plan_and_render(renderer, (templates, &uncounted), job)?;
+            let kept = take(&mut planned, files)?;
+            Ok((planned, kept))
+        })
         .collect::<Result<_>>()?;
-    let mut plan = Vec::with_capacity(done.len());
-    let mut files = Vec::with_capacity(done.len());
-    for (planned, bytes) in done {
-        files.extend(planned.paths.iter().cloned().zip(bytes).map(|(path, bytes)| OutFile { path, bytes }));
-        plan.push(planned);
-    }
-    Ok((plan, files))
+    Ok(done.into_iter().unzip())
 }
 
 /// The fingerprint of `job` with its view (sketched or rendered). A template that cannot
@@ -154,7 +153,7 @@ pub(super) fn render(
 
 /// How much work a job is, roughly: those that go through every entry or pair are the big
 /// ones.
-fn weight(job: &Job) -> u8 {
+pub(super) fn weight(job: &Job) -> u8 {
     match job {
         Job::ApiIndex | Job::CompareIndex | Job::Search(SearchFile::Head) | Job::Sitemap | Job::Feed => 3,
         Job::Home | Job::TagIndex | Job::Search(SearchFile::Shard(_) | SearchFile::Ids) => 2,

@@ -678,18 +678,22 @@ impl Engine {
             None => (all.clone(), Vec::new(), Some(scope::Seen::of(&renderer, all))),
         };
         let (plan, rendered) = if self.jobs.is_empty() && seen.is_some() {
-            // The first build: with nothing to compare with, each job's view is made once.
-            let paths: Vec<String> = jobs.iter().flat_map(|job| renderer.paths_of(job)).collect();
-            if let Some(collisions) = self.collisions(paths.iter(), statics, &warnings) {
-                return Ok(Outcome::Errors(collisions));
-            }
-            fingerprint::plan_and_render_all(&renderer, &theme.template_inputs, jobs)?
+            // The first build: with nothing to compare with, each job's view is made once,
+            // the big jobs first.
+            let mut jobs = jobs;
+            jobs.sort_by_key(|job| std::cmp::Reverse(fingerprint::weight(job)));
+            let (plan, files) =
+                fingerprint::plan_and_render_all(&renderer, &theme.template_inputs, jobs, |p, files| {
+                    Ok(p.paths
+                        .iter()
+                        .cloned()
+                        .zip(files)
+                        .map(|(path, bytes)| render::OutFile { path, bytes })
+                        .collect::<Vec<_>>())
+                })?;
+            (plan, files.into_iter().flatten().collect())
         } else {
             let plan = fingerprint::plan(&renderer, &theme.template_inputs, jobs)?;
-            // The jobs left out of a narrowed plan were checked when they were planned.
-            if let Some(collisions) = self.collisions(plan.iter().flat_map(|p| &p.paths), statics, &warnings) {
-                return Ok(Outcome::Errors(collisions));
-            }
             let dirty: Vec<&Planned> = plan
                 .iter()
                 .filter(|p| self.jobs.get(&p.paths[0]).is_none_or(|job| job.fingerprint != p.fingerprint))
@@ -697,6 +701,10 @@ impl Engine {
             let rendered = render_jobs(&renderer, &dirty)?;
             (plan, rendered)
         };
+        // The jobs left out of a narrowed plan were checked when they were planned.
+        if let Some(collisions) = self.collisions(&plan, statics, &warnings) {
+            return Ok(Outcome::Errors(collisions));
+        }
         let count = rendered.len();
 
         let mut changed = Vec::new();
@@ -730,18 +738,18 @@ impl Engine {
         Ok(Outcome::Built { changed, removed, rendered: count, warnings })
     }
 
-    /// The errors for static files that would replace files of the plan (`planned`, their
-    /// paths), if any, after `warnings`.
-    fn collisions<'p>(
+    /// The errors for static files that would replace files of the plan, if any, after
+    /// `warnings`.
+    fn collisions(
         &self,
-        planned: impl Iterator<Item = &'p String>,
+        plan: &[Planned],
         statics: &BTreeMap<String, Vec<u8>>,
         warnings: &[Diagnostic],
     ) -> Option<Vec<Diagnostic>> {
         if statics.is_empty() {
             return None;
         }
-        let planned: HashSet<&str> = planned.map(String::as_str).collect();
+        let planned: HashSet<&str> = plan.iter().flat_map(|p| &p.paths).map(String::as_str).collect();
         // A static file may replace a theme asset (a site's own favicon.svg), as in `build`.
         let generated = |p: &str| planned.contains(p) || self.search_paths.contains(p) || p == MARKER || p == RECORD;
         let collisions = static_collisions(statics, generated);

@@ -138,19 +138,13 @@ impl Writer<'_> {
         jobs: Vec<crate::render::Job>,
         notes: bool,
     ) -> Result<(Vec<Planned>, Vec<Files>)> {
-        let uncounted = fingerprint::uncounted(renderer.nav());
-        let done: Vec<(Planned, Files)> = jobs
-            .into_par_iter()
-            .map(|job| {
-                let (mut planned, files) = fingerprint::plan_and_render(renderer, (templates, &uncounted), job)?;
-                let written = self.write(&planned, files)?;
-                if !notes {
-                    planned.reads = Default::default();
-                }
-                Ok((planned, written))
-            })
-            .collect::<Result<_>>()?;
-        Ok(done.into_iter().unzip())
+        fingerprint::plan_and_render_all(renderer, templates, jobs, |planned, files| {
+            let written = self.write(planned, files)?;
+            if !notes {
+                planned.reads = Default::default();
+            }
+            Ok(written)
+        })
     }
 
     /// Writes the `files` of `planned` into the staging folder.

@@ -333,6 +333,8 @@ fn scored(site: &Site, p: &Postings<'_>, i: usize, limit: usize, counts: &mut [u
         }
         let from_tags: Vec<usize> = tagged.iter().filter(|t| t.0 == level).map(|t| t.1).take(need).collect();
         // Entries sharing no tag, at this score: walk the posting that holds exactly them.
+        // A count of 0 leaves out the entry, those listed before (marked) and those taken
+        // from the tags; the levels' postings share no entry, so none is taken twice.
         let untagged: Vec<usize> = {
             let (posting, keep): (&Vec<usize>, &dyn Fn(usize) -> bool) = match (level, me.class) {
                 (3, Some(class)) => (p.source_class.get(&(me.source.as_str(), class)).unwrap_or(&empty), &|_| true),
@@ -340,12 +342,7 @@ fn scored(site: &Site, p: &Postings<'_>, i: usize, limit: usize, counts: &mut [u
                 (1, Some(class)) => (p.class.get(&class).unwrap_or(&empty), &|x| !same_source(x)),
                 _ => (&empty, &|_| true),
             };
-            posting
-                .iter()
-                .copied()
-                .filter(|&x| x != i && counts[x] == 0 && keep(x) && !out.contains(&x))
-                .take(need)
-                .collect()
+            posting.iter().copied().filter(|&x| counts[x] == 0 && keep(x)).take(need).collect()
         };
         let mut merged: Vec<usize> = from_tags.into_iter().chain(untagged).collect();
         merged.sort_unstable();

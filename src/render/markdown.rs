@@ -35,7 +35,7 @@ impl Ctx<'_> {
 /// A view hashes `key`, never `value`, so a job's view hashes alike sketched or rendered,
 /// and a build with nothing to take from an earlier output takes each job's fingerprint
 /// from the view it renders instead of sketching it first. Templates see `value` only.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default)]
 pub struct Sketched<T> {
     pub value: T,
     pub key: u64,
@@ -44,18 +44,10 @@ pub struct Sketched<T> {
 /// HTML made from Markdown (see [`Sketched`]).
 pub type Html = Sketched<String>;
 
-impl<T> Sketched<T> {
-    /// `value` for a page, hashed as a sketch of `inputs`.
-    pub fn new(value: T, inputs: impl std::hash::Hash) -> Sketched<T> {
-        Sketched { value, key: key(inputs) }
-    }
-}
-
 impl Html {
     /// Text that is the same rendered or sketched, hashed as itself.
     pub fn plain(text: String) -> Html {
-        let key = xxhash_rust::xxh3::xxh3_64(text.as_bytes());
-        Sketched { value: text, key }
+        Sketched { key: key(&text), value: text }
     }
 }
 
@@ -75,6 +67,12 @@ impl<T> std::hash::Hash for Sketched<T> {
 /// pass `None` for fields whose headings are not link targets.
 pub fn block(text: &str, ctx: &Ctx<'_>, anchors: Option<&mut AnchorSet>) -> Html {
     let key = key((text, ctx.root, ctx.raw_html, anchors.is_some()));
+    block_as(text, ctx, anchors, key)
+}
+
+/// [`block`] hashed as `key`, for a caller that knows what the HTML is made from better
+/// than the text does (a body, by the hash the model keeps of it).
+pub(crate) fn block_as(text: &str, ctx: &Ctx<'_>, anchors: Option<&mut AnchorSet>, key: u64) -> Html {
     if ctx.sketch {
         return Sketched { value: format!("<p>markdown {key:016x}</p>"), key };
     }

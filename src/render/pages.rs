@@ -313,12 +313,11 @@ impl Renderer<'_> {
     /// Entry `i`'s body (`text`, from [`Self::body_text`]) as HTML, rendered once for its
     /// page and its API file, which link differently: links to other entries are written
     /// `{ROOT}<id>/{PAGE}`, and each use fills in the markers with [`Self::fill_links`].
-    /// Sketched or rendered, it is hashed as the body's stand-in.
+    /// Sketched or rendered, it is hashed by the hash the model keeps of the body.
     pub(super) fn body_html(&self, i: usize, text: &str) -> Html {
         let url_of = |id: &str| self.index.contains_key(id).then(|| format!("{id}/{PAGE}"));
-        let html = markdown::block(text, &self.ctx(ROOT, &url_of), Some(&mut AnchorSet::default()));
-        let hash = self.model.entry(i).body.hash();
-        Html::new(html.value, ("body", hash, self.model.config().raw_html))
+        let key = markdown::key(("body", self.model.entry(i).body.hash(), self.model.config().raw_html));
+        markdown::block_as(text, &self.ctx(ROOT, &url_of), Some(&mut AnchorSet::default()), key)
     }
 
     /// Fills the markers of [`Self::body_html`] for a page at `root`, linking in this build's
@@ -434,7 +433,7 @@ impl Renderer<'_> {
             entry,
             related: self.model.related(i).iter().map(|&r| self.model.card(r)).collect(),
             table,
-            toc: self.on_this_page(i, &returned, text),
+            toc: self.on_this_page(i, &returned, (text, body.key)),
             returned_by: returned.0.iter().map(|&r| self.model.card(r)).collect(),
             returned_anchor: returned.1,
             json_ld: self.json_ld(i),

@@ -36,10 +36,16 @@ impl Renderer<'_> {
     }
 
     /// The sections of entry `i`'s page in page order: the fixed ones it fills, the body's
-    /// top headings (of its Markdown `text`), and the errors that return its status. Hashed
-    /// as the list a sketch makes, with one stand-in for the body's headings.
-    pub(super) fn on_this_page(&self, i: usize, returned: &(Vec<usize>, String), text: &str) -> Sketched<Vec<Link>> {
-        let stand_in = vec![(2, format!("body {:016x}", self.model.entry(i).body.hash()), String::new())];
+    /// top headings (of its Markdown `text`, whose HTML has the key `body`), and the errors
+    /// that return its status. Hashed as the list a sketch makes, with the body's key
+    /// standing for its headings.
+    pub(super) fn on_this_page(
+        &self,
+        i: usize,
+        returned: &(Vec<usize>, String),
+        (text, body): (&str, u64),
+    ) -> Sketched<Vec<Link>> {
+        let stand_in = vec![(2, format!("body {body:016x}"), String::new())];
         let sketch = self.sections(i, returned, &stand_in);
         let key = super::markdown::key(&sketch);
         match self.sketch {

@@ -15,7 +15,7 @@ use crate::render::escape_into;
 use crate::render::view::{Card, CompareTable};
 
 /// The templates these pages are written from, by name.
-pub(crate) const TEMPLATES: [&str; 5] = ["base.html", "entry.html", "compare.html", "compare_table.html", "card.html"];
+const TEMPLATES: [&str; 5] = ["base.html", "entry.html", "compare.html", "compare_table.html", "card.html"];
 
 /// The hash ([`hash`]) of the built-in [`TEMPLATES`] this file writes.
 pub(crate) const VERIFIED: u64 = 0xe5bb_1ac8_3d89_b507;
